@@ -1,0 +1,37 @@
+# Entry points: `make run` (install, ingest the bundled corpus, start) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CLI := $(VENV)/bin/mgp-assistant
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: install run ingest test clean pdf
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 requis")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch first, pinned: 2.13.0 is a CPU build on local disk; anything looser pulls several GB of CUDA.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Exit status 2 means « some files failed, the rest is indexed »: the report names them.
+ingest: install
+	$(CLI) ingest || [ $$? -eq 2 ]
+
+run: ingest
+
+# pytest's exit status 5 (no test collected) is a failure, not a pass.
+test: install
+	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest n'a exécuté aucun test : échec" >&2; exit 1; fi; exit $$rc
+
+pdf: install
+	$(PY) corpus/scripts/render_deliberation_pdf.py
+
+clean:
+	rm -rf .mgp-data .pytest_cache

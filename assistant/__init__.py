@@ -1,0 +1,1 @@
+"""Assistant « Appropriation Métropolitaine »: settings, components (models, stores) and the CLI."""

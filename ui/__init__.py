@@ -1,0 +1,1 @@
+"""Web interface (Gradio) — a thin caller of the assistant API; arrives with the UI issue."""
