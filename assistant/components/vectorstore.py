@@ -1,0 +1,171 @@
+"""Vector store behind one interface; Chroma is the implementation (embedded, or a server).
+
+Writes go through the chromadb client with vectors we computed ourselves (so we can embed a chunk
+with its context yet store its verbatim text, and reuse vectors of unchanged chunks); reads go
+through langchain-chroma so retrieval composes with LangChain retrievers.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import urlparse
+
+from assistant.config import Settings
+
+# Chroma refuses batches above its max_batch_size (about 5k); stay well below.
+WRITE_BATCH = 1000
+
+
+class StoreError(RuntimeError):
+    """The vector store cannot be reached or used; the message is meant for the user."""
+
+
+class ChunkStore(ABC):
+    """Chunks with their vectors and metadata, addressed by chunk id."""
+
+    @abstractmethod
+    def upsert(
+        self,
+        ids: Sequence[str],
+        embeddings: Sequence[Sequence[float]],
+        texts: Sequence[str],
+        metadatas: Sequence[dict[str, Any]],
+    ) -> None: ...
+
+    @abstractmethod
+    def delete(self, ids: Iterable[str]) -> None: ...
+
+    @abstractmethod
+    def get_embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """Vectors already stored for these ids (missing ids are absent from the result)."""
+
+    @abstractmethod
+    def all_ids(self) -> set[str]: ...
+
+    @abstractmethod
+    def count(self) -> int: ...
+
+    @abstractmethod
+    def reset(self) -> None:
+        """Drop every chunk (``--rebuild``, or the embedding model changed)."""
+
+    @abstractmethod
+    def as_langchain(self, embeddings: Any) -> Any:
+        """A LangChain ``VectorStore`` over the same data, for retrieval."""
+
+
+class ChromaChunkStore(ChunkStore):
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.collection_name = settings.collection_name
+        self._client: Any = None
+        self._collection: Any = None
+
+    # -- connection ----------------------------------------------------------------
+    @property
+    def mode(self) -> str:
+        return "server" if self.settings.chroma_url else "embedded"
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            chroma_settings = ChromaSettings(anonymized_telemetry=False)
+            try:
+                if self.settings.chroma_url:
+                    url = urlparse(self.settings.chroma_url)
+                    if not url.hostname:
+                        raise StoreError(f"MGP_CHROMA_URL invalide : {self.settings.chroma_url!r}")
+                    self._client = chromadb.HttpClient(
+                        host=url.hostname,
+                        port=url.port or (443 if url.scheme == "https" else 8000),
+                        ssl=url.scheme == "https",
+                        settings=chroma_settings,
+                    )
+                    self._client.heartbeat()
+                else:
+                    self.settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+                    self._client = chromadb.PersistentClient(
+                        path=str(self.settings.chroma_dir), settings=chroma_settings
+                    )
+            except StoreError:
+                raise
+            except Exception as exc:  # connection refused, bad path…
+                where = self.settings.chroma_url or str(self.settings.chroma_dir)
+                raise StoreError(f"Base vectorielle Chroma inaccessible ({where}) : {exc}") from exc
+        return self._client
+
+    @property
+    def collection(self) -> Any:
+        if self._collection is None:
+            # No embedding function: Chroma's default one downloads a model, which fails offline.
+            self._collection = self.client.get_or_create_collection(
+                self.collection_name,
+                embedding_function=None,
+                metadata={"hnsw:space": "cosine"},
+            )
+        return self._collection
+
+    # -- writes ----------------------------------------------------------------------
+    def upsert(self, ids, embeddings, texts, metadatas) -> None:  # type: ignore[override]
+        for start in range(0, len(ids), WRITE_BATCH):
+            end = start + WRITE_BATCH
+            self.collection.upsert(
+                ids=list(ids[start:end]),
+                embeddings=[list(e) for e in embeddings[start:end]],
+                documents=list(texts[start:end]),
+                metadatas=[dict(m) for m in metadatas[start:end]],
+            )
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for start in range(0, len(ids), WRITE_BATCH):
+            self.collection.delete(ids=ids[start : start + WRITE_BATCH])
+
+    def reset(self) -> None:
+        try:
+            self.client.delete_collection(self.collection_name)
+        except Exception:  # the collection did not exist yet
+            pass
+        self._collection = None
+
+    # -- reads -----------------------------------------------------------------------
+    def get_embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        found: dict[str, list[float]] = {}
+        ids = list(ids)
+        for start in range(0, len(ids), WRITE_BATCH):
+            got = self.collection.get(ids=ids[start : start + WRITE_BATCH], include=["embeddings"])
+            for cid, emb in zip(got["ids"], got["embeddings"]):
+                found[cid] = list(map(float, emb))
+        return found
+
+    def all_ids(self) -> set[str]:
+        ids: set[str] = set()
+        offset, page = 0, 5000
+        while True:
+            got = self.collection.get(include=[], limit=page, offset=offset)
+            ids.update(got["ids"])
+            if len(got["ids"]) < page:
+                return ids
+            offset += page
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def as_langchain(self, embeddings: Any) -> Any:
+        from langchain_chroma import Chroma
+
+        return Chroma(
+            client=self.client,
+            collection_name=self.collection_name,
+            embedding_function=embeddings,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
+
+
+def build_store(settings: Settings) -> ChunkStore:
+    return ChromaChunkStore(settings)

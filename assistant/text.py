@@ -1,0 +1,54 @@
+"""French text normalisation shared by indexing and querying (they must tokenise identically)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+# Official act references stay whole tokens: BM2025/06/24/12, CM2025/04/07/19-2, L.5219-1, n°2014-58.
+REFERENCE_RE = re.compile(
+    r"\b(?:[A-Z]{1,3}\d{4}/\d{2}/\d{2}/\d+(?:-\d+)?|[LRD]\.?\s?\d{3,4}(?:-\d+)+|n°\s?\d{2,4}-\d+)",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_ELISION_RE = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+
+FRENCH_STOPWORDS = frozenset(
+    """a au aux avec ce ces cet cette dans de des du elle en et eux il ils je la le les leur leurs lui
+    ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te
+    tes toi ton tu un une vos votre vous y est sont ete etre avoir ont a as avons avez été être été
+    dont ni si sans sous vers chez entre comme ainsi car donc or cela ceci celui celle ceux celles
+    quel quelle quels quelles quoi""".split()
+)
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and apostrophe-insensitive form of a text (for comparisons, not for display)."""
+    text = text.replace("’", "'").replace("‘", "'")
+    return re.sub(r"\s+", " ", strip_accents(text).lower()).strip()
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("french")
+
+
+def tokenize(text: str) -> list[str]:
+    """Keyword tokens: folded, elisions removed, stop words dropped, French Snowball stems.
+
+    References (BM2025/06/24/12…) are kept as whole tokens as well as split into parts, so an exact
+    reference matches strongly and a partial one still matches.
+    """
+    references = [re.sub(r"\s+", "", fold(m.group(0))) for m in REFERENCE_RE.finditer(text)]
+    folded = fold(_ELISION_RE.sub(" ", text))
+    words = [w for w in _WORD_RE.findall(folded) if w not in FRENCH_STOPWORDS]
+    stems = _stemmer().stemWords(words)
+    return references + [s for s in stems if s]
