@@ -1,0 +1,252 @@
+"""Structured record of a deliberation, extracted at ingestion.
+
+Each field comes with the evidence it was read from (quote and character span), so the assistant
+can answer « qui présidait ? » or « ma commune est-elle retenue ? » from the record and still cite
+the passage. Extraction is pattern-based and conservative: on an unfamiliar layout a field stays
+empty rather than wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from ingest.chunking import Chunk
+
+MONTHS = {
+    "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "février": 2, "fevr": 2, "févr": 2, "fev": 2, "fév": 2,
+    "feb": 2, "mars": 3, "mar": 3, "avril": 4, "avr": 4, "apr": 4, "mai": 5, "may": 5, "juin": 6, "jun": 6,
+    "juillet": 7, "juil": 7, "jul": 7, "aout": 8, "août": 8, "aug": 8, "septembre": 9, "sept": 9, "sep": 9,
+    "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "décembre": 12, "dec": 12, "déc": 12,
+}
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+DATE_RE = re.compile(rf"\b(\d{{1,2}})(?:er)?\s+({_MONTH_ALT})\.?\s+(\d{{4}})\b", re.IGNORECASE)
+ACT_REF_RE = re.compile(r"\b((?:BM|CM|BT|CT)(\d{4})/(\d{2})/(\d{2})/\d+(?:-\d+)?)")
+LAW_REF_RE = re.compile(
+    r"\b(?:loi|décret|decret|ordonnance|arrêté|arrete)\s+n°\s?\d[\d-]*|\barticles?\s+[LRD]\.?\s?\d+(?:-\d+)*",
+    re.IGNORECASE,
+)
+_LINE_PREFIX = r"(?:^|\n)\s*(?:[-*•]\s*)?(?:\*\*)?"
+
+
+class Evidence(BaseModel):
+    quote: str
+    char_start: int
+    char_end: int
+    page: int | None = None
+    chunk_id: str | None = None
+
+
+class Visa(BaseModel):
+    text: str
+    references: list[str] = Field(default_factory=list)
+
+
+class Decision(BaseModel):
+    verb: str
+    text: str
+
+
+class Beneficiary(BaseModel):
+    name: str
+    kind: str = "commune"  # "commune" or "EPT"
+
+
+class DeliberationRecord(BaseModel):
+    doc_id: str
+    reference: str | None = None
+    body: str | None = None
+    session_date: date | None = None
+    convocation_date: date | None = None
+    president: str | None = None
+    secretary: str | None = None
+    councillors_in_office: int | None = None
+    subject: str | None = None
+    visas: list[Visa] = Field(default_factory=list)
+    considerants: list[str] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+    beneficiaries: list[Beneficiary] = Field(default_factory=list)
+    vote: str | None = None
+    evidence: dict[str, Evidence] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("**", "")).strip(" ,;")
+
+
+def parse_french_date(text: str) -> date | None:
+    m = DATE_RE.search(text)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def _split_names(text: str) -> list[str]:
+    text = _clean(text).rstrip(".")
+    parts = re.split(r",\s*|\s+et\s+(?=[A-ZÉÈ])", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+class _Extractor:
+    def __init__(self, doc_id: str, text: str, chunks: list[Chunk]) -> None:
+        self.text = text
+        self.chunks = chunks
+        self.record = DeliberationRecord(doc_id=doc_id)
+
+    def evidence(self, field: str, start: int, end: int) -> None:
+        chunk = next((c for c in self.chunks if c.char_start <= start < c.char_end), None)
+        # The quote is cut to the chunk so that it appears verbatim in the cited chunk.
+        if chunk is not None:
+            end = min(end, chunk.char_end)
+        self.record.evidence[field] = Evidence(
+            quote=self.text[start:end].strip(),
+            char_start=start,
+            char_end=end,
+            page=chunk.page if chunk else None,
+            chunk_id=chunk.chunk_id if chunk else None,
+        )
+
+    def labelled(self, field: str, pattern: str) -> re.Match[str] | None:
+        m = re.search(_LINE_PREFIX + pattern + r"\s*:\s*(?:\*\*)?([^\n]+)", self.text, re.IGNORECASE)
+        if m:
+            start = m.start()
+            while start < m.end() and self.text[start] in "\n\t -*•":
+                start += 1
+            self.evidence(field, start, m.end(1))
+        return m
+
+    def run(self) -> DeliberationRecord:
+        r, text = self.record, self.text
+        head = text[:3000]
+
+        m = re.search(r"((?:BM|CM|BT|CT)\d{4}/\d{2}/\d{2}/\d+(?:-\d+)?)\s*:\s*", head)
+        if m:
+            r.reference = m.group(1)
+            end = text.find("\n\n", m.end())
+            nxt = re.search(r"\n\s*(?:DATE DE LA CONVOCATION|NOMBRE DE|PR[ÉE]SIDENT|SECR[ÉE]TAIRE)", text[m.end():])
+            stop = m.end() + nxt.start() if nxt else (end if end > 0 else m.end() + 400)
+            if end > 0:
+                stop = min(stop, end)
+            r.subject = _clean(text[m.end() : stop]) or None
+            self.evidence("reference", m.start(1), stop)
+            self.evidence("subject", m.start(1), stop)
+        else:
+            m = re.search(r"D[ÉE]LIB[ÉE]RATION\s+N[°o]\s*([A-Z0-9][\w/.-]*\d)", head, re.IGNORECASE)
+            if m:
+                r.reference = m.group(1)
+                self.evidence("reference", m.start(), m.end())
+            m = re.search(_LINE_PREFIX + r"Objet\s*:\s*([^\n]+)", head, re.IGNORECASE)
+            if m:
+                r.subject = _clean(m.group(1))
+                self.evidence("subject", m.start(1), m.end(1))
+
+        m = re.search(r"S[ÉE]ANCE DU (BUREAU|CONSEIL(?: MUNICIPAL| DE LA M[ÉE]TROPOLE| M[ÉE]TROPOLITAIN| DE TERRITOIRE)?)", head, re.IGNORECASE)
+        if m:
+            r.body = m.group(1).capitalize()
+        elif r.reference and r.reference[:2] in ("BM", "CM", "BT", "CT"):
+            r.body = {"BM": "Bureau", "CM": "Conseil", "BT": "Bureau", "CT": "Conseil"}[r.reference[:2]]
+        else:
+            m = re.search(r"\bConseil municipal\b", head, re.IGNORECASE)
+            r.body = "Conseil municipal" if m else None
+
+        m = re.search(r"S[ÉE]ANCE DU[^\n]*?(?:\n[^\n]*?)?(\d{1,2}(?:er)?\s+\w+\.?\s+\d{4})", head, re.IGNORECASE)
+        if m:
+            r.session_date = parse_french_date(m.group(1))
+            if r.session_date:
+                self.evidence("session_date", m.start(), m.end())
+        ref = ACT_REF_RE.search(r.reference or "")
+        if ref:
+            ref_date = date(int(ref.group(2)), int(ref.group(3)), int(ref.group(4)))
+            if r.session_date is None:
+                pass  # a reference's digits are not stated as the session date: leave it empty
+            elif r.session_date != ref_date:
+                r.warnings.append(
+                    f"date de séance {r.session_date.isoformat()} différente de celle de la référence {ref_date.isoformat()}"
+                )
+
+        m = self.labelled("convocation_date", r"DATE DE (?:LA )?CONVOCATION")
+        if m:
+            r.convocation_date = parse_french_date(m.group(1))
+            if r.convocation_date is None:
+                r.evidence.pop("convocation_date", None)
+
+        m = self.labelled("councillors_in_office", r"NOMBRE DE CONSEILLERS EN EXERCICE")
+        if m and re.match(r"\s*(\d+)", m.group(1)):
+            r.councillors_in_office = int(re.match(r"\s*(\d+)", m.group(1)).group(1))
+        else:
+            r.evidence.pop("councillors_in_office", None)
+
+        m = self.labelled("president", r"PR[ÉE]SIDENT(?:E)? DE (?:LA )?S[ÉE]ANCE")
+        if m:
+            r.president = _clean(m.group(1).split(",")[0])
+        else:
+            m = re.search(r"[Ss]ous la pr[ée]sidence de\s+(?:M\.|Mme|Madame|Monsieur)?\s*([^,\n]+)", head)
+            if m:
+                r.president = _clean(m.group(1))
+                self.evidence("president", m.start(), m.end())
+
+        m = self.labelled("secretary", r"SECR[ÉE]TAIRE DE (?:LA )?S[ÉE]ANCE")
+        if m:
+            r.secretary = _clean(re.sub(r"^(?:M\.|Mme|Madame|Monsieur)\s+", "", m.group(1).split(",")[0].strip()))
+
+        for chunk in self.chunks:
+            body = _clean(chunk.text)
+            if chunk.block_type == "visa":
+                refs = [x.group(0) for x in ACT_REF_RE.finditer(body)] + [x.group(0) for x in LAW_REF_RE.finditer(body)]
+                r.visas.append(Visa(text=body, references=list(dict.fromkeys(refs))))
+            elif chunk.block_type == "considerant":
+                r.considerants.append(body)
+            elif chunk.block_type in ("decision", "article"):
+                self._decision(chunk)
+            elif chunk.block_type == "vote":
+                first = chunk.text.split("\n")[0]
+                r.vote = _clean(first)
+                self.evidence("vote", chunk.char_start, chunk.char_start + len(first))
+        if r.visas:
+            first = next(c for c in self.chunks if c.block_type == "visa")
+            self.evidence("visas", first.char_start, first.char_end)
+        return r
+
+    def _decision(self, chunk: Chunk) -> None:
+        from ingest.chunking import DECISION_RE
+
+        text = chunk.text
+        lines = text.split("\n")
+        # Skip the « APRÈS EN AVOIR DÉLIBÉRÉ » marker that opens the first decision.
+        offset = 0
+        for line in lines:
+            if DECISION_RE.match(line.strip()):
+                break
+            offset += len(line) + 1
+        body = text[offset:]
+        m = DECISION_RE.match(body.strip())
+        if not m:
+            return
+        verb = m.group(1)
+        self.record.decisions.append(Decision(verb=verb, text=_clean(body)))
+        intro = re.search(
+            r"liste des (?:communes|b[ée]n[ée]ficiaires|laur[ée]ats|candidats|collectivit[ée]s)[^:]*(?:à savoir|suivant(?:e)?s?)?\s*:\s*",
+            body,
+            re.IGNORECASE,
+        )
+        if not intro or self.record.beneficiaries:
+            return
+        start = chunk.char_start + offset + intro.end()
+        names = _split_names(self.text[start : chunk.char_end])
+        for raw in names:
+            m_ept = re.match(r"(.+?)\s*\((EPT|[ÉE]tablissement public territorial)\)\s*$", raw, re.IGNORECASE)
+            if m_ept:
+                self.record.beneficiaries.append(Beneficiary(name=m_ept.group(1).strip(), kind="EPT"))
+            else:
+                self.record.beneficiaries.append(Beneficiary(name=raw))
+        self.evidence("beneficiaries", chunk.char_start + offset, chunk.char_end)
+
+
+def extract_record(doc_id: str, text: str, chunks: list[Chunk]) -> DeliberationRecord:
+    return _Extractor(doc_id, text, chunks).run()
