@@ -1,0 +1,432 @@
+"""Ingestion pipeline: discover files, load, chunk, extract records, embed, store, commit.
+
+Idempotent and incremental: a manifest keyed by content hash tells what changed; chunk ids derive
+from content, so vectors of unchanged chunks are reused, and a run that was killed is repaired by
+the next one (the vector store is reconciled with the last committed generation).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import fnmatch
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from assistant.components.embeddings import MGPEmbeddings, build_embeddings
+from assistant.components.keyword import KeywordIndex
+from assistant.components.vectorstore import ChunkStore, build_store
+from assistant.config import Settings
+from assistant.text import fold, tokenize
+from ingest.chunking import Chunk, chunk_document, looks_like_deliberation
+from ingest.loaders import IngestError, LoadedDocument, UnsupportedFormat, load_file
+from ingest.records import DeliberationRecord, extract_record
+from ingest.state import DocumentEntry, DocumentFile, IndexState, Manifest, StoredChunk
+
+log = logging.getLogger("mgp.ingest")
+
+DOC_TYPES = ("délibération", "règlement", "convention", "formulaire", "synthèse", "autre")
+_TYPE_KEYWORDS = (
+    ("deliberation", "délibération"),
+    ("reglement", "règlement"),
+    ("convention", "convention"),
+    ("formulaire", "formulaire"),
+    ("synthese", "synthèse"),
+    ("fiche", "synthèse"),
+)
+
+ProgressCallback = Callable[[str, int, int, str], None]
+"""(stage, done, total, label): stage is "files" or "embed"."""
+
+
+class FatalIngestError(RuntimeError):
+    """The run cannot proceed at all (no corpus folder, store unreachable…)."""
+
+
+class FileIssue(BaseModel):
+    path: str
+    reason: str
+
+
+class IngestReport(BaseModel):
+    documents: int = 0
+    chunks: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    failed: list[FileIssue] = Field(default_factory=list)
+    skipped: list[FileIssue] = Field(default_factory=list)
+    rebuilt: str | None = None
+    repaired_chunks: int = 0
+    orphans_removed: int = 0
+    pages_processed: int = 0
+    chunks_embedded: int = 0
+    chunks_reused: int = 0
+    embedding_id: str = ""
+    generation: int = 0
+    seconds: float = 0.0
+
+
+def normalise_doc_type(value: object) -> str | None:
+    if not value:
+        return None
+    folded = fold(str(value))
+    for key, doc_type in _TYPE_KEYWORDS:
+        if folded.startswith(key[:6]):
+            return doc_type
+    return "autre" if folded == "autre" else None
+
+
+def detect_doc_type(path: Path, doc: LoadedDocument, deliberation: bool) -> str:
+    declared = normalise_doc_type(doc.metadata.get("type"))
+    if declared:
+        return declared
+    names = fold(f"{path.stem.replace('_', ' ')} {doc.title or ''}")
+    for key, doc_type in _TYPE_KEYWORDS:
+        if key in names:
+            return doc_type
+    return "délibération" if deliberation else "autre"
+
+
+def document_title(path: Path, doc: LoadedDocument, record: DeliberationRecord | None) -> str:
+    if doc.title:
+        return doc.title
+    if record is not None and record.reference:
+        body = f" du {record.body}" if record.body else ""
+        return f"Délibération {record.reference}{body}"
+    first = next((h for h in sorted(doc.headings, key=lambda h: h.start) if h.level == 1), None)
+    if first:
+        return first.title
+    return path.stem.replace("_", " ").strip() or path.name
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Ingestor:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embeddings: MGPEmbeddings | None = None,
+        store: ChunkStore | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embeddings = embeddings or build_embeddings(settings)
+        self.store = store or build_store(settings)
+        self.state = IndexState(settings.index_dir)
+        self.progress = progress or (lambda *args: None)
+
+    # -- discovery -------------------------------------------------------------------
+    def doc_id_for(self, path: Path) -> str:
+        resolved = path.resolve()
+        try:
+            return resolved.relative_to(self.settings.corpus_dir.resolve()).as_posix()
+        except ValueError:
+            return resolved.as_posix()
+
+    def _excluded(self, rel: str) -> bool:
+        parts = rel.split("/")
+        if any(p.startswith(".") for p in parts):
+            return True
+        return any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(parts[-1], pat) for pat in self.settings.corpus_exclude)
+
+    def discover(self, paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[Path], list[FileIssue]]:
+        files: dict[str, Path] = {}
+        roots: list[Path] = []
+        missing: list[FileIssue] = []
+        for path in paths:
+            if path.is_dir():
+                roots.append(path.resolve())
+                for candidate in sorted(path.rglob("*")):
+                    if candidate.is_file() and not self._excluded(candidate.relative_to(path).as_posix()):
+                        files[self.doc_id_for(candidate)] = candidate
+            elif path.is_file():
+                files[self.doc_id_for(path)] = path
+            else:
+                missing.append(FileIssue(path=str(path), reason="fichier ou dossier introuvable"))
+        return sorted(files.items()), roots, missing
+
+    # -- the run -----------------------------------------------------------------------
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        with (self.settings.data_dir / "ingest.lock").open("w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log.info("another ingestion is running: waiting for it")
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def run(self, paths: Sequence[Path] | None = None, *, rebuild: bool = False) -> IngestReport:
+        started = time.perf_counter()
+        if paths is None or len(paths) == 0:
+            if not self.settings.corpus_dir.is_dir():
+                raise FatalIngestError(f"dossier du corpus introuvable : {self.settings.corpus_dir}")
+            paths = [self.settings.corpus_dir]
+        with self._lock():
+            report = self._run(list(paths), rebuild)
+        report.seconds = round(time.perf_counter() - started, 3)
+        log.info(
+            "ingest done: %d docs, %d chunks, +%d ~%d -%d =%d, %d failed, %.2fs",
+            report.documents, report.chunks, report.added, report.updated, report.removed,
+            report.unchanged, len(report.failed), report.seconds,
+        )
+        return report
+
+    def _run(self, paths: list[Path], rebuild: bool) -> IngestReport:
+        embedding_id = self.embeddings.embedding_id
+        chunking_id = self.settings.chunking_id()
+        previous = self.state.load_manifest()
+        had_generation = self.state.current_dir() is not None
+        report = IngestReport(embedding_id=embedding_id)
+
+        if rebuild:
+            report.rebuilt = "reconstruction demandée (--rebuild)"
+        elif previous.embedding_id and previous.embedding_id != embedding_id:
+            report.rebuilt = "modèle d'embedding changé : index reconstruit"
+        if report.rebuilt:
+            self.store.reset()
+            previous = Manifest(generation=previous.generation)
+
+        files, roots, missing = self.discover(paths)
+        report.failed.extend(missing)
+        documents = dict(previous.documents)
+        doc_files: dict[str, DocumentFile] = {}
+
+        # What changed.
+        todo: list[tuple[str, Path, str, bool]] = []
+        seen_ids: set[str] = set()
+        for doc_id, path in files:
+            seen_ids.add(doc_id)
+            try:
+                sha = file_sha256(path)
+            except OSError as exc:
+                report.failed.append(FileIssue(path=str(path), reason=f"lecture impossible ({exc.strerror})"))
+                continue
+            entry = documents.get(doc_id)
+            if (
+                entry is not None
+                and entry.sha256 == sha
+                and previous.chunking_id == chunking_id
+                and self.state.has_document_file(entry.doc_file)
+            ):
+                report.unchanged += 1
+                continue
+            todo.append((doc_id, path, sha, entry is not None))
+        removed = [
+            doc_id
+            for doc_id, entry in documents.items()
+            if doc_id not in seen_ids and any(_is_within(Path(self._source_path(entry)), r) for r in roots)
+        ]
+
+        # Load, chunk, embed, store each changed file.
+        for done, (doc_id, path, sha, existed) in enumerate(todo):
+            self.progress("files", done, len(todo), path.name)
+            try:
+                doc_file = self._prepare(doc_id, path, sha, chunking_id)
+            except UnsupportedFormat as exc:
+                report.skipped.append(FileIssue(path=str(path), reason=exc.reason))
+                continue
+            except IngestError as exc:
+                report.failed.append(FileIssue(path=str(path), reason=exc.reason))
+                log.warning("failed %s: %s", doc_id, exc.reason)
+                continue
+            except Exception as exc:  # a loader bug must not stop the other files
+                log.exception("unexpected error on %s", doc_id)
+                report.failed.append(FileIssue(path=str(path), reason=f"erreur inattendue ({type(exc).__name__})"))
+                continue
+            embedded, reused = self._embed_and_store(doc_file.chunks)
+            report.chunks_embedded += embedded
+            report.chunks_reused += reused
+            report.pages_processed += doc_file.entry.pages or 1
+            self.state.write_document_file(doc_file)
+            documents[doc_id] = doc_file.entry
+            doc_files[doc_id] = doc_file
+            report.updated += existed
+            report.added += not existed
+        self.progress("files", len(todo), len(todo), "")
+
+        for doc_id in removed:
+            documents.pop(doc_id, None)
+        report.removed = len(removed)
+
+        # Reconcile the vector store with what is about to be committed.
+        for doc_id, entry in documents.items():
+            if doc_id not in doc_files:
+                doc_files[doc_id] = self.state.read_document_file(entry.doc_file)
+        committed = {c.chunk_id: c for d in doc_files.values() for c in d.chunks}
+        stored_ids = self.store.all_ids()
+        missing_ids = [cid for cid in committed if cid not in stored_ids]
+        if missing_ids:
+            log.info("repairing %d chunks missing from the vector store", len(missing_ids))
+            embedded, _ = self._embed_and_store([committed[c] for c in missing_ids], reuse=False)
+            report.repaired_chunks = embedded
+
+        changed = bool(
+            report.added or report.updated or report.removed or report.rebuilt or missing_ids
+            or not had_generation or previous.chunking_id != chunking_id
+            or previous.embedding_id != embedding_id
+        )
+        manifest = previous
+        if changed:
+            ordered = sorted(committed.values(), key=lambda c: (c.metadata["doc_id"], c.metadata["ordinal"]))
+            keyword = KeywordIndex.build([c.chunk_id for c in ordered], [c.tokens for c in ordered])
+            records = {d: f.record for d, f in doc_files.items() if f.record is not None}
+            manifest = Manifest(
+                generation=previous.generation,
+                embedding_id=embedding_id,
+                chunking_id=chunking_id,
+                documents=dict(sorted(documents.items())),
+            )
+            self.state.commit(manifest, keyword, records)
+        orphans = stored_ids - set(committed)
+        if orphans:
+            self.store.delete(orphans)
+            report.orphans_removed = len(orphans)
+        self.state.collect_garbage()
+
+        report.documents = len(manifest.documents)
+        report.chunks = manifest.chunk_count
+        report.generation = manifest.generation
+        return report
+
+    def _source_path(self, entry: DocumentEntry) -> str:
+        source = Path(entry.source)
+        return str(source if source.is_absolute() else (self.settings.corpus_dir / source).resolve())
+
+    # -- one file ------------------------------------------------------------------------
+    def _prepare(self, doc_id: str, path: Path, sha: str, chunking_id: str) -> DocumentFile:
+        max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
+        doc = load_file(path, max_bytes=max_bytes)
+        deliberation = looks_like_deliberation(doc.text)
+        structured = deliberation or sum(1 for l in doc.text.splitlines() if l.strip().lower().startswith("article ")) >= 2
+        # A first pass with a provisional title finds the record, which may give the title.
+        provisional = doc.title or path.stem
+        chunks = chunk_document(
+            doc, doc_id, provisional, deliberation=structured,
+            chunk_size=self.settings.chunk_size, chunk_overlap=self.settings.chunk_overlap,
+        )
+        if not chunks:
+            raise IngestError("aucun passage exploitable après découpage")
+        record = extract_record(doc_id, doc.text, chunks) if deliberation else None
+        title = document_title(path, doc, record)
+        if title != provisional:
+            chunks = chunk_document(
+                doc, doc_id, title, deliberation=structured,
+                chunk_size=self.settings.chunk_size, chunk_overlap=self.settings.chunk_overlap,
+            )
+            if record is not None:
+                record = extract_record(doc_id, doc.text, chunks)
+        doc_type = detect_doc_type(path, doc, deliberation)
+        doc_date = _document_date(doc, record)
+        reference = record.reference if record else (str(doc.metadata["reference"]) if doc.metadata.get("reference") else None)
+        entry = DocumentEntry(
+            doc_id=doc_id,
+            source=doc_id,
+            file_name=path.name,
+            title=title,
+            doc_type=doc_type,
+            format=doc.format,
+            sha256=sha,
+            size=path.stat().st_size,
+            pages=doc.pages,
+            chunks=len(chunks),
+            doc_file=f"{hashlib.sha1(doc_id.encode()).hexdigest()[:12]}-{sha[:16]}-{chunking_id}.json",
+            reference=reference,
+            date=doc_date,
+            metadata={k: v for k, v in doc.metadata.items() if isinstance(v, (str, int, float, bool, list))},
+            warnings=doc.warnings + (record.warnings if record else []),
+            ingested_at=datetime.now(timezone.utc),
+        )
+        stored = [self._stored_chunk(entry, c) for c in chunks]
+        return DocumentFile(entry=entry, chunks=stored, record=record)
+
+    def _stored_chunk(self, entry: DocumentEntry, chunk: Chunk) -> StoredChunk:
+        metadata: dict[str, Any] = {
+            "doc_id": entry.doc_id,
+            "document": entry.file_name,
+            "title": entry.title,
+            "doc_type": entry.doc_type,
+            "section": chunk.section,
+            "block_type": chunk.block_type,
+            "char_start": chunk.char_start,
+            "char_end": chunk.char_end,
+            "ordinal": chunk.ordinal,
+            "doc_sha": entry.sha256,
+        }
+        if chunk.page is not None:
+            metadata["page"] = chunk.page
+            metadata["page_end"] = chunk.page_end
+        if entry.reference:
+            metadata["reference"] = entry.reference
+        if entry.date:
+            metadata["date"] = entry.date
+            metadata["date_int"] = int(entry.date.replace("-", ""))
+        tokens = tokenize(f"{entry.title}\n{chunk.section}\n{chunk.text}")
+        return StoredChunk(chunk_id=chunk.chunk_id, text=chunk.text, tokens=tokens, metadata=metadata)
+
+    def embedding_text(self, chunk: StoredChunk) -> str:
+        if not self.settings.embed_with_context:
+            return chunk.text
+        meta = chunk.metadata
+        return f"{meta['title']}\n{meta['section']}\n{chunk.text}"
+
+    def _embed_and_store(self, chunks: list[StoredChunk], *, reuse: bool = True) -> tuple[int, int]:
+        """Upsert the chunks; vectors already in the store for the same id are reused."""
+        if not chunks:
+            return 0, 0
+        known = self.store.get_embeddings([c.chunk_id for c in chunks]) if reuse else {}
+        todo = [c for c in chunks if c.chunk_id not in known]
+        batch = max(self.settings.embedding_batch_size, 1)
+        for start in range(0, len(todo), batch):
+            self.progress("embed", start, len(todo), "")
+            part = todo[start : start + batch]
+            for chunk, vector in zip(part, self.embeddings.embed_documents([self.embedding_text(c) for c in part])):
+                known[chunk.chunk_id] = vector
+        self.progress("embed", len(todo), len(todo), "")
+        self.store.upsert(
+            [c.chunk_id for c in chunks],
+            [known[c.chunk_id] for c in chunks],
+            [c.text for c in chunks],
+            [c.metadata for c in chunks],
+        )
+        return len(todo), len(chunks) - len(todo)
+
+
+def _is_within(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _document_date(doc: LoadedDocument, record: DeliberationRecord | None) -> str | None:
+    declared = doc.metadata.get("date")
+    if declared:
+        try:
+            return datetime.fromisoformat(str(declared)).date().isoformat()
+        except ValueError:
+            pass
+    if record is not None and record.session_date:
+        return record.session_date.isoformat()
+    return None

@@ -1,0 +1,64 @@
+"""The ``mgp-assistant ingest`` command as a user runs it: JSON contract and exit statuses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+CLI = [sys.executable, "-m", "assistant.cli"]
+KEYS = {"documents", "chunks", "added", "updated", "removed", "unchanged", "failed"}
+
+
+def run_cli(args: list[str], corpus: Path, data: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MGP_CORPUS_DIR": str(corpus), "MGP_DATA_DIR": str(data)}
+    return subprocess.run(CLI + args, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_ingest_json_twice(corpus_copy, tmp_path) -> None:
+    data = tmp_path / "data"
+    first = run_cli(["ingest", "--json"], corpus_copy, data)
+    assert first.returncode == 0, first.stderr
+    assert first.stderr == ""  # --json is silent: no progress bar, no library noise
+    one = json.loads(first.stdout)
+    assert KEYS <= set(one)
+    assert (one["documents"], one["added"], one["failed"]) == (3, 3, [])
+    second = run_cli(["ingest", "--json"], corpus_copy, data)
+    two = json.loads(second.stdout)
+    assert second.returncode == 0
+    assert two["added"] == 0 and two["chunks"] == one["chunks"] and two["unchanged"] == 3
+    assert second.stdout.count("\n") == 1  # exactly one JSON object, no progress output
+
+
+def test_failed_files_exit_2_and_are_named(corpus_copy, tmp_path) -> None:
+    (corpus_copy / "illisible.pdf").write_bytes(b"\x00\x01 not a pdf")
+    result = run_cli(["ingest", "--json"], corpus_copy, tmp_path / "data")
+    assert result.returncode == 2
+    report = json.loads(result.stdout)
+    assert [Path(f["path"]).name for f in report["failed"]] == ["illisible.pdf"]
+    assert report["documents"] == 3
+
+
+def test_missing_corpus_is_fatal(tmp_path) -> None:
+    result = run_cli(["ingest", "--json"], tmp_path / "absent", tmp_path / "data")
+    assert result.returncode == 1
+    assert "introuvable" in json.loads(result.stdout)["error"]
+
+
+def test_human_output_and_rebuild(corpus_copy, tmp_path) -> None:
+    data = tmp_path / "data"
+    run_cli(["ingest", "--json"], corpus_copy, data)
+    result = run_cli(["ingest", "--rebuild"], corpus_copy, data)
+    assert result.returncode == 0, result.stderr
+    assert "reconstruction demandée" in result.stdout
+    assert "Documents indexés" in result.stdout
+
+
+def test_invalid_setting_is_named(corpus_copy, tmp_path) -> None:
+    env = {**os.environ, "MGP_CHUNK_SIZE": "300", "MGP_CHUNK_OVERLAP": "500", "MGP_DATA_DIR": str(tmp_path)}
+    result = subprocess.run(CLI + ["ingest", "--json"], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 1
+    assert "Configuration invalide" in result.stderr and "MGP_CHUNK_OVERLAP" in result.stderr
+    assert "Traceback" not in result.stderr

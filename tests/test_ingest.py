@@ -1,0 +1,172 @@
+"""Ingestion pipeline on the real bundled corpus with the real embedding model and an embedded
+Chroma store: idempotence, updates, deletions, bad files, rebuilds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.components.vectorstore import ChromaChunkStore
+from ingest.pipeline import Ingestor
+from ingest.state import IndexState
+from tests.conftest import BENEFICIARIES, DELIB_PDF, make_pdf
+
+
+def _consistent(settings, report) -> None:
+    """Vector store, keyword index and manifest hold exactly the same chunks."""
+    store = ChromaChunkStore(settings)
+    state = IndexState(settings.index_dir)
+    manifest = state.load_manifest()
+    keyword = state.load_keyword_index()
+    assert report.chunks == manifest.chunk_count == store.count() == len(keyword)
+    assert set(keyword.chunk_ids) == store.all_ids()
+
+
+def test_ingest_is_idempotent(corpus_copy, make_settings, embeddings) -> None:
+    settings = make_settings(corpus_copy)
+    first = Ingestor(settings, embeddings=embeddings).run()
+    assert (first.documents, first.added, first.failed) == (3, 3, [])
+    assert first.chunks > 40
+    _consistent(settings, first)
+    second = Ingestor(settings, embeddings=embeddings).run()
+    assert second.added == second.updated == second.removed == 0
+    assert second.unchanged == 3
+    assert second.chunks == first.chunks
+    assert second.chunks_embedded == 0
+    assert second.generation == first.generation  # nothing changed: no new generation
+    _consistent(settings, second)
+
+
+def test_records_and_metadata_are_stored(corpus_copy, make_settings, embeddings) -> None:
+    settings = make_settings(corpus_copy)
+    Ingestor(settings, embeddings=embeddings).run()
+    state = IndexState(settings.index_dir)
+    records = state.load_records()
+    assert set(records) == {"BM2025-06-24-12_deliberation_bureau.md", "BM2025-06-24-12_deliberation_bureau.pdf"}
+    for record in records.values():
+        assert [b.name for b in record.beneficiaries] == BENEFICIARIES
+    docs = state.load_manifest().documents
+    pdf = docs["BM2025-06-24-12_deliberation_bureau.pdf"]
+    assert (pdf.doc_type, pdf.pages, pdf.reference, pdf.date) == ("délibération", 3, "BM2025/06/24/12", "2025-06-24")
+    fiche = docs["fiche_programme_appropriation_metropolitaine.md"]
+    assert fiche.doc_type == "synthèse" and fiche.date == "2025-07-01"
+    assert fiche.title.startswith("Programme « Appropriation Métropolitaine »")
+    store = ChromaChunkStore(settings)
+    got = store.collection.get(where={"doc_type": "délibération"}, include=["metadatas"])
+    assert got["ids"] and all(m["reference"] == "BM2025/06/24/12" for m in got["metadatas"])
+    paged = store.collection.get(where={"page": 3}, include=["metadatas", "documents"])
+    assert any("AUTORISE le Président" in d for d in paged["documents"])
+
+
+def test_keyword_and_dense_search_find_the_list(corpus_copy, make_settings, embeddings) -> None:
+    settings = make_settings(corpus_copy)
+    Ingestor(settings, embeddings=embeddings).run()
+    keyword = IndexState(settings.index_dir).load_keyword_index()
+    hits = keyword.search("Est-ce que Vincennes est retenue ?", k=3)
+    store = ChromaChunkStore(settings)
+    texts = store.collection.get(ids=[h[0] for h in hits], include=["documents"])["documents"]
+    assert any("Vincennes" in t for t in texts)
+    vectorstore = store.as_langchain(embeddings)
+    docs = vectorstore.similarity_search("Quelles communes sont bénéficiaires du parcours ?", k=4)
+    assert any("Aulnay-sous-Bois" in d.page_content for d in docs)
+    filtered = vectorstore.similarity_search("communes bénéficiaires", k=3, filter={"doc_type": "synthèse"})
+    assert filtered and all(d.metadata["doc_type"] == "synthèse" for d in filtered)
+
+
+def test_update_replaces_old_chunks_and_reuses_vectors(corpus_copy, make_settings, embeddings) -> None:
+    settings = make_settings(corpus_copy)
+    Ingestor(settings, embeddings=embeddings).run()
+    fiche = corpus_copy / "fiche_programme_appropriation_metropolitaine.md"
+    fiche.write_text(fiche.read_text(encoding="utf-8") + "\n## Ajout de test\n\nParagraphe SYNTHÉTIQUE ajouté par le test.\n", encoding="utf-8")
+    report = Ingestor(settings, embeddings=embeddings).run()
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 2)
+    assert report.chunks_reused > 0 and report.chunks_embedded >= 1  # unchanged passages keep their vectors
+    store = ChromaChunkStore(settings)
+    shas = {m["doc_sha"] for m in store.collection.get(where={"doc_id": fiche.name}, include=["metadatas"])["metadatas"]}
+    assert len(shas) == 1  # no chunk of the old version is left
+    _consistent(settings, report)
+    keyword = IndexState(settings.index_dir).load_keyword_index()
+    assert keyword.search("paragraphe synthétique ajouté")
+
+
+def test_deleted_file_chunks_are_removed(corpus_copy, make_settings, embeddings) -> None:
+    settings = make_settings(corpus_copy)
+    Ingestor(settings, embeddings=embeddings).run()
+    (corpus_copy / "fiche_programme_appropriation_metropolitaine.md").unlink()
+    report = Ingestor(settings, embeddings=embeddings).run()
+    assert (report.removed, report.documents) == (1, 2)
+    store = ChromaChunkStore(settings)
+    assert store.collection.get(where={"doc_type": "synthèse"})["ids"] == []
+    _consistent(settings, report)
+
+
+def test_bad_files_are_reported_and_the_rest_ingested(corpus_copy, make_settings, embeddings) -> None:
+    (corpus_copy / "vide.pdf").write_bytes(b"")
+    (corpus_copy / "binaire.pdf").write_bytes(bytes(range(256)) * 4)
+    (corpus_copy / "tronque.pdf").write_bytes(DELIB_PDF.read_bytes()[:600])
+    make_pdf(corpus_copy / "chiffre.pdf", ["Texte SYNTHÉTIQUE protégé."], password="secret")
+    (corpus_copy / "tableur.xlsx").write_bytes(b"PK\x03\x04")
+    settings = make_settings(corpus_copy)
+    report = Ingestor(settings, embeddings=embeddings).run()
+    failed = {Path(f.path).name: f.reason for f in report.failed}
+    assert set(failed) == {"vide.pdf", "binaire.pdf", "tronque.pdf", "chiffre.pdf"}
+    assert "mot de passe" in failed["chiffre.pdf"]
+    assert [Path(s.path).name for s in report.skipped] == ["tableur.xlsx"]
+    assert report.documents == 3 and report.added == 3
+    _consistent(settings, report)
+
+
+def test_a_file_broken_after_ingestion_keeps_its_chunks(corpus_copy, make_settings, embeddings) -> None:
+    settings = make_settings(corpus_copy)
+    first = Ingestor(settings, embeddings=embeddings).run()
+    pdf = corpus_copy / DELIB_PDF.name
+    pdf.write_bytes(b"%PDF-1.4 broken beyond repair")
+    report = Ingestor(settings, embeddings=embeddings).run()
+    assert [Path(f.path).name for f in report.failed] == [DELIB_PDF.name]
+    assert report.chunks == first.chunks and report.documents == 3  # nothing already stored is lost
+    _consistent(settings, report)
+
+
+def test_explicit_paths_do_not_remove_other_documents(corpus_copy, make_settings, embeddings, tmp_path) -> None:
+    settings = make_settings(corpus_copy)
+    Ingestor(settings, embeddings=embeddings).run()
+    extra = tmp_path / "ailleurs" / "note.txt"
+    extra.parent.mkdir()
+    extra.write_text("Note SYNTHÉTIQUE hors du dossier du corpus.", encoding="utf-8")
+    report = Ingestor(settings, embeddings=embeddings).run([extra])
+    assert (report.added, report.removed, report.documents) == (1, 0, 4)
+    assert report.failed == []
+
+
+def test_rebuild_and_embedding_change(corpus_copy, make_settings, embeddings) -> None:
+    from assistant.components.embeddings import SentenceTransformerEmbeddings
+
+    settings = make_settings(corpus_copy)
+    first = Ingestor(settings, embeddings=embeddings).run()
+    rebuilt = Ingestor(settings, embeddings=embeddings).run(rebuild=True)
+    assert rebuilt.rebuilt and rebuilt.added == 3 and rebuilt.chunks == first.chunks
+    _consistent(settings, rebuilt)
+    other = Ingestor(settings, embeddings=SentenceTransformerEmbeddings()).run()
+    assert other.rebuilt and "embedding" in other.rebuilt
+    assert other.chunks_embedded == other.chunks == first.chunks
+    store = ChromaChunkStore(settings)
+    one = store.collection.get(limit=1, include=["embeddings"])
+    assert len(one["embeddings"][0]) == 384
+    _consistent(settings, other)
+
+
+def test_chunk_size_change_rechunks_everything(corpus_copy, make_settings, embeddings) -> None:
+    Ingestor(make_settings(corpus_copy), embeddings=embeddings).run()
+    smaller = make_settings(corpus_copy, chunk_size=300, chunk_overlap=50)
+    report = Ingestor(smaller, embeddings=embeddings).run()
+    assert report.updated == 3
+    _consistent(smaller, report)
+
+
+def test_excluded_files_are_not_documents(corpus_copy, make_settings, embeddings) -> None:
+    assert (corpus_copy / "scripts").is_dir()
+    (corpus_copy / "README.md").write_text("# Notes internes\n", encoding="utf-8")
+    report = Ingestor(make_settings(corpus_copy), embeddings=embeddings).run()
+    assert report.documents == 3 and report.skipped == []
