@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -78,13 +76,6 @@ class Settings(BaseSettings):
     @property
     def log_dir(self) -> Path:
         return self.data_dir / "logs"
-
-    def chunking_id(self) -> str:
-        """Identifies everything that changes how a file is cut: a change re-chunks every document."""
-        from ingest.chunking import CHUNKER_VERSION
-
-        payload = json.dumps([CHUNKER_VERSION, self.chunk_size, self.chunk_overlap])
-        return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ are cut along their headings and paragraphs.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 
@@ -49,6 +50,12 @@ SECTION_LABELS = {
     "vote": "Vote",
     "signature": "Signature et mentions",
 }
+
+
+def chunking_id(chunk_size: int, chunk_overlap: int) -> str:
+    """Identifies everything that changes how a file is cut: a change re-chunks every document."""
+    payload = json.dumps([CHUNKER_VERSION, chunk_size, chunk_overlap])
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
 @dataclass

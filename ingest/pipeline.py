@@ -25,7 +25,7 @@ from assistant.components.keyword import KeywordIndex
 from assistant.components.vectorstore import ChunkStore, build_store
 from assistant.config import Settings
 from assistant.text import fold, tokenize
-from ingest.chunking import Chunk, chunk_document, looks_like_deliberation
+from ingest.chunking import Chunk, chunk_document, chunking_id, looks_like_deliberation
 from ingest.loaders import IngestError, LoadedDocument, UnsupportedFormat, load_file
 from ingest.records import DeliberationRecord, extract_record
 from ingest.state import DocumentEntry, DocumentFile, IndexState, Manifest, StoredChunk
@@ -193,8 +193,9 @@ class Ingestor:
         return report
 
     def _run(self, paths: list[Path], rebuild: bool) -> IngestReport:
-        embedding_id = self.embeddings.embedding_id
-        chunking_id = self.settings.chunking_id()
+        # Vectors depend on the model and on what is embedded (bare text or text with its context).
+        embedding_id = f"{self.embeddings.embedding_id}|context={self.settings.embed_with_context}"
+        chunk_config = chunking_id(self.settings.chunk_size, self.settings.chunk_overlap)
         previous = self.state.load_manifest()
         had_generation = self.state.current_dir() is not None
         report = IngestReport(embedding_id=embedding_id)
@@ -226,7 +227,7 @@ class Ingestor:
             if (
                 entry is not None
                 and entry.sha256 == sha
-                and previous.chunking_id == chunking_id
+                and previous.chunking_id == chunk_config
                 and self.state.has_document_file(entry.doc_file)
             ):
                 report.unchanged += 1
@@ -242,7 +243,7 @@ class Ingestor:
         for done, (doc_id, path, sha, existed) in enumerate(todo):
             self.progress("files", done, len(todo), path.name)
             try:
-                doc_file = self._prepare(doc_id, path, sha, chunking_id)
+                doc_file = self._prepare(doc_id, path, sha, chunk_config)
             except UnsupportedFormat as exc:
                 report.skipped.append(FileIssue(path=str(path), reason=exc.reason))
                 continue
@@ -283,7 +284,7 @@ class Ingestor:
 
         changed = bool(
             report.added or report.updated or report.removed or report.rebuilt or missing_ids
-            or not had_generation or previous.chunking_id != chunking_id
+            or not had_generation or previous.chunking_id != chunk_config
             or previous.embedding_id != embedding_id
         )
         manifest = previous
@@ -294,7 +295,7 @@ class Ingestor:
             manifest = Manifest(
                 generation=previous.generation,
                 embedding_id=embedding_id,
-                chunking_id=chunking_id,
+                chunking_id=chunk_config,
                 documents=dict(sorted(documents.items())),
             )
             self.state.commit(manifest, keyword, records)
@@ -314,7 +315,7 @@ class Ingestor:
         return str(source if source.is_absolute() else (self.settings.corpus_dir / source).resolve())
 
     # -- one file ------------------------------------------------------------------------
-    def _prepare(self, doc_id: str, path: Path, sha: str, chunking_id: str) -> DocumentFile:
+    def _prepare(self, doc_id: str, path: Path, sha: str, chunk_config: str) -> DocumentFile:
         max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
         doc = load_file(path, max_bytes=max_bytes)
         deliberation = looks_like_deliberation(doc.text)
@@ -350,7 +351,7 @@ class Ingestor:
             size=path.stat().st_size,
             pages=doc.pages,
             chunks=len(chunks),
-            doc_file=f"{hashlib.sha1(doc_id.encode()).hexdigest()[:12]}-{sha[:16]}-{chunking_id}.json",
+            doc_file=f"{hashlib.sha1(doc_id.encode()).hexdigest()[:12]}-{sha[:16]}-{chunk_config}.json",
             reference=reference,
             date=doc_date,
             metadata={k: v for k, v in doc.metadata.items() if isinstance(v, (str, int, float, bool, list))},

@@ -108,11 +108,18 @@ def test_bad_files_are_reported_and_the_rest_ingested(corpus_copy, make_settings
     (corpus_copy / "tronque.pdf").write_bytes(DELIB_PDF.read_bytes()[:600])
     make_pdf(corpus_copy / "chiffre.pdf", ["Texte SYNTHÉTIQUE protégé."], password="secret")
     (corpus_copy / "tableur.xlsx").write_bytes(b"PK\x03\x04")
+    from fpdf import FPDF
+
+    scan = FPDF()
+    scan.add_page()
+    scan.rect(20, 20, 120, 80, style="F")  # graphics only: a scan with no text layer
+    scan.output(str(corpus_copy / "scan.pdf"))
     settings = make_settings(corpus_copy)
     report = Ingestor(settings, embeddings=embeddings).run()
     failed = {Path(f.path).name: f.reason for f in report.failed}
-    assert set(failed) == {"vide.pdf", "binaire.pdf", "tronque.pdf", "chiffre.pdf"}
+    assert set(failed) == {"vide.pdf", "binaire.pdf", "tronque.pdf", "chiffre.pdf", "scan.pdf"}
     assert "mot de passe" in failed["chiffre.pdf"]
+    assert "OCR" in failed["scan.pdf"]
     assert [Path(s.path).name for s in report.skipped] == ["tableur.xlsx"]
     assert report.documents == 3 and report.added == 3
     _consistent(settings, report)
@@ -170,3 +177,10 @@ def test_excluded_files_are_not_documents(corpus_copy, make_settings, embeddings
     (corpus_copy / "README.md").write_text("# Notes internes\n", encoding="utf-8")
     report = Ingestor(make_settings(corpus_copy), embeddings=embeddings).run()
     assert report.documents == 3 and report.skipped == []
+
+
+def test_embedding_context_change_reembeds(corpus_copy, make_settings, embeddings) -> None:
+    first = Ingestor(make_settings(corpus_copy), embeddings=embeddings).run()
+    bare = make_settings(corpus_copy, embed_with_context=False)
+    report = Ingestor(bare, embeddings=embeddings).run()
+    assert report.rebuilt and report.chunks_embedded == first.chunks
