@@ -18,7 +18,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from ingest.loaders import LoadedDocument
 
-CHUNKER_VERSION = "admin-fr-1"
+CHUNKER_VERSION = "admin-fr-2"
 
 DECISION_VERBS = (
     "APPROUVE|AUTORISE|DÉCIDE|DECIDE|ADOPTE|DÉSIGNE|DESIGNE|PREND ACTE|DONNE|ATTRIBUE|FIXE|CHARGE|DIT|"
@@ -180,7 +180,10 @@ def _deliberation_units(text: str, blocks: list[_Block]) -> list[_Unit]:
             pending_marker = block.start
         elif VOTE_RE.match(line):
             phase = "end"
-            open_unit("vote", block)
+            if units and units[-1].kind == "vote":
+                units[-1].end = block.end  # « Pour : 20 », « Contre : 5 »… form one vote
+            else:
+                open_unit("vote", block)
         elif phase != "end" and ARTICLE_RE.match(line):
             phase = "dispositif" if phase == "dispositif" else "body"
             m = ARTICLE_RE.match(line)

@@ -11,9 +11,11 @@ import fcntl
 import fnmatch
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,15 @@ class FatalIngestError(RuntimeError):
 class FileIssue(BaseModel):
     path: str
     reason: str
+
+
+@dataclass
+class Discovery:
+    files: dict[str, Path] = field(default_factory=dict)
+    roots: list[Path] = field(default_factory=list)
+    failed: list[FileIssue] = field(default_factory=list)
+    protected: list[Path] = field(default_factory=list)
+    """Folders or files that could not be read: their documents are not taken as deleted."""
 
 
 class IngestReport(BaseModel):
@@ -133,11 +144,13 @@ class Ingestor:
 
     # -- discovery -------------------------------------------------------------------
     def doc_id_for(self, path: Path) -> str:
-        resolved = path.resolve()
+        """Relative to the corpus folder when inside it. Links are not resolved: the id names the
+        path the user sees, so removing a link removes its document."""
+        absolute = Path(os.path.abspath(path))
         try:
-            return resolved.relative_to(self.settings.corpus_dir.resolve()).as_posix()
+            return absolute.relative_to(os.path.abspath(self.settings.corpus_dir)).as_posix()
         except ValueError:
-            return resolved.as_posix()
+            return absolute.as_posix()
 
     def _excluded(self, rel: str) -> bool:
         parts = rel.split("/")
@@ -145,21 +158,38 @@ class Ingestor:
             return True
         return any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(parts[-1], pat) for pat in self.settings.corpus_exclude)
 
-    def discover(self, paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[Path], list[FileIssue]]:
-        files: dict[str, Path] = {}
-        roots: list[Path] = []
-        missing: list[FileIssue] = []
+    def discover(self, paths: Sequence[Path]) -> "Discovery":
+        found = Discovery()
         for path in paths:
             if path.is_dir():
-                roots.append(path.resolve())
-                for candidate in sorted(path.rglob("*")):
-                    if candidate.is_file() and not self._excluded(candidate.relative_to(path).as_posix()):
-                        files[self.doc_id_for(candidate)] = candidate
+                root = Path(os.path.abspath(path))
+                found.roots.append(root)
+
+                def unreadable(error: OSError, root: Path = root) -> None:
+                    folder = Path(error.filename or root)
+                    found.failed.append(FileIssue(path=str(folder), reason=f"dossier illisible ({error.strerror})"))
+                    found.protected.append(Path(os.path.abspath(folder)))
+
+                for folder, subdirs, names in os.walk(root, onerror=unreadable, followlinks=False):
+                    subdirs.sort()
+                    for name in sorted(names):
+                        candidate = Path(folder) / name
+                        rel = candidate.relative_to(root).as_posix()
+                        if self._excluded(rel):
+                            continue
+                        try:
+                            if not candidate.is_file():
+                                continue
+                        except OSError as exc:
+                            found.failed.append(FileIssue(path=str(candidate), reason=f"fichier illisible ({exc.strerror})"))
+                            found.protected.append(Path(os.path.abspath(candidate)))
+                            continue
+                        found.files[self.doc_id_for(candidate)] = candidate
             elif path.is_file():
-                files[self.doc_id_for(path)] = path
+                found.files[self.doc_id_for(path)] = path
             else:
-                missing.append(FileIssue(path=str(path), reason="fichier ou dossier introuvable"))
-        return sorted(files.items()), roots, missing
+                found.failed.append(FileIssue(path=str(path), reason="fichier ou dossier introuvable"))
+        return found
 
     # -- the run -----------------------------------------------------------------------
     @contextmanager
@@ -192,32 +222,39 @@ class Ingestor:
         )
         return report
 
+    def _collection_name(self, embedding_id: str, generation: int) -> str:
+        digest = hashlib.sha256(embedding_id.encode()).hexdigest()[:10]
+        return f"{self.settings.collection_name}-{digest}-g{generation:06d}"
+
     def _run(self, paths: list[Path], rebuild: bool) -> IngestReport:
         # Vectors depend on the model and on what is embedded (bare text or text with its context).
         embedding_id = f"{self.embeddings.embedding_id}|context={self.settings.embed_with_context}"
         chunk_config = chunking_id(self.settings.chunk_size, self.settings.chunk_overlap)
         previous = self.state.load_manifest()
         had_generation = self.state.current_dir() is not None
+        interrupted = self.state.mark_running()
         report = IngestReport(embedding_id=embedding_id)
 
         if rebuild:
             report.rebuilt = "reconstruction demandée (--rebuild)"
         elif previous.embedding_id and previous.embedding_id != embedding_id:
             report.rebuilt = "modèle d'embedding changé : index reconstruit"
-        if report.rebuilt:
-            self.store.reset()
-            previous = Manifest(generation=previous.generation)
+        # A rebuild fills a new collection; the committed one serves readers until the switch, and
+        # survives intact if the rebuild is killed.
+        if report.rebuilt or not previous.collection:
+            collection = self._collection_name(embedding_id, previous.generation + 1)
+        else:
+            collection = previous.collection
+        self.store.use_collection(collection)
 
-        files, roots, missing = self.discover(paths)
-        report.failed.extend(missing)
-        documents = dict(previous.documents)
+        found = self.discover(paths)
+        report.failed.extend(found.failed)
+        documents = {} if report.rebuilt else dict(previous.documents)
         doc_files: dict[str, DocumentFile] = {}
 
         # What changed.
         todo: list[tuple[str, Path, str, bool]] = []
-        seen_ids: set[str] = set()
-        for doc_id, path in files:
-            seen_ids.add(doc_id)
+        for doc_id, path in sorted(found.files.items()):
             try:
                 sha = file_sha256(path)
             except OSError as exc:
@@ -233,13 +270,9 @@ class Ingestor:
                 report.unchanged += 1
                 continue
             todo.append((doc_id, path, sha, entry is not None))
-        removed = [
-            doc_id
-            for doc_id, entry in documents.items()
-            if doc_id not in seen_ids and any(_is_within(Path(self._source_path(entry)), r) for r in roots)
-        ]
 
         # Load, chunk, embed, store each changed file.
+        failed_ids: set[str] = set()
         for done, (doc_id, path, sha, existed) in enumerate(todo):
             self.progress("files", done, len(todo), path.name)
             try:
@@ -249,11 +282,13 @@ class Ingestor:
                 continue
             except IngestError as exc:
                 report.failed.append(FileIssue(path=str(path), reason=exc.reason))
+                failed_ids.add(doc_id)
                 log.warning("failed %s: %s", doc_id, exc.reason)
                 continue
             except Exception as exc:  # a loader bug must not stop the other files
                 log.exception("unexpected error on %s", doc_id)
                 report.failed.append(FileIssue(path=str(path), reason=f"erreur inattendue ({type(exc).__name__})"))
+                failed_ids.add(doc_id)
                 continue
             embedded, reused = self._embed_and_store(doc_file.chunks)
             report.chunks_embedded += embedded
@@ -266,6 +301,18 @@ class Ingestor:
             report.added += not existed
         self.progress("files", len(todo), len(todo), "")
 
+        # A file that fails now keeps its last good version, even across a rebuild.
+        for doc_id in failed_ids:
+            old = previous.documents.get(doc_id)
+            if doc_id not in documents and old is not None and self.state.has_document_file(old.doc_file):
+                documents[doc_id] = old
+        removed = [
+            doc_id
+            for doc_id, entry in previous.documents.items()
+            if doc_id not in found.files
+            and any(_is_within(self._source_path(entry), r) for r in found.roots)
+            and not any(_is_within(self._source_path(entry), p) for p in found.protected)
+        ]
         for doc_id in removed:
             documents.pop(doc_id, None)
         report.removed = len(removed)
@@ -281,11 +328,19 @@ class Ingestor:
             log.info("repairing %d chunks missing from the vector store", len(missing_ids))
             embedded, _ = self._embed_and_store([committed[c] for c in missing_ids], reuse=False)
             report.repaired_chunks = embedded
+        if interrupted:
+            # A killed run may have rewritten metadata of chunks it shared with the committed state.
+            present = [cid for cid in committed if cid in stored_ids]
+            stored_meta = self.store.get_metadatas(present)
+            stale = [cid for cid in present if stored_meta.get(cid) != committed[cid].metadata]
+            if stale:
+                self.store.update_metadatas(stale, [committed[c].metadata for c in stale])
+                report.repaired_chunks += len(stale)
 
         changed = bool(
-            report.added or report.updated or report.removed or report.rebuilt or missing_ids
+            report.added or report.updated or report.removed or report.rebuilt or report.repaired_chunks
             or not had_generation or previous.chunking_id != chunk_config
-            or previous.embedding_id != embedding_id
+            or previous.embedding_id != embedding_id or previous.collection != collection
         )
         manifest = previous
         if changed:
@@ -296,6 +351,7 @@ class Ingestor:
                 generation=previous.generation,
                 embedding_id=embedding_id,
                 chunking_id=chunk_config,
+                collection=collection,
                 documents=dict(sorted(documents.items())),
             )
             self.state.commit(manifest, keyword, records)
@@ -303,16 +359,21 @@ class Ingestor:
         if orphans:
             self.store.delete(orphans)
             report.orphans_removed = len(orphans)
+        keep = {collection, self.state.previous_collection()}
+        for name in self.store.collections():
+            if name not in keep:
+                self.store.drop_collection(name)
         self.state.collect_garbage()
+        self.state.mark_finished()
 
         report.documents = len(manifest.documents)
         report.chunks = manifest.chunk_count
         report.generation = manifest.generation
         return report
 
-    def _source_path(self, entry: DocumentEntry) -> str:
+    def _source_path(self, entry: DocumentEntry) -> Path:
         source = Path(entry.source)
-        return str(source if source.is_absolute() else (self.settings.corpus_dir / source).resolve())
+        return source if source.is_absolute() else Path(os.path.abspath(self.settings.corpus_dir / source))
 
     # -- one file ------------------------------------------------------------------------
     def _prepare(self, doc_id: str, path: Path, sha: str, chunk_config: str) -> DocumentFile:
@@ -414,11 +475,7 @@ class Ingestor:
 
 
 def _is_within(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root)
-        return True
-    except ValueError:
-        return False
+    return path == root or root in path.parents
 
 
 def _document_date(doc: LoadedDocument, record: DeliberationRecord | None) -> str | None:

@@ -28,7 +28,6 @@ LAW_REF_RE = re.compile(
     r"\b(?:loi|décret|decret|ordonnance|arrêté|arrete)\s+n°\s?\d[\d-]*|\barticles?\s+[LRD]\.?\s?\d+(?:-\d+)*",
     re.IGNORECASE,
 )
-_LINE_PREFIX = r"(?:^|\n)\s*(?:[-*•]\s*)?(?:\*\*)?"
 
 
 class Evidence(BaseModel):
@@ -93,11 +92,28 @@ def _split_names(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+_HEADER_STOP_RE = re.compile(
+    r"^\s*(?:[-*•]\s*)?(?:\*\*)?(?:Vu\b|Consid[ée]rant\b|APR[ÈE]S EN AVOIR|Article\s+(?:\d+|premier|1er)\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ANNOUNCED_LIST_RE = re.compile(
+    r"liste des (?:communes|b[ée]n[ée]ficiaires|laur[ée]ats|candidats|collectivit[ée]s)\b[^:.;]*?"
+    r"(?:à savoir|a savoir|suivante?s|ci-apr[èe]s)\s*:\s*",
+    re.IGNORECASE,
+)
+_SENTENCE_END_RE = re.compile(r"\.(?=\s*$|\s+[A-ZÉÈÀÂÎÔ])|\n\s*\n", re.MULTILINE)
+_NAME_RE = re.compile(r"^[A-ZÉÈÀÂÎÔÇ][\w’'. -]*(?:\s*\((?:EPT|[ÉE]tablissement public territorial)\))?$", re.IGNORECASE)
+
+
 class _Extractor:
     def __init__(self, doc_id: str, text: str, chunks: list[Chunk]) -> None:
         self.text = text
         self.chunks = chunks
         self.record = DeliberationRecord(doc_id=doc_id)
+        # Header fields are only read before the first visa: later text cites other acts.
+        stop = _HEADER_STOP_RE.search(text)
+        self.header_end = stop.start() if stop else min(len(text), 3000)
+        self.head = text[: self.header_end]
 
     def evidence(self, field: str, start: int, end: int) -> None:
         chunk = next((c for c in self.chunks if c.char_start <= start < c.char_end), None)
@@ -113,62 +129,34 @@ class _Extractor:
         )
 
     def labelled(self, field: str, pattern: str) -> re.Match[str] | None:
-        m = re.search(_LINE_PREFIX + pattern + r"\s*:\s*(?:\*\*)?([^\n]+)", self.text, re.IGNORECASE)
+        """« LABEL : value » on one line of the header; an empty value is no value."""
+        m = re.search(
+            r"^[ \t]*(?:[-*•][ \t]*)?(?:\*\*)?" + pattern + r"[ \t]*:[ \t]*(?:\*\*)?([^\n]*\S)",
+            self.head,
+            re.IGNORECASE | re.MULTILINE,
+        )
         if m:
             start = m.start()
-            while start < m.end() and self.text[start] in "\n\t -*•":
+            while start < m.end() and self.text[start] in " \t-*•":
                 start += 1
             self.evidence(field, start, m.end(1))
         return m
 
     def run(self) -> DeliberationRecord:
-        r, text = self.record, self.text
-        head = text[:3000]
+        r, head = self.record, self.head
+        self._reference_and_subject()
 
-        m = re.search(r"((?:BM|CM|BT|CT)\d{4}/\d{2}/\d{2}/\d+(?:-\d+)?)\s*:\s*", head)
-        if m:
-            r.reference = m.group(1)
-            end = text.find("\n\n", m.end())
-            nxt = re.search(r"\n\s*(?:DATE DE LA CONVOCATION|NOMBRE DE|PR[ÉE]SIDENT|SECR[ÉE]TAIRE)", text[m.end():])
-            stop = m.end() + nxt.start() if nxt else (end if end > 0 else m.end() + 400)
-            if end > 0:
-                stop = min(stop, end)
-            r.subject = _clean(text[m.end() : stop]) or None
-            self.evidence("reference", m.start(1), stop)
-            self.evidence("subject", m.start(1), stop)
-        else:
-            m = re.search(r"D[ÉE]LIB[ÉE]RATION\s+N[°o]\s*([A-Z0-9][\w/.-]*\d)", head, re.IGNORECASE)
-            if m:
-                r.reference = m.group(1)
-                self.evidence("reference", m.start(), m.end())
-            m = re.search(_LINE_PREFIX + r"Objet\s*:\s*([^\n]+)", head, re.IGNORECASE)
-            if m:
-                r.subject = _clean(m.group(1))
-                self.evidence("subject", m.start(1), m.end(1))
-
-        m = re.search(r"S[ÉE]ANCE DU (BUREAU|CONSEIL(?: MUNICIPAL| DE LA M[ÉE]TROPOLE| M[ÉE]TROPOLITAIN| DE TERRITOIRE)?)", head, re.IGNORECASE)
+        m = re.search(
+            r"S[ÉE]ANCE DU (BUREAU|CONSEIL(?: MUNICIPAL| DE LA M[ÉE]TROPOLE| M[ÉE]TROPOLITAIN| DE TERRITOIRE)?)", head, re.IGNORECASE
+        )
         if m:
             r.body = m.group(1).capitalize()
         elif r.reference and r.reference[:2] in ("BM", "CM", "BT", "CT"):
             r.body = {"BM": "Bureau", "CM": "Conseil", "BT": "Bureau", "CT": "Conseil"}[r.reference[:2]]
-        else:
-            m = re.search(r"\bConseil municipal\b", head, re.IGNORECASE)
-            r.body = "Conseil municipal" if m else None
+        elif re.search(r"^[^\n]*\bDU CONSEIL MUNICIPAL\b|^\s*Le Conseil municipal\b", head, re.IGNORECASE | re.MULTILINE):
+            r.body = "Conseil municipal"
 
-        m = re.search(r"S[ÉE]ANCE DU[^\n]*?(?:\n[^\n]*?)?(\d{1,2}(?:er)?\s+\w+\.?\s+\d{4})", head, re.IGNORECASE)
-        if m:
-            r.session_date = parse_french_date(m.group(1))
-            if r.session_date:
-                self.evidence("session_date", m.start(), m.end())
-        ref = ACT_REF_RE.search(r.reference or "")
-        if ref:
-            ref_date = date(int(ref.group(2)), int(ref.group(3)), int(ref.group(4)))
-            if r.session_date is None:
-                pass  # a reference's digits are not stated as the session date: leave it empty
-            elif r.session_date != ref_date:
-                r.warnings.append(
-                    f"date de séance {r.session_date.isoformat()} différente de celle de la référence {ref_date.isoformat()}"
-                )
+        self._session_date()
 
         m = self.labelled("convocation_date", r"DATE DE (?:LA )?CONVOCATION")
         if m:
@@ -177,8 +165,9 @@ class _Extractor:
                 r.evidence.pop("convocation_date", None)
 
         m = self.labelled("councillors_in_office", r"NOMBRE DE CONSEILLERS EN EXERCICE")
-        if m and re.match(r"\s*(\d+)", m.group(1)):
-            r.councillors_in_office = int(re.match(r"\s*(\d+)", m.group(1)).group(1))
+        number = re.fullmatch(r"(\d+)", m.group(1).strip()) if m else None
+        if number:
+            r.councillors_in_office = int(number.group(1))
         else:
             r.evidence.pop("councillors_in_office", None)
 
@@ -186,7 +175,10 @@ class _Extractor:
         if m:
             r.president = _clean(m.group(1).split(",")[0])
         else:
-            m = re.search(r"[Ss]ous la pr[ée]sidence de\s+(?:M\.|Mme|Madame|Monsieur)?\s*([^,\n]+)", head)
+            m = re.search(
+                r"^[ \t]*Sous la pr[ée]sidence de (?:M\.|Mme|Madame|Monsieur)[ \t]+([^,\n]+)",
+                head, re.IGNORECASE | re.MULTILINE,
+            )
             if m:
                 r.president = _clean(m.group(1))
                 self.evidence("president", m.start(), m.end())
@@ -204,23 +196,71 @@ class _Extractor:
                 r.considerants.append(body)
             elif chunk.block_type in ("decision", "article"):
                 self._decision(chunk)
-            elif chunk.block_type == "vote":
-                first = chunk.text.split("\n")[0]
-                r.vote = _clean(first)
-                self.evidence("vote", chunk.char_start, chunk.char_start + len(first))
+            elif chunk.block_type == "vote" and r.vote is None:
+                lines = [_clean(line) for line in chunk.text.split("\n") if line.strip()]
+                r.vote = "; ".join(lines)
+                self.evidence("vote", chunk.char_start, chunk.char_end)
         if r.visas:
             first = next(c for c in self.chunks if c.block_type == "visa")
             self.evidence("visas", first.char_start, first.char_end)
         return r
 
+    def _reference_and_subject(self) -> None:
+        r, text, head = self.record, self.text, self.head
+        m = re.search(r"^\W*((?:BM|CM|BT|CT)\d{4}/\d{2}/\d{2}/\d+(?:-\d+)?)[ \t]*:[ \t]*", head, re.MULTILINE)
+        if m:
+            r.reference = m.group(1)
+            stop = len(head)
+            for pattern in (r"\n\s*\n", r"\n\s*(?:DATE DE|NOMBRE DE|PR[ÉE]SIDENT|SECR[ÉE]TAIRE|LE BUREAU|LE CONSEIL)"):
+                nxt = re.compile(pattern).search(text, m.end(), self.header_end)
+                if nxt:
+                    stop = min(stop, nxt.start())
+            r.subject = _clean(text[m.end() : stop]) or None
+            self.evidence("reference", m.start(1), stop)
+            self.evidence("subject", m.start(1), stop)
+            return
+        m = re.search(r"D[ÉE]LIB[ÉE]RATION\s+N[°o]\s*([A-Z0-9][\w/.-]*\d)", head, re.IGNORECASE)
+        if m:
+            r.reference = m.group(1)
+            self.evidence("reference", m.start(), m.end())
+        m = re.search(r"^[ \t]*(?:\*\*)?Objet[ \t]*:[ \t]*([^\n]*\S)", head, re.IGNORECASE | re.MULTILINE)
+        if m:
+            r.subject = _clean(m.group(1))
+            self.evidence("subject", m.start(1), m.end(1))
+
+    def _session_date(self) -> None:
+        """« SÉANCE DU … <date> » on its line or the next one, unless that line is another label."""
+        r = self.record
+        for m in re.finditer(r"S[ÉE]ANCE DU[^\n]*", self.head, re.IGNORECASE):
+            span_end = m.end()
+            found = parse_french_date(m.group(0))
+            if found is None:
+                nxt = re.match(r"\n([^\n:]*)(?=\n|$)", self.head[m.end() :])
+                if nxt:
+                    found = parse_french_date(nxt.group(1))
+                    span_end = m.end() + nxt.end()
+            if found is None:
+                continue
+            ref = ACT_REF_RE.search(r.reference or "")
+            if ref:
+                ref_date = date(int(ref.group(2)), int(ref.group(3)), int(ref.group(4)))
+                if found != ref_date:
+                    r.warnings.append(
+                        f"date de séance {found.isoformat()} différente de celle de la référence "
+                        f"{ref_date.isoformat()} : date laissée vide"
+                    )
+                    return
+            r.session_date = found
+            self.evidence("session_date", m.start(), span_end)
+            return
+
     def _decision(self, chunk: Chunk) -> None:
         from ingest.chunking import DECISION_RE
 
         text = chunk.text
-        lines = text.split("\n")
         # Skip the « APRÈS EN AVOIR DÉLIBÉRÉ » marker that opens the first decision.
         offset = 0
-        for line in lines:
+        for line in text.split("\n"):
             if DECISION_RE.match(line.strip()):
                 break
             offset += len(line) + 1
@@ -228,24 +268,25 @@ class _Extractor:
         m = DECISION_RE.match(body.strip())
         if not m:
             return
-        verb = m.group(1)
-        self.record.decisions.append(Decision(verb=verb, text=_clean(body)))
-        intro = re.search(
-            r"liste des (?:communes|b[ée]n[ée]ficiaires|laur[ée]ats|candidats|collectivit[ée]s)[^:]*(?:à savoir|suivant(?:e)?s?)?\s*:\s*",
-            body,
-            re.IGNORECASE,
-        )
+        self.record.decisions.append(Decision(verb=m.group(1), text=_clean(body)))
+        intro = _ANNOUNCED_LIST_RE.search(body)
         if not intro or self.record.beneficiaries:
             return
+        # The list runs to the end of its sentence, across chunk boundaries if the unit was split.
         start = chunk.char_start + offset + intro.end()
-        names = _split_names(self.text[start : chunk.char_end])
+        end_match = _SENTENCE_END_RE.search(self.text, start)
+        end = end_match.start() if end_match else len(self.text)
+        names = _split_names(self.text[start:end])
+        if not names or not all(_NAME_RE.match(n) and len(n) <= 80 for n in names):
+            self.record.warnings.append("liste de bénéficiaires non reconnue : laissée vide")
+            return
         for raw in names:
             m_ept = re.match(r"(.+?)\s*\((EPT|[ÉE]tablissement public territorial)\)\s*$", raw, re.IGNORECASE)
             if m_ept:
                 self.record.beneficiaries.append(Beneficiary(name=m_ept.group(1).strip(), kind="EPT"))
             else:
                 self.record.beneficiaries.append(Beneficiary(name=raw))
-        self.evidence("beneficiaries", chunk.char_start + offset, chunk.char_end)
+        self.evidence("beneficiaries", chunk.char_start + offset, end + 1)
 
 
 def extract_record(doc_id: str, text: str, chunks: list[Chunk]) -> DeliberationRecord:

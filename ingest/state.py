@@ -25,6 +25,7 @@ from ingest.records import DeliberationRecord
 
 SCHEMA_VERSION = 1
 CURRENT = "CURRENT"
+RUNNING = "INGEST_RUNNING"
 KEEP_GENERATIONS = 2
 
 
@@ -68,6 +69,7 @@ class Manifest(BaseModel):
     created_at: datetime | None = None
     embedding_id: str | None = None
     chunking_id: str | None = None
+    collection: str | None = None
     documents: dict[str, DocumentEntry] = Field(default_factory=dict)
 
     @property
@@ -97,27 +99,18 @@ class IndexState:
         path = self.index_dir / name
         return path if (path / "manifest.json").exists() else None
 
+    def snapshot(self) -> "Snapshot":
+        """The current generation, resolved once: its parts always belong together."""
+        return Snapshot(self.current_dir())
+
     def load_manifest(self) -> Manifest:
-        current = self.current_dir()
-        if current is None:
-            return Manifest()
-        manifest = Manifest.model_validate_json((current / "manifest.json").read_text(encoding="utf-8"))
-        if manifest.schema_version != SCHEMA_VERSION:
-            return Manifest(generation=manifest.generation)  # older layout: rebuilt from scratch
-        return manifest
+        return self.snapshot().manifest()
 
     def load_keyword_index(self) -> KeywordIndex:
-        current = self.current_dir()
-        if current is None:
-            return KeywordIndex([], None)
-        return KeywordIndex.load(current / "keyword")
+        return self.snapshot().keyword_index()
 
     def load_records(self) -> dict[str, DeliberationRecord]:
-        current = self.current_dir()
-        if current is None or not (current / "records.json").exists():
-            return {}
-        raw = json.loads((current / "records.json").read_text(encoding="utf-8"))
-        return {k: DeliberationRecord.model_validate(v) for k, v in raw.items()}
+        return self.snapshot().records()
 
     def read_document_file(self, name: str) -> DocumentFile:
         return DocumentFile.model_validate_json((self.docs_dir / name).read_text(encoding="utf-8"))
@@ -126,6 +119,30 @@ class IndexState:
         return (self.docs_dir / name).exists()
 
     # -- writing -----------------------------------------------------------------
+    # -- a run in progress ----------------------------------------------------------
+    def mark_running(self) -> bool:
+        """Mark a run as started; True if the previous one did not finish (it must be repaired)."""
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        marker = self.index_dir / RUNNING
+        interrupted = marker.exists()
+        marker.write_text(datetime.now(timezone.utc).isoformat(), encoding="utf-8")
+        return interrupted
+
+    def mark_finished(self) -> None:
+        (self.index_dir / RUNNING).unlink(missing_ok=True)
+
+    def previous_collection(self) -> str | None:
+        """Collection of the generation before the current one (readers may still use it)."""
+        gens = sorted(p for p in self.index_dir.glob("gen-*") if p.is_dir())
+        current = self.current_dir()
+        older = [g for g in gens if current is None or g.name < current.name]
+        if not older:
+            return None
+        try:
+            return Manifest.model_validate_json((older[-1] / "manifest.json").read_text(encoding="utf-8")).collection
+        except (OSError, ValueError):
+            return None
+
     def write_document_file(self, doc: DocumentFile) -> None:
         self.docs_dir.mkdir(parents=True, exist_ok=True)
         _atomic_write(self.docs_dir / doc.entry.doc_file, doc.model_dump_json())
@@ -174,3 +191,29 @@ class IndexState:
             for path in self.docs_dir.iterdir():
                 if path.name not in referenced:
                     path.unlink(missing_ok=True)
+
+
+class Snapshot:
+    """One generation of the index, read from a single directory."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+
+    def manifest(self) -> Manifest:
+        if self.directory is None:
+            return Manifest()
+        manifest = Manifest.model_validate_json((self.directory / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.schema_version != SCHEMA_VERSION:
+            return Manifest(generation=manifest.generation)  # older layout: rebuilt from scratch
+        return manifest
+
+    def keyword_index(self) -> KeywordIndex:
+        if self.directory is None:
+            return KeywordIndex([], None)
+        return KeywordIndex.load(self.directory / "keyword")
+
+    def records(self) -> dict[str, DeliberationRecord]:
+        if self.directory is None or not (self.directory / "records.json").exists():
+            return {}
+        raw = json.loads((self.directory / "records.json").read_text(encoding="utf-8"))
+        return {k: DeliberationRecord.model_validate(v) for k, v in raw.items()}

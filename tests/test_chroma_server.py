@@ -14,6 +14,7 @@ import pytest
 from assistant.components.vectorstore import ChromaChunkStore, StoreError
 from ingest.pipeline import Ingestor
 from ingest.state import IndexState
+from tests.conftest import committed_store
 
 pytestmark = pytest.mark.slow
 
@@ -59,7 +60,7 @@ def test_ingest_against_chroma_server(chroma_server: str, corpus_copy: Path, mak
     second = Ingestor(settings, embeddings=embeddings, store=ChromaChunkStore(settings)).run()
     assert second.added == 0 and second.chunks == first.chunks
     # A second client (another app process would do the same) sees the same data.
-    other = ChromaChunkStore(settings)
+    other = committed_store(settings)
     assert other.count() == first.chunks
     assert set(IndexState(settings.index_dir).load_keyword_index().chunk_ids) == other.all_ids()
     assert not settings.chroma_dir.exists()  # nothing written to the embedded store

@@ -11,12 +11,12 @@ import pytest
 from assistant.components.vectorstore import ChromaChunkStore
 from ingest.pipeline import Ingestor
 from ingest.state import IndexState
-from tests.conftest import BENEFICIARIES, DELIB_PDF, make_pdf
+from tests.conftest import BENEFICIARIES, DELIB_PDF, committed_store, make_pdf
 
 
 def _consistent(settings, report) -> None:
     """Vector store, keyword index and manifest hold exactly the same chunks."""
-    store = ChromaChunkStore(settings)
+    store = committed_store(settings)
     state = IndexState(settings.index_dir)
     manifest = state.load_manifest()
     keyword = state.load_keyword_index()
@@ -53,7 +53,7 @@ def test_records_and_metadata_are_stored(corpus_copy, make_settings, embeddings)
     fiche = docs["fiche_programme_appropriation_metropolitaine.md"]
     assert fiche.doc_type == "synthèse" and fiche.date == "2025-07-01"
     assert fiche.title.startswith("Programme « Appropriation Métropolitaine »")
-    store = ChromaChunkStore(settings)
+    store = committed_store(settings)
     got = store.collection.get(where={"doc_type": "délibération"}, include=["metadatas"])
     assert got["ids"] and all(m["reference"] == "BM2025/06/24/12" for m in got["metadatas"])
     paged = store.collection.get(where={"page": 3}, include=["metadatas", "documents"])
@@ -65,7 +65,7 @@ def test_keyword_and_dense_search_find_the_list(corpus_copy, make_settings, embe
     Ingestor(settings, embeddings=embeddings).run()
     keyword = IndexState(settings.index_dir).load_keyword_index()
     hits = keyword.search("Est-ce que Vincennes est retenue ?", k=3)
-    store = ChromaChunkStore(settings)
+    store = committed_store(settings)
     texts = store.collection.get(ids=[h[0] for h in hits], include=["documents"])["documents"]
     assert any("Vincennes" in t for t in texts)
     vectorstore = store.as_langchain(embeddings)
@@ -83,7 +83,7 @@ def test_update_replaces_old_chunks_and_reuses_vectors(corpus_copy, make_setting
     report = Ingestor(settings, embeddings=embeddings).run()
     assert (report.added, report.updated, report.unchanged) == (0, 1, 2)
     assert report.chunks_reused > 0 and report.chunks_embedded >= 1  # unchanged passages keep their vectors
-    store = ChromaChunkStore(settings)
+    store = committed_store(settings)
     shas = {m["doc_sha"] for m in store.collection.get(where={"doc_id": fiche.name}, include=["metadatas"])["metadatas"]}
     assert len(shas) == 1  # no chunk of the old version is left
     _consistent(settings, report)
@@ -97,7 +97,7 @@ def test_deleted_file_chunks_are_removed(corpus_copy, make_settings, embeddings)
     (corpus_copy / "fiche_programme_appropriation_metropolitaine.md").unlink()
     report = Ingestor(settings, embeddings=embeddings).run()
     assert (report.removed, report.documents) == (1, 2)
-    store = ChromaChunkStore(settings)
+    store = committed_store(settings)
     assert store.collection.get(where={"doc_type": "synthèse"})["ids"] == []
     _consistent(settings, report)
 
@@ -158,7 +158,7 @@ def test_rebuild_and_embedding_change(corpus_copy, make_settings, embeddings) ->
     other = Ingestor(settings, embeddings=SentenceTransformerEmbeddings()).run()
     assert other.rebuilt and "embedding" in other.rebuilt
     assert other.chunks_embedded == other.chunks == first.chunks
-    store = ChromaChunkStore(settings)
+    store = committed_store(settings)
     one = store.collection.get(limit=1, include=["embeddings"])
     assert len(one["embeddings"][0]) == 384
     _consistent(settings, other)

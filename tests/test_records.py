@@ -41,12 +41,22 @@ def test_real_deliberation_record(path: Path) -> None:
     launch = [v for v in record.visas if "CM2025/04/07/19-2" in v.references]
     assert launch and "lancement du programme" in launch[0].text
     assert any("loi n°2014-58" in r for v in record.visas for r in v.references)
-    # Each field's evidence is a verbatim quote of the chunk it cites.
+    # Each field's evidence is the passage that states it, inside the chunk it cites.
     by_id = {c.chunk_id: c for c in chunks}
-    for field in ("reference", "president", "secretary", "convocation_date", "session_date", "beneficiaries", "vote",
-                  "councillors_in_office"):
+    expected_in_quote = {
+        "reference": "BM2025/06/24/12 : OUVERTURE",
+        "president": "PRÉSIDENT DE SÉANCE : Patrick OLLIER",
+        "secretary": "SECRÉTAIRE DE SÉANCE : QUENTIN GESELL",
+        "convocation_date": "CONVOCATION : 18 juin 2025",
+        "session_date": "24 JUN 2025",
+        "councillors_in_office": "EN EXERCICE : 43",
+        "beneficiaries": "APPROUVE la liste des communes bénéficiaires",
+        "vote": "UNANIMITÉ",
+    }
+    for field, needle in expected_in_quote.items():
         ev = record.evidence[field]
-        assert ev.quote and ev.quote in by_id[ev.chunk_id].text, field
+        assert needle in ev.quote.replace("\n", " "), field
+        assert ev.quote in by_id[ev.chunk_id].text, field
     if path.suffix == ".pdf":
         assert record.evidence["president"].page == 1
         assert record.evidence["beneficiaries"].page == 2
@@ -88,3 +98,68 @@ def test_other_layout_degrades_gracefully() -> None:
     assert record.convocation_date is None
     assert record.councillors_in_office is None
     assert record.beneficiaries == []
+
+
+def _synthetic(text: str):
+    return _record(LoadedDocument(text=text, format="txt"))[0]
+
+
+# SYNTHETIC layouts that tempt the extractor into a wrong value: it must leave the field empty.
+def test_a_reference_cited_in_a_visa_is_not_the_act_reference() -> None:
+    r = _synthetic("DÉLIBÉRATION N° 2025-45\nSéance du conseil\n\nVu la délibération CM2021/03/01/7 : plan climat,\n\n"
+                   "Considérant que,\n\nDÉCIDE d'approuver.\n")
+    assert r.reference == "2025-45" and r.subject is None
+
+
+def test_session_date_does_not_take_the_convocation_date() -> None:
+    r = _synthetic("EXTRAIT\nSÉANCE DU BUREAU METROPOLITAIN\nDATE DE LA CONVOCATION : 17 juin 2025\n\nVu le code,\n\n"
+                   "Considérant que,\n\nDÉCIDE d'approuver.\n")
+    assert r.session_date is None and r.convocation_date == date(2025, 6, 17)
+
+
+def test_a_date_in_a_visa_is_not_the_session_date() -> None:
+    r = _synthetic("DÉLIBÉRATION N° 2025-12\nVu la délibération adoptée en séance du 12 mars 2019,\n\n"
+                   "Considérant que,\n\nDÉCIDE d'approuver.\n")
+    assert r.session_date is None
+
+
+def test_session_date_conflicting_with_reference_is_left_empty() -> None:
+    r = _synthetic("SÉANCE DU BUREAU DU 25 JUIN 2025\n\nBM2025/06/24/12 : OBJET FICTIF\n\nVu le code,\n\nDÉCIDE.\n")
+    assert r.reference == "BM2025/06/24/12" and r.session_date is None and r.warnings
+
+
+def test_an_empty_label_takes_no_value_from_the_next_line() -> None:
+    r = _synthetic("EXTRAIT\nPRÉSIDENT DE SÉANCE :\nSECRÉTAIRE DE SÉANCE : Mme Claire MARTIN\n\nVu le code,\n\n"
+                   "Considérant que,\n\nDÉCIDE d'approuver.\n")
+    assert r.president is None and r.secretary == "Claire MARTIN"
+
+
+def test_only_an_announced_list_gives_beneficiaries() -> None:
+    r = _synthetic("EXTRAIT\n\nVu le code,\n\nAPPROUVE la liste des communes lauréates figurant en annexe, pour un "
+                   "montant total de : 300 000 €, versé en 2025.\n")
+    assert r.beneficiaries == []
+    r = _synthetic("EXTRAIT\n\nVu le code,\n\nAPPROUVE la liste des communes suivantes : Antony, Sceaux et Vanves.\n"
+                   "Précise que le montant est fixé à 5 000 € par commune.\n")
+    assert [b.name for b in r.beneficiaries] == ["Antony", "Sceaux", "Vanves"]
+
+
+def test_a_list_longer_than_a_chunk_is_read_whole() -> None:
+    names = ", ".join(f"Commune{i}-sur-Marne" for i in range(80))
+    doc = LoadedDocument(text=f"EXTRAIT\n\nVu le code,\n\nAPPROUVE la liste des communes suivantes : {names}.\n", format="txt")
+    chunks = chunk_document(doc, "x", "t", deliberation=True, chunk_size=400, chunk_overlap=50)
+    record = extract_record("x", doc.text, chunks)
+    assert len(record.beneficiaries) == 80 and record.beneficiaries[-1].name == "Commune79-sur-Marne"
+
+
+def test_vote_lines_form_one_vote() -> None:
+    r = _synthetic("EXTRAIT\n\nVu le code,\n\nDÉCIDE d'approuver.\n\nADOPTÉ À LA MAJORITÉ\nPour : 20\nContre : 5\n"
+                   "Abstentions : 0\n")
+    assert r.vote == "ADOPTÉ À LA MAJORITÉ; Pour : 20; Contre : 5; Abstentions : 0"
+
+
+def test_body_and_president_only_from_the_header() -> None:
+    r = _synthetic("MÉTROPOLE DU GRAND PARIS\nSéance du 3 avril 2025\nVu la délibération du Conseil municipal de "
+                   "Vincennes du 2 février 2025,\n\nConsidérant que la commune, placée sous la présidence de la "
+                   "Métropole, a candidaté,\n\nDÉCIDE d'approuver.\n")
+    assert r.body is None and r.president is None
+    assert r.session_date == date(2025, 4, 3)

@@ -38,18 +38,40 @@ class ChunkStore(ABC):
     def delete(self, ids: Iterable[str]) -> None: ...
 
     @abstractmethod
+    def update_metadatas(self, ids: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None: ...
+
+    @abstractmethod
     def get_embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
         """Vectors already stored for these ids (missing ids are absent from the result)."""
 
     @abstractmethod
+    def get_metadatas(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]: ...
+
+    @abstractmethod
+    def use_collection(self, name: str) -> None:
+        """Point at another collection (one per index build: see ingest.pipeline)."""
+
+    @abstractmethod
+    def collections(self) -> list[str]:
+        """Names of this application's collections."""
+
+    @abstractmethod
+    def drop_collection(self, name: str) -> None: ...
+
+    @abstractmethod
+    def get_metadatas(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        ids = list(ids)
+        for start in range(0, len(ids), WRITE_BATCH):
+            got = self.collection.get(ids=ids[start : start + WRITE_BATCH], include=["metadatas"])
+            for cid, meta in zip(got["ids"], got["metadatas"]):
+                found[cid] = dict(meta or {})
+        return found
+
     def all_ids(self) -> set[str]: ...
 
     @abstractmethod
     def count(self) -> int: ...
-
-    @abstractmethod
-    def reset(self) -> None:
-        """Drop every chunk (``--rebuild``, or the embedding model changed)."""
 
     @abstractmethod
     def as_langchain(self, embeddings: Any) -> Any:
@@ -57,11 +79,16 @@ class ChunkStore(ABC):
 
 
 class ChromaChunkStore(ChunkStore):
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, collection_name: str | None = None) -> None:
         self.settings = settings
-        self.collection_name = settings.collection_name
+        self.collection_name = collection_name or settings.collection_name
         self._client: Any = None
         self._collection: Any = None
+
+    def use_collection(self, name: str) -> None:
+        if name != self.collection_name:
+            self.collection_name = name
+            self._collection = None
 
     # -- connection ----------------------------------------------------------------
     @property
@@ -126,12 +153,23 @@ class ChromaChunkStore(ChunkStore):
         for start in range(0, len(ids), WRITE_BATCH):
             self.collection.delete(ids=ids[start : start + WRITE_BATCH])
 
-    def reset(self) -> None:
+    def update_metadatas(self, ids, metadatas) -> None:  # type: ignore[override]
+        for start in range(0, len(ids), WRITE_BATCH):
+            end = start + WRITE_BATCH
+            self.collection.update(ids=list(ids[start:end]), metadatas=[dict(m) for m in metadatas[start:end]])
+
+    def collections(self) -> list[str]:
+        prefix = self.settings.collection_name
+        names = [c if isinstance(c, str) else c.name for c in self.client.list_collections()]
+        return sorted(n for n in names if n == prefix or n.startswith(prefix + "-"))
+
+    def drop_collection(self, name: str) -> None:
         try:
-            self.client.delete_collection(self.collection_name)
-        except Exception:  # the collection did not exist yet
+            self.client.delete_collection(name)
+        except Exception:  # already gone
             pass
-        self._collection = None
+        if name == self.collection_name:
+            self._collection = None
 
     # -- reads -----------------------------------------------------------------------
     def get_embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
@@ -141,6 +179,15 @@ class ChromaChunkStore(ChunkStore):
             got = self.collection.get(ids=ids[start : start + WRITE_BATCH], include=["embeddings"])
             for cid, emb in zip(got["ids"], got["embeddings"]):
                 found[cid] = list(map(float, emb))
+        return found
+
+    def get_metadatas(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        ids = list(ids)
+        for start in range(0, len(ids), WRITE_BATCH):
+            got = self.collection.get(ids=ids[start : start + WRITE_BATCH], include=["metadatas"])
+            for cid, meta in zip(got["ids"], got["metadatas"]):
+                found[cid] = dict(meta or {})
         return found
 
     def all_ids(self) -> set[str]:
