@@ -51,4 +51,6 @@ def tokenize(text: str) -> list[str]:
     folded = fold(_ELISION_RE.sub(" ", text))
     words = [w for w in _WORD_RE.findall(folded) if w not in FRENCH_STOPWORDS]
     stems = _stemmer().stemWords(words)
+    # Snowball leaves some plurals (« lois », « visas »): fold a final s on longer stems.
+    stems = [s[:-1] if len(s) > 3 and s.endswith("s") else s for s in stems]
     return references + [s for s in stems if s]
