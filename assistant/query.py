@@ -1,0 +1,77 @@
+"""Question normalisation, key terms and follow-up resolution (French)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.schemas import Turn
+from assistant.text import fold, tokenize
+
+ABBREVIATIONS = {
+    "mgp": "Métropole du Grand Paris",
+    "ept": "établissement public territorial",
+    "cgct": "code général des collectivités territoriales",
+    "rgpd": "règlement général sur la protection des données",
+    "ia": "intelligence artificielle",
+}
+# Words that every document of this corpus shares, or that only shape a question: they cannot tell
+# whether the corpus answers it.
+GENERIC_TERMS = frozenset(
+    tokenize(
+        "programme appropriation métropolitaine métropole grand paris mgp dispositif parcours "
+        "quel quelle quels quelles comment combien pourquoi quand qui où est-ce peut-on faut-il "
+        "dire savoir donner indiquer expliquer préciser connaître document documents corpus "
+        "cela ceci chose choses faire fait avoir être il elle ils elles y a-t-il"
+    )
+)
+_FOLLOW_UP_RE = re.compile(r"^\s*(?:et|mais|aussi|puis|ensuite|pareil|même question)\b", re.IGNORECASE)
+
+
+def normalise_question(question: str) -> str:
+    """Typographic clean-up (apostrophes, spaces) and expansion of known abbreviations, keeping act
+    references such as BM2025/06/24/12 or CM2025/04/07/19-2 intact."""
+    text = question.replace("’", "'").replace("\u00a0", " ")
+    text = re.sub(r"\s+", " ", text).strip()
+
+    def expand(match: re.Match[str]) -> str:
+        word = match.group(0)
+        full = ABBREVIATIONS.get(word.lower())
+        return f"{word} ({full})" if full else word
+
+    return re.sub(r"\b[A-Za-z]{2,5}\b(?![/\d])", expand, text)
+
+
+# Words of questions that acts express otherwise (a visa is written « Vu … »).
+EQUIVALENT_TERMS = {
+    "vise": "vu", "visa": "vu", "vis": "vu",
+    "signatair": "sign", "candidatur": "candidat",
+}
+
+
+def key_terms(question: str) -> set[str]:
+    """Content terms that the evidence must contain for the corpus to answer the question."""
+    terms = {t for t in tokenize(question) if t not in GENERIC_TERMS and len(t) > 1 and not t.isdigit()}
+    return {EQUIVALENT_TERMS.get(t, t) for t in terms}
+
+
+_ENGLISH = frozenset("the is are was were who what which when how does do did of for to in municipalities meeting programme program".split())
+
+
+def looks_english(question: str) -> bool:
+    words = re.findall(r"[a-z]+", question.lower())
+    return len(words) >= 3 and sum(w in _ENGLISH for w in words) / len(words) >= 0.3
+
+
+def is_follow_up(question: str) -> bool:
+    content = [t for t in tokenize(question) if t not in GENERIC_TERMS]
+    return bool(_FOLLOW_UP_RE.match(question)) or (len(content) <= 1 and len(question) < 40)
+
+
+def strip_follow_up(question: str) -> str:
+    text = _FOLLOW_UP_RE.sub("", question).strip(" ,?!.")
+    text = re.sub(r"^(?:pour|la commune de|la ville de|l'EPT|de|du|des|la|le|les)\s+", "", text, flags=re.IGNORECASE)
+    return text.strip(" ,?!.")
+
+
+def same_text(a: str, b: str) -> bool:
+    return fold(a) == fold(b)

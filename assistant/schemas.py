@@ -1,0 +1,75 @@
+"""Request and response schemas shared by the CLI, the UI and the evaluation (one contract)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class Turn(BaseModel):
+    """One earlier exchange of a conversation."""
+
+    question: str
+    answer: str = ""
+
+
+class SearchFilters(BaseModel):
+    doc_type: str | None = Field(default=None, description="délibération, règlement, convention, formulaire, synthèse, autre")
+    document: str | None = Field(default=None, description="file name or document id")
+    date_from: str | None = Field(default=None, description="YYYY-MM-DD, inclusive")
+    date_to: str | None = Field(default=None, description="YYYY-MM-DD, inclusive")
+
+    def is_empty(self) -> bool:
+        return not any([self.doc_type, self.document, self.date_from, self.date_to])
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1)
+    history: list[Turn] = Field(default_factory=list)
+    k: int | None = Field(default=None, ge=1, le=50)
+    filters: SearchFilters = Field(default_factory=SearchFilters)
+
+
+class Citation(BaseModel):
+    n: int
+    document: str
+    title: str
+    page: int | None = None
+    section: str | None = None
+    chunk_id: str
+    quote: str
+
+
+class Passage(BaseModel):
+    """A retrieved chunk, as the generator and the UI see it."""
+
+    chunk_id: str
+    text: str
+    metadata: dict[str, Any]
+    score: float = 0.0
+    dense_similarity: float | None = None
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+
+    @property
+    def title(self) -> str:
+        return str(self.metadata.get("title", ""))
+
+    @property
+    def page(self) -> int | None:
+        page = self.metadata.get("page")
+        return int(page) if page is not None else None
+
+
+class Answer(BaseModel):
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    question: str
+    standalone_question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = Field(default_factory=list)
+    kind: Literal["fact", "membership", "passages", "abstention"] = "passages"
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    generator: str = "extractive"
