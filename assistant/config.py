@@ -49,6 +49,22 @@ class Settings(BaseSettings):
     chunk_size: int = Field(default=1200, ge=200)
     chunk_overlap: int = Field(default=150, ge=0)
 
+    # Retrieval.
+    retrieval_k: int = Field(default=5, ge=1, le=50, description="Passages given to the generator.")
+    retrieval_candidates: int = Field(default=20, ge=1, description="Candidates from each retriever before fusion.")
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
+    dense_weight: float = Field(default=1.0, ge=0)
+    keyword_weight: float = Field(default=1.0, ge=0)
+
+    # Answering.
+    answer_max_quotes: int = Field(default=3, ge=1, le=10)
+    abstain_min_similarity: float = Field(
+        default=0.80, description="Below this best dense similarity and without keyword evidence, abstain."
+    )
+    abstain_min_coverage: float = Field(
+        default=0.5, ge=0, le=1, description="Share of the question's key terms the evidence must contain."
+    )
+
     @field_validator("corpus_exclude", mode="before")
     @classmethod
     def _split_patterns(cls, value: object) -> object:

@@ -74,6 +74,10 @@ class ChunkStore(ABC):
     def count(self) -> int: ...
 
     @abstractmethod
+    def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """Nearest chunks as (chunk_id, cosine distance), closest first."""
+
+    @abstractmethod
     def as_langchain(self, embeddings: Any) -> Any:
         """A LangChain ``VectorStore`` over the same data, for retrieval."""
 
@@ -202,6 +206,15 @@ class ChromaChunkStore(ChunkStore):
 
     def count(self) -> int:
         return int(self.collection.count())
+
+    def query(self, vector, k, where=None):  # type: ignore[override]
+        n = self.count()
+        if n == 0:
+            return []
+        got = self.collection.query(
+            query_embeddings=[list(vector)], n_results=min(k, n), where=where, include=["distances"]
+        )
+        return list(zip(got["ids"][0], map(float, got["distances"][0])))
 
     def as_langchain(self, embeddings: Any) -> Any:
         from langchain_chroma import Chroma

@@ -1,0 +1,58 @@
+"""Read side of the index: one committed generation (manifest, chunks, keyword index, records)
+plus the vector store collection it names. Loaded once per process, reloaded when an ingestion
+commits a new generation."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from assistant.components.keyword import KeywordIndex
+from assistant.components.vectorstore import ChunkStore, build_store
+from assistant.config import Settings
+from ingest.records import DeliberationRecord
+from ingest.state import IndexState, Manifest, StoredChunk
+
+
+class IndexNotReady(RuntimeError):
+    """No index yet: the user must run the ingestion first."""
+
+
+class IndexView:
+    """An immutable view of one generation."""
+
+    def __init__(self, settings: Settings, state: IndexState) -> None:
+        snapshot = state.snapshot()
+        if snapshot.directory is None:
+            raise IndexNotReady("Aucun index : lancez d'abord `mgp-assistant ingest` (ou `make run`).")
+        self.directory = snapshot.directory
+        self.manifest: Manifest = snapshot.manifest()
+        self.keyword: KeywordIndex = snapshot.keyword_index()
+        self.records: dict[str, DeliberationRecord] = snapshot.records()
+        self.chunks: dict[str, StoredChunk] = {}
+        for entry in self.manifest.documents.values():
+            for chunk in state.read_document_file(entry.doc_file).chunks:
+                self.chunks[chunk.chunk_id] = chunk
+        self.store: ChunkStore = build_store(settings)
+        if self.manifest.collection:
+            self.store.use_collection(self.manifest.collection)
+
+    def passage_metadata(self, chunk_id: str) -> dict[str, Any]:
+        return self.chunks[chunk_id].metadata
+
+
+class IndexReader:
+    """Gives the current view; checks the CURRENT pointer at most once per call to ``view``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.state = IndexState(settings.index_dir)
+        self._view: IndexView | None = None
+        self._lock = threading.Lock()
+
+    def view(self) -> IndexView:
+        current = self.state.current_dir()
+        with self._lock:
+            if self._view is None or current != self._view.directory:
+                self._view = IndexView(self.settings, self.state)
+            return self._view

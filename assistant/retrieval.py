@@ -1,0 +1,125 @@
+"""Hybrid retrieval: dense (Chroma) + keyword (BM25 on French stems), fused by reciprocal rank
+fusion, exposed as a LangChain retriever. Only chunks of the committed generation are returned, and
+near-identical passages (the same act as PDF and Markdown) are shown once, preferring the one with
+page numbers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.config import Settings
+from assistant.index import IndexView
+from assistant.schemas import Passage, SearchFilters
+from assistant.text import fold
+
+
+def chroma_where(filters: SearchFilters) -> dict[str, Any] | None:
+    from ingest.pipeline import normalise_doc_type
+
+    clauses: list[dict[str, Any]] = []
+    if filters.doc_type:
+        clauses.append({"doc_type": normalise_doc_type(filters.doc_type) or filters.doc_type})
+    if filters.document:
+        clauses.append({"$or": [{"document": filters.document}, {"doc_id": filters.document}]})
+    if filters.date_from:
+        clauses.append({"date_int": {"$gte": int(filters.date_from.replace("-", ""))}})
+    if filters.date_to:
+        clauses.append({"date_int": {"$lte": int(filters.date_to.replace("-", ""))}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def matches_filters(metadata: dict[str, Any], filters: SearchFilters) -> bool:
+    from ingest.pipeline import normalise_doc_type
+
+    if filters.doc_type and metadata.get("doc_type") != (normalise_doc_type(filters.doc_type) or filters.doc_type):
+        return False
+    if filters.document and filters.document not in (metadata.get("document"), metadata.get("doc_id")):
+        return False
+    date_int = metadata.get("date_int")
+    if filters.date_from and (date_int is None or date_int < int(filters.date_from.replace("-", ""))):
+        return False
+    if filters.date_to and (date_int is None or date_int > int(filters.date_to.replace("-", ""))):
+        return False
+    return True
+
+
+def dedup_key(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", fold(text)).strip()
+
+
+class HybridRetriever(BaseRetriever):
+    """Reciprocal rank fusion of dense and keyword results (weights and k are settings)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    view: IndexView
+    embeddings: Embeddings
+    settings: Settings
+    k: int = 5
+    filters: SearchFilters = SearchFilters()
+    query_vector: list[float] | None = None
+
+    def passages(self, query: str) -> list[Passage]:
+        s = self.settings
+        committed = self.view.chunks
+        allowed = None
+        if not self.filters.is_empty():
+            allowed = {cid for cid, c in committed.items() if matches_filters(c.metadata, self.filters)}
+        # Dense.
+        vector = self.query_vector or self.embeddings.embed_query(query)
+        dense: list[tuple[str, float]] = []
+        if s.dense_weight > 0 and committed:
+            result = self.view.store.query(vector, s.retrieval_candidates, chroma_where(self.filters))
+            dense = [(cid, 1.0 - dist) for cid, dist in result if cid in committed]
+        # Keyword.
+        keyword: list[tuple[str, float]] = []
+        if s.keyword_weight > 0:
+            keyword = self.view.keyword.search(query, s.retrieval_candidates, allowed=allowed)
+            keyword = [(cid, score) for cid, score in keyword if cid in committed]
+        # Fusion.
+        fused: dict[str, float] = {}
+        dense_rank = {cid: r for r, (cid, _) in enumerate(dense)}
+        keyword_rank = {cid: r for r, (cid, _) in enumerate(keyword)}
+        for cid, r in dense_rank.items():
+            fused[cid] = fused.get(cid, 0.0) + s.dense_weight / (s.rrf_k + r + 1)
+        for cid, r in keyword_rank.items():
+            fused[cid] = fused.get(cid, 0.0) + s.keyword_weight / (s.rrf_k + r + 1)
+        similarity = dict(dense)
+        ranked = sorted(fused, key=lambda c: -fused[c])
+        # One passage per distinct text, the paginated copy preferred.
+        chosen: dict[str, Passage] = {}
+        for cid in ranked:
+            chunk = committed[cid]
+            passage = Passage(
+                chunk_id=cid, text=chunk.text, metadata=chunk.metadata, score=fused[cid],
+                dense_similarity=similarity.get(cid), dense_rank=dense_rank.get(cid), keyword_rank=keyword_rank.get(cid),
+            )
+            key = dedup_key(chunk.text)
+            kept = chosen.get(key)
+            if kept is None:
+                chosen[key] = passage
+            elif kept.page is None and passage.page is not None:
+                passage.score = max(passage.score, kept.score)
+                chosen[key] = passage
+            if len(chosen) >= self.k and all(p.page is not None for p in chosen.values()):
+                break
+        out = sorted(chosen.values(), key=lambda p: -p.score)
+        return out[: self.k]
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [
+            Document(
+                page_content=p.text,
+                metadata={**p.metadata, "chunk_id": p.chunk_id, "score": p.score, "dense_similarity": p.dense_similarity},
+            )
+            for p in self.passages(query)
+        ]
