@@ -98,3 +98,22 @@ def make_docx(path: Path, blocks: list[tuple[str, str]], *, title: str | None = 
             document.add_paragraph(text)
     document.save(str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def indexed_settings(tmp_path_factory, embeddings) -> Settings:
+    """The real bundled corpus, ingested once for the whole test session."""
+    from ingest.pipeline import Ingestor
+
+    data = tmp_path_factory.mktemp("indexed")
+    settings = Settings(corpus_dir=CORPUS, data_dir=data / "data", _env_file=None)
+    report = Ingestor(settings, embeddings=embeddings).run()
+    assert report.failed == [] and report.documents == 3
+    return settings
+
+
+@pytest.fixture(scope="session")
+def assistant(indexed_settings, embeddings):
+    from assistant.api import Assistant
+
+    return Assistant(indexed_settings, embeddings=embeddings)

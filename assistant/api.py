@@ -1,0 +1,153 @@
+"""The assistant's public API: one object, used by the CLI, the UI and the evaluation alike.
+
+Flow of :meth:`Assistant.ask`: resolve a follow-up into a standalone question → answer from the
+structured records when the question is about a recorded fact → otherwise retrieve (hybrid) →
+check that the evidence covers the question (else abstain) → generate → verify every quote.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from assistant.communes import capture_name, find_names_in_text
+from assistant.components.embeddings import MGPEmbeddings, build_embeddings
+from assistant.config import Settings, get_settings
+from assistant.facts import MEMBERSHIP_RE, FactAnswerer, detect_intent
+from assistant.generation import ExtractiveGenerator, Generator, verify_citations
+from assistant.index import IndexReader
+from assistant.query import is_follow_up, key_terms, looks_english, normalise_question, strip_follow_up
+from assistant.retrieval import HybridRetriever
+from assistant.schemas import Answer, AskRequest, Passage, Turn
+
+log = logging.getLogger("mgp.assistant")
+
+PROGRAMME_TEAM = "l'équipe du programme « Appropriation Métropolitaine » de la Métropole du Grand Paris"
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        embeddings: MGPEmbeddings | None = None,
+        generator: Generator | None = None,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.embeddings = embeddings or build_embeddings(self.settings)
+        self.generator = generator or ExtractiveGenerator(self.embeddings, max_quotes=self.settings.answer_max_quotes)
+        self.index = IndexReader(self.settings)
+
+    # -- conversation ----------------------------------------------------------------
+    def standalone_question(self, question: str, history: list[Turn]) -> str:
+        """« et Sceaux ? » after « Est-ce que Vincennes participe ? » becomes a question about Sceaux."""
+        if not history or not is_follow_up(question):
+            return question
+        previous = history[-1].question
+        fragment = strip_follow_up(question)
+        if not fragment:
+            return previous
+        view = self.index.view()
+        names = [b.name for r in view.records.values() for b in r.beneficiaries]
+        previous_is_membership = bool(MEMBERSHIP_RE.search(previous)) or bool(find_names_in_text(previous, names))
+        if previous_is_membership and (find_names_in_text(fragment, names) or capture_name(fragment)):
+            return f"Est-ce que {fragment} participe au parcours ?"
+        if detect_intent(fragment):
+            return fragment[0].upper() + fragment[1:] + " ?"
+        return f"{previous.rstrip(' ?')} : {fragment} ?"
+
+    # -- answering -------------------------------------------------------------------
+    def retrieve(self, request: AskRequest, query: str | None = None) -> list[Passage]:
+        view = self.index.view()
+        retriever = HybridRetriever(
+            view=view, embeddings=self.embeddings, settings=self.settings,
+            k=request.k or self.settings.retrieval_k, filters=request.filters,
+        )
+        return retriever.passages(normalise_question(query or request.question))
+
+    def ask(self, request: AskRequest | str) -> Answer:
+        if isinstance(request, str):
+            request = AskRequest(question=request)
+        t0 = time.perf_counter()
+        question = self.standalone_question(request.question.strip(), request.history)
+        view = self.index.view()
+        timings: dict[str, float] = {}
+
+        if request.filters.is_empty():
+            fact = FactAnswerer(view).answer(question)
+            if fact is not None:
+                chunks = {cid: view.chunks[cid].text for cid in {c.chunk_id for c in fact.draft.citations}}
+                citations = verify_citations(fact.draft.citations, chunks)
+                if citations:
+                    timings["retrieve"] = 0.0
+                    timings["generate"] = _ms(t0)
+                    timings["total"] = _ms(t0)
+                    return Answer(
+                        question=request.question, standalone_question=question, answer=fact.draft.answer,
+                        abstained=False, citations=citations, kind=fact.kind, timings_ms=timings,
+                    )
+
+        query = normalise_question(question)
+        query_vector = self.embeddings.embed_query(query)
+        retriever = HybridRetriever(
+            view=view, embeddings=self.embeddings, settings=self.settings,
+            k=request.k or self.settings.retrieval_k, filters=request.filters, query_vector=query_vector,
+        )
+        passages = retriever.passages(query)
+        timings["retrieve"] = _ms(t0)
+        t1 = time.perf_counter()
+        reason = self.insufficient_evidence(question, passages)
+        if reason is not None:
+            timings["generate"] = 0.0
+            timings["total"] = _ms(t0)
+            return self._abstention(request.question, question, view, timings, reason)
+        if isinstance(self.generator, ExtractiveGenerator):
+            draft = self.generator.generate(question, passages, query_vector=query_vector)
+        else:
+            draft = self.generator.generate(question, passages)
+        citations = verify_citations(draft.citations, {p.chunk_id: p.text for p in passages})
+        timings["generate"] = _ms(t1)
+        timings["total"] = _ms(t0)
+        if draft.abstained or not citations:
+            return self._abstention(request.question, question, view, timings, "aucun passage citable")
+        return Answer(
+            question=request.question, standalone_question=question, answer=draft.answer, abstained=False,
+            citations=citations, kind="passages", timings_ms=timings, generator=self.generator.name,
+        )
+
+    def insufficient_evidence(self, question: str, passages: list[Passage]) -> str | None:
+        """Why the passages do not support an answer, or None when they do."""
+        if not passages:
+            return "aucun passage trouvé"
+        view = self.index.view()
+        # Key terms are French stems: an English question is judged on dense similarity alone.
+        terms = set() if looks_english(question) else key_terms(question)
+        if terms:
+            evidence = set()
+            for p in passages:
+                evidence.update(view.chunks[p.chunk_id].tokens)
+            coverage = len(terms & evidence) / len(terms)
+            if coverage < self.settings.abstain_min_coverage:
+                return f"termes absents des documents : {', '.join(sorted(terms - evidence))}"
+        best = max((p.dense_similarity or 0.0) for p in passages)
+        keyword_hit = any(p.keyword_rank is not None for p in passages) and bool(terms)
+        if best < self.settings.abstain_min_similarity and not keyword_hit:
+            return "aucun passage assez proche de la question"
+        return None
+
+    def _abstention(self, original: str, question: str, view, timings: dict[str, float], reason: str) -> Answer:
+        titles = sorted({d.title for d in view.manifest.documents.values()})
+        log.info("abstention: %s", reason)
+        text = (
+            "Je ne sais pas : les documents du corpus ne répondent pas à cette question. "
+            f"J'ai cherché « {question} » dans {len(titles)} document(s) : {' ; '.join(titles)}. "
+            f"Pour une réponse, adressez-vous à {PROGRAMME_TEAM}."
+        )
+        return Answer(
+            question=original, standalone_question=question, answer=text, abstained=True, citations=[],
+            kind="abstention", timings_ms=timings, generator=self.generator.name,
+        )
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)

@@ -1,0 +1,183 @@
+"""Generators turn retrieved passages into a cited answer. The extractive generator (offline
+default) quotes the best sentences verbatim; LLM generators will implement the same interface and
+go through the same quote verification."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.query import key_terms
+from assistant.schemas import Citation, Passage
+from assistant.text import tokenize
+
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?;])\s+(?=[«\"(]?[A-ZÉÈÀÂÎÔÇ0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+_HEADING_RE = re.compile(r"^\s*#{1,6}\s")
+_LIST_ITEM_RE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def find_quote(quote: str, text: str) -> tuple[int, int] | None:
+    """Where ``quote`` appears in ``text``, ignoring differences of whitespace only."""
+    if not quote.strip():
+        return None
+    start = text.find(quote)
+    if start >= 0:
+        return start, start + len(quote)
+    words = quote.split()
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    m = re.search(pattern, text)
+    return (m.start(), m.end()) if m else None
+
+
+def verify_citations(citations: list[Citation], chunks: dict[str, str]) -> list[Citation]:
+    """Keep the citations whose quote is verbatim in the chunk they cite (whitespace aside)."""
+    return [c for c in citations if c.chunk_id in chunks and find_quote(c.quote, chunks[c.chunk_id]) is not None]
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a chunk (list items and lines of a list count as sentences)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e - s >= 3 and not _HEADING_RE.match(text[s:e]):
+            out.append((s, e))
+    # A list is quoted whole, with the sentence that announces it (« … trois principes : »).
+    merged: list[list] = []  # [start, end, holds a list]
+    for s, e in out:
+        item = bool(_LIST_ITEM_RE.match(text[s:e]))
+        if merged and item:
+            ps, pe, is_list = merged[-1]
+            if is_list or text[ps:pe].rstrip().endswith(":"):
+                merged[-1] = [ps, e, True]
+                continue
+        merged.append([s, e, item])
+    return [(s, e) for s, e, _ in merged]
+
+
+def citation_for(n: int, passage: Passage, quote: str) -> Citation:
+    meta = passage.metadata
+    return Citation(
+        n=n,
+        document=str(meta.get("document", "")),
+        title=str(meta.get("title", "")),
+        page=passage.page,
+        section=meta.get("section"),
+        chunk_id=passage.chunk_id,
+        quote=quote,
+    )
+
+
+def source_label(passage: Passage) -> str:
+    label = passage.title or passage.metadata.get("document", "")
+    return f"{label}, p. {passage.page}" if passage.page else str(label)
+
+
+@dataclass
+class Draft:
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    abstained: bool = False
+
+
+class Generator(ABC):
+    name: str = "generator"
+
+    @abstractmethod
+    def generate(self, question: str, passages: list[Passage]) -> Draft:
+        """An answer from the passages only; every quote verbatim from a passage."""
+
+
+class _VectorCache:
+    """Sentence vectors by text: the same sentences come back question after question."""
+
+    def __init__(self, embeddings: Embeddings, size: int = 4096) -> None:
+        self.embeddings = embeddings
+        self.size = size
+        self._cache: OrderedDict[str, list[float]] = OrderedDict()
+
+    def get(self, texts: list[str]) -> list[list[float]]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            for text, vector in zip(missing, self.embeddings.embed_documents(missing)):
+                self._cache[text] = vector
+        out = []
+        for t in texts:
+            self._cache.move_to_end(t)
+            out.append(self._cache[t])
+        while len(self._cache) > self.size:
+            self._cache.popitem(last=False)
+        return out
+
+
+class ExtractiveGenerator(Generator):
+    """Scores the sentences of the passages (key-term overlap, then the same embeddings for the best
+    candidates) and quotes the best few, each with its citation marker."""
+
+    name = "extractive"
+
+    def __init__(self, embeddings: Embeddings, max_quotes: int = 3, embed_candidates: int = 8) -> None:
+        self.embeddings = embeddings
+        self.max_quotes = max_quotes
+        self.embed_candidates = embed_candidates
+        self.vectors = _VectorCache(embeddings)
+
+    def generate(self, question: str, passages: list[Passage], query_vector: list[float] | None = None) -> Draft:
+        terms = key_terms(question) or set(tokenize(question))
+        candidates: list[tuple[float, int, tuple[int, int], str]] = []
+        for rank, passage in enumerate(passages):
+            for s, e in split_sentences(passage.text):
+                sentence = passage.text[s:e]
+                tokens = set(tokenize(sentence))
+                overlap = len(terms & tokens) / len(terms) if terms else 0.0
+                prior = 1.0 / (rank + 2)
+                candidates.append((overlap + 0.3 * prior, rank, (s, e), sentence))
+        if not candidates:
+            return Draft(answer="", abstained=True)
+        candidates.sort(key=lambda c: -c[0])
+        top = candidates[: self.embed_candidates]
+        qv = query_vector or self.embeddings.embed_query(question)
+        vectors = self.vectors.get([_squash(c[3]) for c in top])
+        rescored = []
+        for (lexical, rank, span, sentence), vector in zip(top, vectors):
+            similarity = sum(a * b for a, b in zip(qv, vector))
+            rescored.append((lexical + 2.0 * similarity, rank, span, sentence))
+        rescored.sort(key=lambda c: -c[0])
+        best = rescored[0][0]
+        chosen: list[tuple[int, tuple[int, int], str]] = []
+        seen_text: set[str] = set()
+        for score, rank, span, sentence in rescored:
+            key = _squash(sentence).lower()
+            if score < best - 0.35 or key in seen_text:
+                continue
+            seen_text.add(key)
+            chosen.append((rank, span, sentence))
+            if len(chosen) >= self.max_quotes:
+                break
+        citations: list[Citation] = []
+        lines: list[str] = []
+        for n, (rank, span, sentence) in enumerate(chosen, start=1):
+            passage = passages[rank]
+            citations.append(citation_for(n, passage, sentence))
+            if n == 1:
+                lines.append(f"D'après « {source_label(passage)} » : « {_squash(sentence)} » [{n}]")
+            else:
+                lines.append(f"« {_squash(sentence)} » ({source_label(passage)}) [{n}]")
+        answer = lines[0] + ("\n\nÀ lire aussi :\n- " + "\n- ".join(lines[1:]) if len(lines) > 1 else "")
+        return Draft(answer=answer, citations=citations)
