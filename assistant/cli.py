@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -115,6 +116,108 @@ def _print_report(report) -> None:
         out.print(f"[yellow]Ignoré[/yellow] {issue.path} : {issue.reason}")
     for issue in report.failed:
         out.print(f"[red]Échec[/red] {issue.path} : {issue.reason}")
+
+
+def _parse_filters(values: list[str] | None):
+    """``type=délibération``, ``document=NAME``, ``date>=2025-01-01``, ``date<=2025-12-31``."""
+    from assistant.schemas import SearchFilters
+
+    fields: dict[str, str] = {}
+    for raw in values or []:
+        m = re.match(r"^\s*(type|document|date)\s*(>=|<=|=)\s*(.+?)\s*$", raw)
+        if not m:
+            raise typer.BadParameter(
+                f"filtre invalide « {raw} » : attendu type=…, document=…, date>=AAAA-MM-JJ ou date<=AAAA-MM-JJ",
+                param_hint="--filter",
+            )
+        key, op, value = m.groups()
+        if key == "date":
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise typer.BadParameter(f"date invalide « {value} » (AAAA-MM-JJ)", param_hint="--filter")
+            fields["date_from" if op in (">=", "=") else "date_to"] = value
+            if op == "=":
+                fields["date_to"] = value
+        else:
+            fields["doc_type" if key == "type" else "document"] = value
+    return SearchFilters(**fields)
+
+
+def _print_answer(answer, out: Console) -> None:
+    from rich.panel import Panel
+
+    style = "yellow" if answer.abstained else "green"
+    out.print(Panel(answer.answer, title="Réponse" if not answer.abstained else "Je ne sais pas", border_style=style))
+    for c in answer.citations:
+        where = f", p. {c.page}" if c.page else ""
+        section = f" — {c.section}" if c.section else ""
+        out.print(f"[bold][{c.n}][/bold] {c.title}{where}{section} [dim]({c.document})[/dim]")
+        out.print(f"    « {' '.join(c.quote.split())} »", style="dim")
+
+
+def _assistant():
+    from assistant.api import Assistant
+
+    settings = load_settings()
+    setup_logging(settings)
+    return Assistant(settings)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="La question, ou « - » pour lire une question par ligne sur l'entrée standard.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Un objet JSON (schéma Answer) par question.")] = False,
+    k: Annotated[Optional[int], typer.Option("--k", min=1, max=50, help="Nombre de passages retrouvés.")] = None,
+    filters: Annotated[Optional[list[str]], typer.Option("--filter", help="type=délibération, document=NOM, date>=AAAA-MM-JJ…")] = None,
+) -> None:
+    """Poser une question sur le programme ; la réponse cite ses sources."""
+    from assistant.index import IndexNotReady
+    from assistant.schemas import AskRequest
+
+    search = _parse_filters(filters)
+    assistant = _assistant()
+    questions = (line.strip() for line in sys.stdin) if question == "-" else iter([question])
+    out = Console()
+    try:
+        for q in questions:
+            if not q:
+                continue
+            answer = assistant.ask(AskRequest(question=q, k=k, filters=search))
+            if as_json:
+                print(answer.model_dump_json(), flush=True)
+            else:
+                _print_answer(answer, out)
+    except IndexNotReady as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1)
+
+
+@app.command()
+def chat() -> None:
+    """Conversation dans le terminal (les questions de suivi utilisent l'historique)."""
+    from assistant.index import IndexNotReady
+    from assistant.schemas import AskRequest, Turn
+
+    assistant = _assistant()
+    out = Console()
+    out.print("[bold]Assistant « Appropriation Métropolitaine »[/bold] — posez votre question (Ctrl-D ou « quitter » pour sortir).")
+    history: list[Turn] = []
+    while True:
+        try:
+            question = out.input("[bold cyan]Vous ›[/bold cyan] ").strip()
+        except (EOFError, KeyboardInterrupt):
+            out.print()
+            break
+        if question.lower() in {"quitter", "exit", "quit"}:
+            break
+        if not question:
+            continue
+        try:
+            answer = assistant.ask(AskRequest(question=question, history=history[-5:]))
+        except IndexNotReady as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1)
+        _print_answer(answer, out)
+        history.append(Turn(question=answer.standalone_question, answer=answer.answer))
 
 
 if __name__ == "__main__":
