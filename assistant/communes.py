@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from assistant.text import fold
 
@@ -104,3 +108,23 @@ def capture_name(question: str) -> str | None:
             if 2 < len(name) <= 60 and not all(w in _QUESTION_WORDS for w in normalise_name(name).split()):
                 return name
     return None
+
+
+EPT_TABLE = Path(__file__).parent / "data" / "ept_communes.yaml"
+
+
+@lru_cache(maxsize=1)
+def ept_members() -> tuple[str, dict[str, list[str]]]:
+    """(source, {EPT name: member communes}) from the bundled reference table."""
+    data = yaml.safe_load(EPT_TABLE.read_text(encoding="utf-8"))
+    return str(data["source"]), {str(k): [str(c) for c in v] for k, v in data["epts"].items()}
+
+
+def ept_of(commune: str) -> tuple[str, str] | None:
+    """(EPT, official commune name) for a commune of the reference table, fuzzy-matched."""
+    _, table = ept_members()
+    members = {c: ept for ept, communes in table.items() for c in communes}
+    matches = match_name(commune, list(members))
+    if len(matches) != 1:
+        return None
+    return members[matches[0].name], matches[0].name

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.communes import NameMatch, capture_name, find_names_in_text, match_name
+from assistant.communes import NameMatch, capture_name, ept_of, find_names_in_text, match_name
 from assistant.generation import Draft, citation_for, find_quote
 from assistant.index import IndexView
 from assistant.schemas import Citation, Passage
@@ -205,7 +205,8 @@ class FactAnswerer:
             return None
         citations = [intro]
         kinds = {b.name: b.kind for b in record.beneficiaries}
-        labels = []
+        labels: list[str] = []
+        notes: list[str] = []
         for m in matches:
             c = self._list_citation(record, len(citations) + 1, m.name)
             if c is not None:
@@ -213,7 +214,11 @@ class FactAnswerer:
             label = f"l'EPT {m.name}" if kinds.get(m.name) == "EPT" else m.name
             if m.score < 0.95:  # spelled differently in the act (« Reuil Malmaison »)
                 label += f" (orthographe de la délibération pour « {typed or m.matched_text} »)"
-            labels.append(label + (f" [{c.n}]" if c else ""))
+            label += f" [{c.n}]" if c else ""
+            member = ept_of(m.name) if kinds.get(m.name) != "EPT" else None
+            if member and any(k == "EPT" and match_name(member[0], [n]) for n, k in kinds.items()):
+                notes.append(f"{m.name} est aussi membre de l'EPT {member[0]}, lui-même retenu")
+            labels.append(label)
         act = self._act(record)
         total = len(record.beneficiaries)
         if len(matches) > 1 and len({m.matched_text for m in matches}) == 1:
@@ -224,20 +229,35 @@ class FactAnswerer:
         else:
             verb = "figurent" if len(matches) > 1 else "figure"
             text = f"Oui. {' et '.join(labels)} {verb} parmi les {total} bénéficiaires du parcours approuvés par {act} [1]."
+        if notes:
+            text += " " + " ; ".join(notes) + " (appartenance d'après la table de référence des EPT fournie avec l'assistant, hors corpus)."
         return FactAnswer(Draft(answer=text, citations=citations), "membership")
 
     def _not_in_list(self, record: DeliberationRecord, name: str) -> FactAnswer | None:
         intro = self._list_citation(record, 1)
         if intro is None:
             return None
+        citations = [intro]
         epts = [b.name for b in record.beneficiaries if b.kind == "EPT"]
         text = (
             f"Non : « {name} » n'apparaît pas dans la liste des {len(record.beneficiaries)} bénéficiaires du parcours "
             f"approuvée par {self._act(record)} [1]."
         )
-        if epts:
+        membership = ept_of(name)
+        listed_ept = next((e for e in epts if membership and match_name(membership[0], [e])), None)
+        if membership and listed_ept:
+            c = self._list_citation(record, 2, listed_ept)
+            if c is not None:
+                citations.append(c)
+            marker = f" [{c.n}]" if c else ""
+            text += (
+                f" En revanche, {membership[1]} est membre de l'EPT {listed_ept}, qui figure dans la liste{marker} "
+                "(appartenance d'après la table de référence des EPT fournie avec l'assistant, hors corpus). "
+                "Rapprochez-vous de votre EPT pour savoir comment ses communes sont associées au parcours."
+            )
+        elif epts:
             text += (
                 f" La liste comprend aussi {len(epts)} établissements publics territoriaux (EPT) : {', '.join(epts)} ; "
                 "si votre commune est membre de l'un d'eux, rapprochez-vous de votre EPT ou de l'équipe du programme."
             )
-        return FactAnswer(Draft(answer=text, citations=[intro]), "membership")
+        return FactAnswer(Draft(answer=text, citations=citations), "membership")

@@ -69,12 +69,25 @@ def test_membership_yes_with_fuzzy_names(assistant, question, official) -> None:
     assert any(official in c.quote for c in answer.citations)
 
 
-@pytest.mark.parametrize("commune", ["Clamart", "Montrouge", "Saint-Maur-des-Fossés", "Nanterre"])
+@pytest.mark.parametrize("commune", ["Clamart", "Montrouge", "Saint-Maur-des-Fossés", "Nanterre", "Bobigny"])
 def test_membership_no_is_an_answer_not_an_abstention(assistant, commune) -> None:
     answer = ask(assistant, f"Est-ce que {commune} participe au parcours ?")
     assert answer.kind == "membership" and not answer.abstained
     assert answer.answer.startswith("Non") and commune in answer.answer
     assert "APPROUVE la liste" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("commune, ept", [("Clamart", "Vallée Sud Grand Paris"), ("Nanterre", "Paris Ouest La Défense"), ("Gennevilliers", "Boucle Nord de Seine"), ("Vitry-sur-Seine", "Grand Orly Seine Bièvre")])
+def test_a_commune_of_a_selected_ept_is_told_so(assistant, commune, ept) -> None:
+    answer = ask(assistant, f"Est-ce que {commune} participe ?")
+    assert answer.answer.startswith("Non") and f"membre de l'EPT {ept}" in answer.answer
+    assert "table de référence" in answer.answer  # the EPT membership is not presented as corpus content
+    assert any(ept in c.quote for c in answer.citations)  # the EPT's place in the list is cited
+
+
+def test_a_commune_outside_the_selected_epts_gets_no_ept_claim(assistant) -> None:
+    answer = ask(assistant, "Est-ce que Bobigny participe ?")
+    assert answer.answer.startswith("Non") and "membre de l'EPT" not in answer.answer
 
 
 def test_an_ambiguous_name_lists_every_match(assistant) -> None:

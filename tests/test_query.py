@@ -1,0 +1,46 @@
+"""Question normalisation, key terms, fuzzy names and the EPT reference table."""
+
+from __future__ import annotations
+
+from assistant.communes import capture_name, ept_members, ept_of, find_names_in_text, match_name
+from assistant.query import is_follow_up, key_terms, normalise_question
+from tests.conftest import BENEFICIARIES
+
+
+def test_normalisation_keeps_references_and_expands_abbreviations() -> None:
+    text = normalise_question("L’EPT  et la MGP : que dit la délibération BM2025/06/24/12 (CM2025/04/07/19-2) ?")
+    assert "BM2025/06/24/12" in text and "CM2025/04/07/19-2" in text
+    assert "établissement public territorial" in text and "Métropole du Grand Paris" in text
+    assert "’" not in text and "  " not in text
+
+
+def test_key_terms_ignore_question_words_and_corpus_wide_words() -> None:
+    assert key_terms("Quel est le budget du programme Appropriation Métropolitaine ?") == {"budget"}
+    assert key_terms("Quelles lois sont visées ?") == {"loi", "vu"}
+
+
+def test_follow_up_detection() -> None:
+    assert is_follow_up("et Sceaux ?") and is_follow_up("Et pour Vanves ?")
+    assert not is_follow_up("Quelles sont les phases du programme d'expérimentation ?")
+
+
+def test_fuzzy_names() -> None:
+    assert [m.name for m in match_name("Rueil-Malmaison", BENEFICIARIES)] == ["Reuil Malmaison"]
+    assert [m.name for m in match_name("st denis", BENEFICIARIES)] == ["Saint-Denis"]
+    assert [m.name for m in match_name("aulnay", BENEFICIARIES)] == ["Aulnay-sous-Bois"]
+    assert match_name("Saint-Maur-des-Fossés", BENEFICIARIES) == []
+    found = find_names_in_text("Est-ce que la ville de Saint-Maur participe ?", BENEFICIARIES)
+    assert found == []  # « Saint » alone is not a prefix match for Saint-Denis
+    found = find_names_in_text("Est-ce que Clichy-sous-Bois participe ?", BENEFICIARIES)
+    assert [m.name for m in found] == ["Clichy-sous-Bois"]
+    assert capture_name("Est-ce que Clamart participe au parcours ?") == "Clamart"
+
+
+def test_ept_reference_table() -> None:
+    source, table = ept_members()
+    assert set(table) == {"Boucle Nord de Seine", "Paris Ouest La Défense", "Vallée Sud Grand Paris", "Grand Orly Seine Bièvre"}
+    assert [len(table[k]) for k in sorted(table)] == [7, 24, 11, 11]
+    assert ept_of("clamart") == ("Vallée Sud Grand Paris", "Clamart")
+    assert ept_of("Reuil Malmaison") == ("Paris Ouest La Défense", "Rueil-Malmaison")
+    assert ept_of("Bobigny") is None
+    assert "décrets" in source
