@@ -24,6 +24,7 @@ ingest: install
 	$(CLI) ingest || [ $$? -eq 2 ]
 
 run: ingest
+	@echo "Corpus indexé. Posez une question : $(CLI) chat   (ou : $(CLI) ask \"Est-ce que Sceaux participe ?\")"
 
 # pytest's exit status 5 (no test collected) is a failure, not a pass.
 test: install
