@@ -8,15 +8,18 @@ check that the evidence covers the question (else abstain) → generate → veri
 from __future__ import annotations
 
 import logging
+import re
 import time
 
-from assistant.communes import capture_name, find_names_in_text
+from assistant.communes import capture_names, find_names_in_text
 from assistant.components.embeddings import MGPEmbeddings, build_embeddings
 from assistant.config import Settings, get_settings
 from assistant.facts import MEMBERSHIP_RE, FactAnswerer, detect_intent
 from assistant.generation import ExtractiveGenerator, Generator, verify_citations
 from assistant.index import IndexReader
-from assistant.query import is_follow_up, key_terms, looks_english, normalise_question, strip_follow_up
+from assistant.query import (
+    has_words, is_follow_up, key_terms, looks_english, normalise_question, prefixes_of, strip_follow_up, term_in,
+)
 from assistant.retrieval import HybridRetriever
 from assistant.schemas import Answer, AskRequest, Passage, Turn
 
@@ -40,7 +43,8 @@ class Assistant:
 
     # -- conversation ----------------------------------------------------------------
     def standalone_question(self, question: str, history: list[Turn]) -> str:
-        """« et Sceaux ? » after « Est-ce que Vincennes participe ? » becomes a question about Sceaux."""
+        """« et Sceaux ? » after « Est-ce que Vincennes participe ? » becomes a question about Sceaux.
+        A question that stands on its own is never merged with the previous one."""
         if not history or not is_follow_up(question):
             return question
         previous = history[-1].question
@@ -49,11 +53,17 @@ class Assistant:
             return previous
         view = self.index.view()
         names = [b.name for r in view.records.values() for b in r.beneficiaries]
-        previous_is_membership = bool(MEMBERSHIP_RE.search(previous)) or bool(find_names_in_text(previous, names))
-        if previous_is_membership and (find_names_in_text(fragment, names) or capture_name(fragment)):
-            return f"Est-ce que {fragment} participe au parcours ?"
         if detect_intent(fragment):
             return fragment[0].upper() + fragment[1:] + " ?"
+        previous_is_membership = bool(MEMBERSHIP_RE.search(previous)) or bool(find_names_in_text(previous, names))
+        if previous_is_membership and (find_names_in_text(fragment, names) or capture_names(fragment)):
+            return f"Est-ce que {fragment} participe au parcours ?"
+        # « et celle de la séance ? » after « Quelle est la date de la convocation ? »
+        m = re.match(r"^(?:celle|celui|celles|ceux)\s+(d[eu]s?\b.*|d'.*)$", fragment, re.IGNORECASE)
+        if m:
+            replaced = re.sub(r"\b(?:de la|de l'|du|des|de)\s+[^?]+?\s*\?*$", m.group(1) + " ?", previous, count=1)
+            if replaced != previous:
+                return replaced
         return f"{previous.rstrip(' ?')} : {fragment} ?"
 
     # -- answering -------------------------------------------------------------------
@@ -116,19 +126,32 @@ class Assistant:
         )
 
     def insufficient_evidence(self, question: str, passages: list[Passage]) -> str | None:
-        """Why the passages do not support an answer, or None when they do."""
+        """Why the passages do not support an answer, or None when they do.
+
+        One passage must hold most of the question's key terms (a term the corpus never uses
+        weighs double: « salaire », « Bobigny »…); English questions, whose terms cannot match the
+        French stems, are judged on dense similarity alone."""
+        if not has_words(question):
+            return "question sans mot exploitable"
         if not passages:
             return "aucun passage trouvé"
         view = self.index.view()
-        # Key terms are French stems: an English question is judged on dense similarity alone.
         terms = set() if looks_english(question) else key_terms(question)
         if terms:
-            evidence = set()
+            vocabulary = set(view.keyword.vocabulary)
+            vocabulary_prefixes = prefixes_of(vocabulary)
+            weights = {t: (1.0 if term_in(t, vocabulary, vocabulary_prefixes) else 2.0) for t in terms}
+            total = sum(weights.values())
+            best_coverage, best_missing = 0.0, terms
             for p in passages:
-                evidence.update(view.chunks[p.chunk_id].tokens)
-            coverage = len(terms & evidence) / len(terms)
-            if coverage < self.settings.abstain_min_coverage:
-                return f"termes absents des documents : {', '.join(sorted(terms - evidence))}"
+                tokens = set(view.chunks[p.chunk_id].tokens)
+                prefixes = prefixes_of(tokens)
+                found = {t for t in terms if term_in(t, tokens, prefixes)}
+                coverage = sum(weights[t] for t in found) / total
+                if coverage > best_coverage:
+                    best_coverage, best_missing = coverage, terms - found
+            if best_coverage < self.settings.abstain_min_coverage:
+                return f"termes absents des documents : {', '.join(sorted(best_missing))}"
         best = max((p.dense_similarity or 0.0) for p in passages)
         keyword_hit = any(p.keyword_rank is not None for p in passages) and bool(terms)
         if best < self.settings.abstain_min_similarity and not keyword_hit:

@@ -170,6 +170,8 @@ def ask(
     filters: Annotated[Optional[list[str]], typer.Option("--filter", help="type=délibération, document=NOM, date>=AAAA-MM-JJ…")] = None,
 ) -> None:
     """Poser une question sur le programme ; la réponse cite ses sources."""
+    from pydantic import ValidationError
+
     from assistant.index import IndexNotReady
     from assistant.schemas import AskRequest
 
@@ -177,11 +179,21 @@ def ask(
     assistant = _assistant()
     questions = (line.strip() for line in sys.stdin) if question == "-" else iter([question])
     out = Console()
+    batch = question == "-"
     try:
         for q in questions:
-            if not q:
+            if batch and not q:
                 continue
-            answer = assistant.ask(AskRequest(question=q, k=k, filters=search))
+            try:
+                request = AskRequest(question=q, k=k, filters=search)
+            except ValidationError as exc:
+                message = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+                if batch and as_json:
+                    print(json.dumps({"question": q, "error": message}, ensure_ascii=False), flush=True)
+                    continue
+                err.print(f"[red]Question invalide :[/red] {message}")
+                raise typer.Exit(2)
+            answer = assistant.ask(request)
             if as_json:
                 print(answer.model_dump_json(), flush=True)
             else:
@@ -212,7 +224,7 @@ def chat() -> None:
         if not question:
             continue
         try:
-            answer = assistant.ask(AskRequest(question=question, history=history[-5:]))
+            answer = assistant.ask(AskRequest(question=question[:2000], history=history[-5:]))
         except IndexNotReady as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(1)

@@ -34,8 +34,20 @@ def normalise_name(name: str) -> str:
 @dataclass
 class NameMatch:
     name: str  # as written in the source list
-    score: float
+    score: float  # 1.0 exact, 0.95 unique prefix (« aulnay »), below: close spelling
     matched_text: str  # the words of the question that matched
+
+    @property
+    def is_prefix(self) -> bool:
+        return self.score == 0.95
+
+
+# A lone word that starts many place names is never taken for a whole name (« Paris » is not
+# « Paris Ouest La Défense », « Saint » not « Saint-Denis »).
+_GENERIC_FIRST_WORDS = frozenset(
+    "paris saint sainte le la les l grand vallee boucle nord sud est ouest seine marne neuilly noisy villeneuve "
+    "bois sur sous".split()
+)
 
 
 def match_name(candidate: str, names: list[str], threshold: float = 0.85) -> list[NameMatch]:
@@ -48,30 +60,46 @@ def match_name(candidate: str, names: list[str], threshold: float = 0.85) -> lis
     exact = [n for n, v in normalised.items() if v == wanted]
     if exact:
         return [NameMatch(n, 1.0, candidate) for n in exact]
-    prefix = [n for n, v in normalised.items() if v.startswith(wanted + " ") and len(wanted) >= 4]
-    if prefix:
-        return [NameMatch(n, 0.95, candidate) for n in prefix]
+    if len(wanted) >= 4 and wanted not in _GENERIC_FIRST_WORDS:
+        prefix = [n for n, v in normalised.items() if v.startswith(wanted + " ")]
+        if prefix:
+            return [NameMatch(n, 0.95, candidate) for n in prefix]
     scored = [(SequenceMatcher(None, wanted, v).ratio(), n) for n, v in normalised.items()]
     best = max((s for s, _ in scored), default=0.0)
     if best < threshold:
         return []
-    return [NameMatch(n, s, candidate) for s, n in scored if s >= best - 0.02]
+    return [NameMatch(n, min(s, 0.94), candidate) for s, n in scored if s >= best - 0.02]
+
+
+def _units(text: str) -> list[tuple[int, int]]:
+    """Word spans (in normalised words) of each whitespace-separated unit of the text: a
+    hyphenated name such as « Noisy-le-Sec » is one unit that must be matched whole."""
+    spans = []
+    position = 0
+    for raw in re.split(r"[\s,;:!?«»\"]+", text):
+        words = normalise_name(raw).split()
+        if words:
+            spans.append((position, position + len(words)))
+            position += len(words)
+    return spans
 
 
 def find_names_in_text(text: str, names: list[str]) -> list[NameMatch]:
-    """Names of the list mentioned anywhere in a question (windows of 1 to 5 words); overlapping
-    windows keep the best match (« Clichy-sous-Bois » is not also « Clichy-la-Garenne »)."""
+    """Names of the list mentioned anywhere in a question. A match covers whole units (never part
+    of « Noisy-le-Sec » or « L'Île-Saint-Denis »); overlapping windows keep the best match."""
     words = normalise_name(text).split()
+    units = _units(text)
+    starts = {a for a, _ in units}
+    ends = {b for _, b in units}
     candidates: list[tuple[float, int, int, NameMatch]] = []
-    for size in range(5, 0, -1):
+    for size in range(6, 0, -1):
         for i in range(len(words) - size + 1):
+            if i not in starts or i + size not in ends:
+                continue
             window = words[i : i + size]
             if window[0] in _QUESTION_WORDS or window[-1] in _QUESTION_WORDS:
                 continue
-            following = words[i + size] if i + size < len(words) else None
             for m in match_name(" ".join(window), names, threshold=0.88):
-                if m.score == 0.95 and following is not None and following not in _QUESTION_WORDS:
-                    continue  # « saint » of « Saint-Maur » is not a prefix of « Saint-Denis »
                 candidates.append((m.score, size, i, m))
     taken: list[tuple[int, int]] = []
     found: dict[str, NameMatch] = {}
@@ -89,25 +117,52 @@ def find_names_in_text(text: str, names: list[str]) -> list[NameMatch]:
     return list(found.values())
 
 
+_NOT_A_NAME = frozenset(
+    "qui que quoi comment quand ou pourquoi quel quelle quels quelles combien est ce la le les l une un cette "
+    "metropole mgp commune communes ville villes programme parcours ept etat prefet president presidente "
+    "bureau conseil je nous vous on elle il ils elles cela ca tout tous what who which when how is are does do "
+    "my our the city town municipality".split()
+)
 _CAPTURE_PATTERNS = [
-    r"(?:est[- ]ce que|est ce qu)\s+(?:la commune de |la ville de |l'EPT |l’EPT |la commune d'|la ville d')?(?P<name>[^?]+?)\s+(?:participe|est|fait|a été|figure|sera|peut|va)\b",
-    r"^(?:la commune de |la ville de |l'EPT |la commune d'|la ville d')?(?P<name>[^?]+?)\s+(?:participe|est-elle|est-il|fait-elle|fait-il|figure-t-elle|figure-t-il|a-t-elle|a-t-il|sera-t-elle|sera-t-il)\b",
+    r"(?:est[- ]ce que|est ce qu)\s+(?:la commune de |la ville de |l'EPT |l’EPT |la commune d'|la ville d')?(?P<name>[^?]+?)\s+(?:participe\w*|est|fait|font|a été|ont été|figurent|figure|sera|sont|peut|va)\b",
+    r"^(?:la commune de |la ville de |l'EPT |la commune d'|la ville d'|les communes de |les villes de )?(?P<name>[^?]+?)\s+(?:participe\w*|est-elle|est-il|sont-elles|sont-ils|fait-elle|fait-il|font-elles|figure-t-elle|figure-t-il|a-t-elle|a-t-il|ont-elles|sera-t-elle|sera-t-il)\b",
     r"\b(?:commune|ville) (?:de |d')(?P<name>[A-ZÉÈÂÎ][\w'’ -]+?)(?:\s+(?:est|a|fait|participe|figure)\b|\s*\?|$)",
-    r"^(?:et\s+)?(?:pour\s+)?(?:la commune de |la ville de )?(?P<name>[A-ZÉÈÂÎ][\w'’ -]+?)\s*\?*\s*$",
+    r"^(?:is|was|are|were|does|did)\s+(?:the (?:city|town|municipality) of )?(?P<name>[A-Z][\w'’ -]+?)\s+(?:selected|participat\w*|included|part of|a beneficiary|eligible|chosen|in the list)\b",
+    r"^(?P<name>[A-ZÉÈÂÎ][\w'’ -]+?)\s*\?*\s*$",
 ]
 
 
-def capture_name(question: str) -> str | None:
-    """The place name a membership question is about, when it is not in the list."""
+def _valid_name(name: str) -> bool:
+    words = normalise_name(name).split()
+    while words and words[0] in ("l", "la", "le", "les"):
+        words = words[1:]
+    if not words or len(name) > 60 or not name[:1].isupper():
+        return False
+    return words[0] not in _NOT_A_NAME and not all(w in _QUESTION_WORDS or w in _NOT_A_NAME for w in words)
+
+
+def capture_names(question: str) -> list[str]:
+    """The place names a membership question is about (« Saint-Denis, Bobigny et Créteil »), as
+    typed, whether or not they are in the list. Only capitalised names count."""
     text = question.strip()
     for pattern in _CAPTURE_PATTERNS:
-        m = re.search(pattern, text, re.IGNORECASE if not pattern.startswith(r"^(?:et") else 0)
-        if m:
-            name = m.group("name").strip(" ,'’")
-            name = re.sub(r"^(?:et|pour|la|le|les|l'|l’)\s+", "", name, flags=re.IGNORECASE)
-            if 2 < len(name) <= 60 and not all(w in _QUESTION_WORDS for w in normalise_name(name).split()):
-                return name
-    return None
+        m = re.search(pattern, text, re.IGNORECASE)
+        if not m:
+            continue
+        raw = m.group("name").strip(" ,'’")
+        raw = re.sub(r"^(?:et|pour|la|le|les|l'|l’)\s+", "", raw, flags=re.IGNORECASE)
+        raw = re.sub(r"^(?:commune|ville)s? (?:de |d')", "", raw, flags=re.IGNORECASE)
+        raw = re.sub(r"\s+(?:ne|n'|n’)$", "", raw, flags=re.IGNORECASE)
+        names = [n.strip(" ,'’") for n in re.split(r",\s*|\s+et\s+|\s+and\s+", raw) if n.strip(" ,'’")]
+        names = [re.sub(r"^(?:l'EPT|l’EPT|EPT)\s+", "", n) for n in names]
+        if names and all(_valid_name(n) for n in names):
+            return names
+    return []
+
+
+def capture_name(question: str) -> str | None:
+    names = capture_names(question)
+    return names[0] if len(names) == 1 else (", ".join(names) if names else None)
 
 
 EPT_TABLE = Path(__file__).parent / "data" / "ept_communes.yaml"
@@ -128,3 +183,10 @@ def ept_of(commune: str) -> tuple[str, str] | None:
     if len(matches) != 1:
         return None
     return members[matches[0].name], matches[0].name
+
+
+def official_name(name: str) -> str | None:
+    """The full official name for a short or variant one (« Rueil » → « Rueil-Malmaison »), when the
+    reference table knows exactly one."""
+    member = ept_of(name)
+    return member[1] if member else None

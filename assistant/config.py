@@ -62,7 +62,8 @@ class Settings(BaseSettings):
         default=0.80, description="Below this best dense similarity and without keyword evidence, abstain."
     )
     abstain_min_coverage: float = Field(
-        default=0.5, ge=0, le=1, description="Share of the question's key terms the evidence must contain."
+        default=0.6, ge=0, le=1,
+        description="Weighted share of the question's key terms that one retrieved passage must contain.",
     )
 
     @field_validator("corpus_exclude", mode="before")

@@ -1,6 +1,11 @@
 """Answers read from the structured records of deliberations: who presided, dates, reference,
-how many and which beneficiaries, vote, and whether a commune is in the list. Each answer cites
-the passage the fact was extracted from."""
+subject, how many and which beneficiaries, vote, and whether a commune is in the list. Each answer
+cites the passage the fact was extracted from.
+
+The rules are deliberately narrow: a question that is not clearly about the recorded fact goes to
+retrieval instead (where it may be answered from passages, or abstain), because a confident wrong
+fact is the worst outcome for a public agent.
+"""
 
 from __future__ import annotations
 
@@ -8,34 +13,58 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.communes import NameMatch, capture_name, ept_of, find_names_in_text, match_name
+from assistant.communes import (
+    NameMatch, capture_names, ept_of, find_names_in_text, match_name, normalise_name, official_name,
+)
 from assistant.generation import Draft, citation_for, find_quote
 from assistant.index import IndexView
 from assistant.schemas import Citation, Passage
-from ingest.records import DeliberationRecord
+from ingest.records import ACT_REF_RE, DeliberationRecord
 
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
 
 MEMBERSHIP_RE = re.compile(
-    r"particip|retenu|s[ée]lectionn|b[ée]n[ée]ficiaire|fait partie|font partie|figure|[ée]ligible|laur[ée]at|choisi|dans la liste|parmi|inscrit"
+    r"particip|retenu|s[ée]lectionn|b[ée]n[ée]ficiaire|fait partie|font partie|figure|laur[ée]at|choisi|dans la liste|parmi|inscrit|[ée]cart[ée]|exclu"
     r"|selected|included|part of|beneficiar|chosen",
     re.IGNORECASE,
 )
-_GROUP_RE = r"(?:communes|b[ée]n[ée]ficiaires|collectivit[ée]s|laur[ée]ats|villes|EPT|territoires|participants|candidats retenus)"
+NEGATION_RE = re.compile(r"\bne\b|\bn'|\bn’|\bpas\b|[ée]cart[ée]|exclu|refus|rejet|\bnot\b", re.IGNORECASE)
+_SELECTION = r"retenu|s[ée]lectionn|b[ée]n[ée]ficiaire|laur[ée]at|choisi|d[ée]sign|liste|selected|chosen|beneficiar"
+_GROUP_RE = r"(?:communes|b[ée]n[ée]ficiaires|collectivit[ée]s|laur[ée]ats|villes|EPT|territoires|participants|municipalities|towns)"
+_OTHER_ACT_RE = re.compile(r"lanc|strat[ée]g|approuv|vis[ée]e|cit[ée]e|CM\d{4}|pr[ée]c[ée]dente|prochaine|autre", re.IGNORECASE)
 INTENTS: list[tuple[str, re.Pattern[str]]] = [
     ("secretary", re.compile(r"secr[ée]ta(?:ire|ry)", re.I)),
-    ("convocation_date", re.compile(r"convocation|convoqu|convened|notice of (?:the )?meeting", re.I)),
-    ("councillors_in_office", re.compile(r"conseillers?\b.*exercice|combien de conseillers|nombre de conseillers|how many councillors", re.I)),
+    ("convocation_date", re.compile(r"convocation|convoqu|convened", re.I)),
+    ("councillors_in_office", re.compile(r"conseillers?\b.*\b(?:en exercice|en fonction)|councillors in office", re.I)),
     ("count", re.compile(rf"combien\s+(?:de|d')\s*{_GROUP_RE}|nombre\s+(?:de|d')\s*{_GROUP_RE}|how many (?:municipalities|communes|beneficiaries|towns)", re.I)),
     ("president", re.compile(r"pr[ée]sid|chair", re.I)),
-    ("vote", re.compile(r"\bvot[ée]|\bvote\b|unanimit|majorit[ée]|unanimous", re.I)),
+    ("vote", re.compile(r"\bvot[ée]e?\b|\bvote\b|unanimit|unanimous", re.I)),
     ("reference", re.compile(r"(?:num[ée]ro|r[ée]f[ée]rence)\b", re.I)),
-    ("subject", re.compile(r"\bobjet\b|\bsujet\b|porte sur|de quoi (?:parle|traite)|que d[ée]cide|what is .* about", re.I)),
-    ("list", re.compile(rf"(?:quel(?:le)?s|liste|lesquel(?:le)?s|qui sont)\b.*{_GROUP_RE}|{_GROUP_RE}.*\b(?:retenu|s[ée]lectionn|choisi)|which (?:municipalities|communes|towns)|list of (?:municipalities|communes|beneficiaries)", re.I)),
+    ("subject", re.compile(r"\bobjet\b|\bsujet\b|porte sur|de quoi (?:parle|traite)|what is .* about", re.I)),
+    ("list", re.compile(rf"(?:quel(?:le)?s|liste|lesquel(?:le)?s|qui sont)\b.*{_GROUP_RE}|which (?:municipalities|communes|towns)|list of (?:municipalities|communes|beneficiaries)", re.I)),
     ("session_date", re.compile(r"(?:quand|quelle date|à quelle date|date|when)\b", re.I)),
 ]
-_SESSION_DATE_CONTEXT = re.compile(r"bureau|s[ée]ance|BM\d{4}|s[ée]lection|retenu|ouvert|ouverture|parcours|d[ée]sign|d[ée]lib[ée]ration|meeting|session|selected", re.I)
-_SESSION_DATE_EXCLUDE = re.compile(r"lanc|strat[ée]gie|candidat|d[ée]p[ôo]t|formation|atelier|exp[ée]riment|convention", re.I)
+# Each intent answers only in its own context; these words send the question elsewhere.
+_REQUIRES = {
+    "count": re.compile(_SELECTION, re.I),
+    "list": re.compile(_SELECTION + r"|particip", re.I),
+    "president": re.compile(r"s[ée]ance|bureau|d[ée]lib[ée]ration|pr[ée]sid[ée]e?\b|pr[ée]sidait|chaired|meeting", re.I),
+    "session_date": re.compile(r"bureau|s[ée]ance|BM\d{4}|s[ée]lection|retenu|ouvert|ouverture|parcours|d[ée]sign|d[ée]lib[ée]ration|meeting|session|selected", re.I),
+    "vote": re.compile(r"d[ée]lib[ée]ration|vot|adopt|unanim|bureau|s[ée]ance", re.I),
+}
+_EXCLUDES = {
+    "count": re.compile(r"[ée]ligible|compte|intéress|interess|candidat|manifest|130|métropole compte|EPT\b.*compte|\bne\b|\bn'|pas\b", re.I),
+    "list": re.compile(r"\bne\b|\bn'|\bpas\b|[ée]ligible|candidat|intéress|interess|peuvent|pourront", re.I),
+    "president": re.compile(r"vice|EPT|territoire|comit[ée]|commune|maire|r[ée]gion|d[ée]partement|r[ée]publique", re.I),
+    "session_date": re.compile(
+        r"lanc|strat[ée]g|candidat|d[ée]p[ôo]t|formation|atelier|exp[ée]riment|convention|publi|transmi|pr[ée]fet|prochain|"
+        r"r[ée]sultat|commence|d[ée]but|d[ée]marr|\bfin\b|limite|[ée]ch[ée]ance|dur[ée]e|d[ée]lai|recours|sign",
+        re.I,
+    ),
+    "vote": re.compile(r"combien|\bpour\b|contre|abstention", re.I),
+    "reference": _OTHER_ACT_RE,
+    "subject": _OTHER_ACT_RE,
+}
 
 
 def french_date(d: date) -> str:
@@ -44,14 +73,15 @@ def french_date(d: date) -> str:
 
 def detect_intent(question: str) -> str | None:
     for name, pattern in INTENTS:
-        if pattern.search(question):
-            if name == "session_date" and (
-                not _SESSION_DATE_CONTEXT.search(question) or _SESSION_DATE_EXCLUDE.search(question)
-            ):
-                continue
-            if name in ("reference", "subject") and not re.search(r"d[ée]lib[ée]ration|acte|BM\d|CM\d", question, re.I):
-                continue
-            return name
+        if not pattern.search(question):
+            continue
+        required = _REQUIRES.get(name)
+        excluded = _EXCLUDES.get(name)
+        if (required and not required.search(question)) or (excluded and excluded.search(question)):
+            continue
+        if name in ("reference", "subject") and not re.search(r"d[ée]lib[ée]ration|acte|BM\d", question, re.I):
+            continue
+        return name
     return None
 
 
@@ -59,6 +89,12 @@ def detect_intent(question: str) -> str | None:
 class FactAnswer:
     draft: Draft
     kind: str  # "fact" or "membership"
+
+
+@dataclass
+class _Resolved:
+    typed: str
+    matches: list[NameMatch]
 
 
 class FactAnswerer:
@@ -78,10 +114,13 @@ class FactAnswerer:
         return list(by_ref.values())
 
     def record_for(self, question: str) -> DeliberationRecord | None:
+        """The act the question is about: the one it names, or the only one. A question naming an
+        act we have no record of gets None (never another act's facts)."""
         records = self.records()
-        mentioned = [r for r in records if r.reference and r.reference.lower() in question.lower()]
-        if mentioned:
-            return mentioned[0]
+        named = {m.group(1) for m in ACT_REF_RE.finditer(question)}
+        if named:
+            matching = [r for r in records if r.reference in named]
+            return matching[0] if matching else None
         return records[0] if len(records) == 1 else None
 
     def _passage(self, chunk_id: str) -> Passage:
@@ -99,10 +138,10 @@ class FactAnswerer:
 
     # -- answers ----------------------------------------------------------------------
     def answer(self, question: str) -> FactAnswer | None:
-        intent = detect_intent(question)
-        membership = self.membership(question, allow_capture=intent not in ("count", "list"))
+        membership = self.membership(question)
         if membership is not None:
             return membership
+        intent = detect_intent(question)
         if intent is None:
             return None
         record = self.record_for(question)
@@ -134,16 +173,13 @@ class FactAnswerer:
             return f"{r.councillors_in_office} conseillers étaient en exercice ({act}).", "councillors_in_office"
         if intent == "session_date" and r.session_date:
             body = f"le {r.body}" if r.body else "l'assemblée"
-            return (
-                f"La délibération {r.reference or ''} a été adoptée par {body} lors de sa séance du "
-                f"{french_date(r.session_date)}.".replace("  ", " "),
-                "session_date",
-            )
-        if intent == "subject" and r.subject:
-            return f"Objet de {act} : « {r.subject} ».", "subject"
+            ref = f" {r.reference}" if r.reference else ""
+            return f"La délibération{ref} a été adoptée par {body} lors de sa séance du {french_date(r.session_date)}.", "session_date"
         if intent == "reference" and r.reference:
             when = f" du {r.body} du {french_date(r.session_date)}" if r.body and r.session_date else ""
             return f"La délibération{when} porte la référence {r.reference}.", "reference"
+        if intent == "subject" and r.subject:
+            return f"Objet de {act} : « {r.subject} ».", "subject"
         if intent == "vote" and r.vote:
             return f"Vote : « {r.vote} » ({act}).", "vote"
         if intent in ("count", "list") and r.beneficiaries:
@@ -156,26 +192,40 @@ class FactAnswerer:
         return None, intent
 
     # -- membership --------------------------------------------------------------------
-    def membership(self, question: str, allow_capture: bool = True) -> FactAnswer | None:
+    def membership(self, question: str) -> FactAnswer | None:
         records = [r for r in self.records() if r.beneficiaries]
         if not records:
             return None
-        record = self.record_for(question) if len(records) > 1 else records[0]
+        record = self.record_for(question) if len(records) > 1 or ACT_REF_RE.search(question) else records[0]
         if record is None or not record.beneficiaries:
             return None
         names = [b.name for b in record.beneficiaries]
-        matches = find_names_in_text(question, names)
-        asks_membership = bool(MEMBERSHIP_RE.search(question))
-        if not matches:
-            if not asks_membership or not allow_capture:
-                return None
-            captured = capture_name(question)
-            if captured is None or match_name(captured, names):
-                return None
-            return self._not_in_list(record, captured)
-        if not asks_membership and len(question.split()) > 6:
+        typed = capture_names(question)
+        bare = bool(typed) and len(re.findall(r"\w+", question)) <= 2 * len(typed) + 3 and "?" in question or (
+            bool(typed) and normalise_name(question) == normalise_name(" ".join(typed))
+        )
+        if not (MEMBERSHIP_RE.search(question) or bare):
             return None  # a name in a question about something else
-        return self._in_list(record, matches, capture_name(question))
+        if not MEMBERSHIP_RE.search(question) and not any(match_name(n, names) or ept_of(n) for n in typed):
+            return None  # a bare word that is no known place (« Secrétaire ? »)
+        resolved: list[_Resolved] = []
+        if typed:
+            for name in typed:
+                matches = match_name(name, names)
+                if not matches:
+                    official = official_name(name)
+                    if official and normalise_name(official) != normalise_name(name):
+                        matches = match_name(official, names)
+                resolved.append(_Resolved(name, matches))
+        else:
+            found = find_names_in_text(question, names)
+            if not found:
+                return None
+            by_text: dict[str, list[NameMatch]] = {}
+            for m in found:
+                by_text.setdefault(m.matched_text, []).append(m)
+            resolved = [_Resolved(t, ms) for t, ms in by_text.items()]
+        return self._membership_answer(record, resolved, negated=bool(NEGATION_RE.search(question)))
 
     def _list_citation(self, record: DeliberationRecord, n: int, name: str | None = None) -> Citation | None:
         evidence = record.evidence.get("beneficiaries")
@@ -199,65 +249,84 @@ class FactAnswerer:
             return None
         return citation_for(n, passage, quote)
 
-    def _in_list(self, record: DeliberationRecord, matches: list[NameMatch], typed: str | None) -> FactAnswer | None:
+    def _membership_answer(self, record: DeliberationRecord, resolved: list[_Resolved], negated: bool) -> FactAnswer | None:
         intro = self._list_citation(record, 1)
         if intro is None:
             return None
         citations = [intro]
         kinds = {b.name: b.kind for b in record.beneficiaries}
-        labels: list[str] = []
-        notes: list[str] = []
-        for m in matches:
-            c = self._list_citation(record, len(citations) + 1, m.name)
-            if c is not None:
-                citations.append(c)
-            label = f"l'EPT {m.name}" if kinds.get(m.name) == "EPT" else m.name
-            if m.score < 0.95:  # spelled differently in the act (« Reuil Malmaison »)
-                label += f" (orthographe de la délibération pour « {typed or m.matched_text} »)"
-            label += f" [{c.n}]" if c else ""
-            member = ept_of(m.name) if kinds.get(m.name) != "EPT" else None
-            if member and any(k == "EPT" and match_name(member[0], [n]) for n, k in kinds.items()):
-                notes.append(f"{m.name} est aussi membre de l'EPT {member[0]}, lui-même retenu")
-            labels.append(label)
+        listed_epts = [b.name for b in record.beneficiaries if b.kind == "EPT"]
         act = self._act(record)
         total = len(record.beneficiaries)
-        if len(matches) > 1 and len({m.matched_text for m in matches}) == 1:
-            text = (
-                f"Plusieurs bénéficiaires correspondent à « {typed or matches[0].matched_text} », et tous figurent "
-                f"parmi les {total} bénéficiaires du parcours approuvés par {act} [1] : {' ; '.join(labels)}."
-            )
-        else:
-            verb = "figurent" if len(matches) > 1 else "figure"
-            text = f"Oui. {' et '.join(labels)} {verb} parmi les {total} bénéficiaires du parcours approuvés par {act} [1]."
-        if notes:
-            text += " " + " ; ".join(notes) + " (appartenance d'après la table de référence des EPT fournie avec l'assistant, hors corpus)."
-        return FactAnswer(Draft(answer=text, citations=citations), "membership")
 
-    def _not_in_list(self, record: DeliberationRecord, name: str) -> FactAnswer | None:
-        intro = self._list_citation(record, 1)
-        if intro is None:
-            return None
-        citations = [intro]
-        epts = [b.name for b in record.beneficiaries if b.kind == "EPT"]
-        text = (
-            f"Non : « {name} » n'apparaît pas dans la liste des {len(record.beneficiaries)} bénéficiaires du parcours "
-            f"approuvée par {self._act(record)} [1]."
-        )
-        membership = ept_of(name)
-        listed_ept = next((e for e in epts if membership and match_name(membership[0], [e])), None)
-        if membership and listed_ept:
-            c = self._list_citation(record, 2, listed_ept)
-            if c is not None:
-                citations.append(c)
-            marker = f" [{c.n}]" if c else ""
-            text += (
-                f" En revanche, {membership[1]} est membre de l'EPT {listed_ept}, qui figure dans la liste{marker} "
-                "(appartenance d'après la table de référence des EPT fournie avec l'assistant, hors corpus). "
-                "Rapprochez-vous de votre EPT pour savoir comment ses communes sont associées au parcours."
+        def cite(name: str) -> str:
+            c = self._list_citation(record, len(citations) + 1, name)
+            if c is None:
+                return ""
+            citations.append(c)
+            return f" [{c.n}]"
+
+        found_parts: list[str] = []
+        missing_parts: list[str] = []
+        notes: list[str] = []
+        for item in resolved:
+            confident = [m for m in item.matches if not m.is_prefix or len(item.matches) == 1]
+            if len(item.matches) > 1:
+                listed = " et ".join(f"{m.name}{cite(m.name)}" for m in item.matches)
+                notes.append(f"« {item.typed} » peut désigner plusieurs bénéficiaires de la liste : {listed}")
+                continue
+            if confident:
+                m = confident[0]
+                label = f"l'EPT {m.name}" if kinds.get(m.name) == "EPT" else m.name
+                if m.score < 0.95:
+                    label += f" (orthographe de la délibération pour « {item.typed} »)"
+                elif m.is_prefix:
+                    label += f" (pour « {item.typed} »)"
+                found_parts.append(label + cite(m.name))
+                member = ept_of(m.name) if kinds.get(m.name) != "EPT" else None
+                if member and any(match_name(member[0], [e]) for e in listed_epts):
+                    notes.append(f"{m.name} est aussi membre de l'EPT {member[0]}, lui-même retenu (d'après la table de référence des EPT fournie avec l'assistant, hors corpus)")
+                continue
+            # Not in the list. A name that only starts like listed ones (« Noisy », « Paris ») is
+            # told what the list does contain, without a guess.
+            typed_norm = normalise_name(item.typed)
+            starts_like = [n for n in kinds if normalise_name(n).startswith(typed_norm + " ")]
+            missing_parts.append(f"« {item.typed} »")
+            if starts_like:
+                listed = " et ".join(
+                    f"{'l’EPT ' if kinds[n] == 'EPT' else ''}{n}{cite(n)}" for n in starts_like
+                )
+                notes.append(f"la liste comprend {listed} ; précisez le nom complet s'il s'agit d'une autre commune")
+                continue
+            member = ept_of(item.typed)
+            ept = next((e for e in listed_epts if member and match_name(member[0], [e])), None)
+            if member and ept:
+                notes.append(
+                    f"{member[1]} est membre de l'EPT {ept}, qui figure dans la liste{cite(ept)} (appartenance d'après "
+                    "la table de référence des EPT fournie avec l'assistant, hors corpus) : rapprochez-vous de votre EPT"
+                )
+        sentences: list[str] = []
+        if found_parts:
+            verb = "figurent" if len(found_parts) > 1 else "figure"
+            lead = "" if negated or missing_parts else "Oui. "
+            sentences.append(
+                f"{lead}{' et '.join(found_parts)} {verb} parmi les {total} bénéficiaires du parcours approuvés par {act} [1]."
             )
-        elif epts:
-            text += (
-                f" La liste comprend aussi {len(epts)} établissements publics territoriaux (EPT) : {', '.join(epts)} ; "
-                "si votre commune est membre de l'un d'eux, rapprochez-vous de votre EPT ou de l'équipe du programme."
+        if missing_parts:
+            lead = "" if negated or found_parts else "Non : "
+            verb = "n'apparaissent pas" if len(missing_parts) > 1 else "n'apparaît pas"
+            sentences.append(
+                f"{lead}{', '.join(missing_parts)} {verb} dans la liste des {total} bénéficiaires du parcours approuvée par {act} [1]."
             )
-        return FactAnswer(Draft(answer=text, citations=citations), "membership")
+        if not found_parts and not missing_parts and notes:
+            sentences.append(f"D'après la liste des {total} bénéficiaires du parcours approuvée par {act} [1] :")
+        text = " ".join(sentences)
+        if notes:
+            text += " " + " ; ".join(n[0].upper() + n[1:] for n in notes) + "."
+        if missing_parts and not any("EPT" in n for n in notes) and listed_epts:
+            text += (
+                f" La liste comprend aussi {len(listed_epts)} établissements publics territoriaux (EPT) : "
+                f"{', '.join(listed_epts)} ; si votre commune est membre de l'un d'eux, rapprochez-vous de votre EPT "
+                "ou de l'équipe du programme."
+            )
+        return FactAnswer(Draft(answer=text.strip(), citations=citations), "membership")

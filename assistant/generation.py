@@ -142,9 +142,11 @@ class ExtractiveGenerator(Generator):
         terms = key_terms(question) or set(tokenize(question))
         candidates: list[tuple[float, int, tuple[int, int], str]] = []
         for rank, passage in enumerate(passages):
+            # A sentence is read under its heading (« Les trois phases » names the list below it).
+            section = set(tokenize(str(passage.metadata.get("section", ""))))
             for s, e in split_sentences(passage.text):
                 sentence = passage.text[s:e]
-                tokens = set(tokenize(sentence))
+                tokens = set(tokenize(sentence)) | section
                 overlap = len(terms & tokens) / len(terms) if terms else 0.0
                 prior = 1.0 / (rank + 2)
                 candidates.append((overlap + 0.3 * prior, rank, (s, e), sentence))

@@ -21,7 +21,10 @@ GENERIC_TERMS = frozenset(
         "programme appropriation métropolitaine métropole grand paris mgp dispositif parcours "
         "quel quelle quels quelles comment combien pourquoi quand qui où est-ce peut-on faut-il "
         "dire savoir donner indiquer expliquer préciser connaître document documents corpus "
-        "cela ceci chose choses faire fait avoir être il elle ils elles y a-t-il"
+        "cela ceci chose choses faire fait avoir être il elle ils elles y a-t-il peut peuvent pourra pourront "
+        "doit doivent faut falloir veut voudrais souhaite merci bonjour svp stp pouvait pouvaient pouvez pouvons "
+        "pourrait pourraient devait devaient dois devez devons sait savez connait passe passent pris prise prend "
+        "prendre compte comptent sera seront serait étaient était suivre suit rôle après avant pendant lors"
     )
 )
 _FOLLOW_UP_RE = re.compile(r"^\s*(?:et|mais|aussi|puis|ensuite|pareil|même question)\b", re.IGNORECASE)
@@ -45,6 +48,7 @@ def normalise_question(question: str) -> str:
 EQUIVALENT_TERMS = {
     "vise": "vu", "visa": "vu", "vis": "vu",
     "signatair": "sign", "candidatur": "candidat",
+    "cout": "gratuit", "coute": "gratuit", "payant": "gratuit", "prix": "gratuit", "tarif": "gratuit", "frais": "gratuit",
 }
 
 
@@ -62,9 +66,29 @@ def looks_english(question: str) -> bool:
     return len(words) >= 3 and sum(w in _ENGLISH for w in words) / len(words) >= 0.3
 
 
+def term_in(term: str, tokens: set[str], prefixes: set[str]) -> bool:
+    """A key term is found when a token is the same word or shares its first five letters
+    (« sélectionnées » / « sélection »): Snowball stems inflections unevenly."""
+    return term in tokens or (len(term) >= 5 and term[:5] in prefixes)
+
+
+def prefixes_of(tokens: set[str] | list[str]) -> set[str]:
+    return {t[:5] for t in tokens if len(t) >= 5}
+
+
 def is_follow_up(question: str) -> bool:
-    content = [t for t in tokenize(question) if t not in GENERIC_TERMS]
-    return bool(_FOLLOW_UP_RE.match(question)) or (len(content) <= 1 and len(question) < 40)
+    """« et Sceaux ? », « Et pour la convocation ? », « aussi Vanves ? », or a bare place name."""
+    from assistant.communes import capture_names
+
+    if _FOLLOW_UP_RE.match(question):
+        return True
+    names = capture_names(question)
+    return bool(names) and len(re.findall(r"\w+", question)) <= 2 * len(names) + 1
+
+
+def has_words(question: str) -> bool:
+    """At least one real word (3 letters or more): « ? », « 12 » or emoji are not questions."""
+    return bool(re.search(r"[^\W\d_]{3,}", question))
 
 
 def strip_follow_up(question: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 
 class Turn(BaseModel):
@@ -26,10 +26,18 @@ class SearchFilters(BaseModel):
 
 
 class AskRequest(BaseModel):
-    question: str = Field(min_length=1)
+    question: str = Field(min_length=1, max_length=2000)
     history: list[Turn] = Field(default_factory=list)
     k: int | None = Field(default=None, ge=1, le=50)
     filters: SearchFilters = Field(default_factory=SearchFilters)
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = value.replace("\x00", "").strip()
+        if not value:
+            raise ValueError("la question est vide")
+        return value
 
 
 class Citation(BaseModel):

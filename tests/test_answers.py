@@ -102,7 +102,7 @@ def test_an_ambiguous_name_lists_every_match(assistant) -> None:
         ("Quelles sont les phases du programme ?", ["Comprendre et former", "Expérimenter", "Déployer"]),
         ("Le programme est-il gratuit pour les communes ?", ["gratuitement"]),
         ("Qui est autorisé à signer les conventions avec les communes ?", ["AUTORISE le Président"]),
-        ("Quels principes la Métropole applique-t-elle à l'IA ?", ["transparentes", "AI Act"]),
+        ("Quels sont les principes de la Métropole pour l'IA ?", ["transparentes", "AI Act"]),
         ("Depuis quand les communes pouvaient-elles se faire connaître ?", ["7 mai"]),
         ("Is the programme free for municipalities?", ["gratuitement"]),
     ],
@@ -145,7 +145,7 @@ def test_follow_up_questions_use_the_history(assistant) -> None:
 
 
 def test_filters_restrict_the_sources(assistant) -> None:
-    answer = ask(assistant, "Quelles communes sont concernées ?", filters=SearchFilters(doc_type="synthese"))
+    answer = ask(assistant, "Quelles communes peuvent participer au programme ?", filters=SearchFilters(doc_type="synthese"))
     assert answer.citations and all(c.document.startswith("fiche_") for c in answer.citations)
     dated = ask(assistant, "Quelles sont les phases ?", filters=SearchFilters(date_from="2025-07-01"))
     assert all(c.document.startswith("fiche_") for c in dated.citations)
@@ -178,3 +178,84 @@ def test_retriever_is_a_langchain_retriever_without_duplicates(assistant) -> Non
     keys = [dedup_key(d.page_content) for d in docs]
     assert len(keys) == len(set(keys))  # the PDF and Markdown copies of a visa appear once
     assert docs[0].metadata.get("page") == 1  # the paginated copy is preferred
+
+
+# Regressions from an adversarial review: each of these once produced a wrong or misleading answer.
+@pytest.mark.parametrize(
+    "question, must_not",
+    [
+        ("Est-ce que Noisy-le-Sec participe ?", "Oui"),
+        ("Est-ce que Paris participe ?", "Oui"),
+        ("Est-ce que L'Île-Saint-Denis participe ?", "Oui"),
+        ("Est-ce que Châtillon-sur-Seine participe ?", "Oui"),
+        ("Est-ce que Montreuil-sur-Mer participe ?", "Oui"),
+    ],
+)
+def test_a_different_commune_is_never_matched_to_a_listed_one(assistant, question, must_not) -> None:
+    answer = ask(assistant, question)
+    assert answer.kind == "membership" and answer.answer.startswith("Non")
+    assert not answer.answer.startswith(must_not)
+
+
+def test_short_and_multiple_names(assistant) -> None:
+    rueil = ask(assistant, "Est-ce que Rueil participe ?")
+    assert rueil.answer.startswith("Oui") and "Reuil Malmaison" in rueil.answer
+    several = ask(assistant, "Est-ce que Saint-Denis, Bobigny et Créteil participent ?")
+    assert "Saint-Denis [2] figure" in several.answer
+    assert "« Bobigny », « Créteil » n'apparaissent pas" in several.answer
+    noisy = ask(assistant, "Est-ce que Noisy participe ?")
+    assert "Noisy-le-Grand" in noisy.answer and "précisez" in noisy.answer
+
+
+def test_negated_membership_questions_get_a_plain_statement(assistant) -> None:
+    answer = ask(assistant, "Est-ce que Vincennes ne participe pas ?")
+    assert not answer.answer.startswith(("Oui", "Non")) and "Vincennes [2] figure parmi" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Qui peut participer ?", "Vincennes a-t-elle signé la convention ?", "Comment participer au programme ?"],
+)
+def test_questions_that_merely_mention_participation_are_not_membership(assistant, question) -> None:
+    assert ask(assistant, question).kind != "membership"
+
+
+@pytest.mark.parametrize(
+    "question, wrong",
+    [
+        ("Combien de communes compte la Métropole ?", "26 bénéficiaires"),
+        ("Combien de communes sont éligibles au programme ?", "26 bénéficiaires"),
+        ("Qui est le vice-président chargé du numérique ?", "présidée par"),
+        ("Qui préside l'EPT Boucle Nord de Seine ?", "présidée par"),
+        ("Quelle est la date de la délibération CM2025/04/07/19-2 ?", "24 juin 2025"),
+        ("Quel est l'objet de la délibération CM2017/12/08/05 ?", "OUVERTURE DU PARCOURS"),
+        ("Quand est la prochaine séance du bureau ?", "24 juin 2025"),
+        ("Quand le parcours commence-t-il ?", "a été adoptée"),
+    ],
+)
+def test_record_facts_are_not_given_for_other_questions(assistant, question, wrong) -> None:
+    answer = ask(assistant, question)
+    assert answer.kind != "fact" and wrong not in answer.answer
+
+
+def test_the_act_that_launched_the_programme_is_not_this_one(assistant) -> None:
+    answer = ask(assistant, "Quel est le numéro de la délibération qui a lancé le programme ?")
+    assert "CM2025/04/07/19-2" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["?", "12", "a", "😀", "Qui est le maire de Bobigny ?", "Quel est le salaire d'un agent territorial ?",
+     "Quelle entreprise fournit la solution d'IA ?", "Quelle est la date limite de candidature ?"],
+)
+def test_more_questions_the_corpus_does_not_answer(assistant, question) -> None:
+    assert ask(assistant, question).abstained
+
+
+def test_a_standalone_question_is_not_merged_with_the_previous_one(assistant) -> None:
+    history = [Turn(question="Est-ce que Vincennes participe ?")]
+    answer = ask(assistant, "Le programme est-il gratuit ?", history=history)
+    assert answer.standalone_question == "Le programme est-il gratuit ?" and "gratuitement" in answer.answer
+    convocation = [Turn(question="Quelle est la date de la convocation ?")]
+    seance = ask(assistant, "et celle de la séance ?", history=convocation)
+    assert "24 juin 2025" in seance.answer

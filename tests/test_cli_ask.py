@@ -49,6 +49,11 @@ def test_human_output_and_filter_errors(indexed_settings) -> None:
     assert bad.returncode == 2 and "filtre invalide" in bad.stderr
 
 
+def test_empty_question_is_refused(indexed_settings) -> None:
+    result = run(["ask", "  "], indexed_settings)
+    assert result.returncode == 2 and "vide" in result.stderr
+
+
 def test_ask_without_index_says_what_to_do(tmp_path) -> None:
     env = {**os.environ, "MGP_DATA_DIR": str(tmp_path / "vide")}
     result = subprocess.run(CLI + ["ask", "Bonjour ?"], capture_output=True, text=True, env=env, timeout=120)

@@ -49,6 +49,11 @@ class KeywordIndex:
         bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
         return cls(ids, bm25)
 
+    @property
+    def vocabulary(self) -> set[str] | dict[str, int]:
+        """Every token of the indexed chunks (to tell words the corpus never uses)."""
+        return self._vocab
+
     def __len__(self) -> int:
         return len(self.chunk_ids)
 
