@@ -18,10 +18,12 @@ from assistant.facts import MEMBERSHIP_RE, FactAnswerer, detect_intent
 from assistant.generation import ExtractiveGenerator, Generator, verify_citations
 from assistant.index import IndexReader
 from assistant.query import (
+    DOMAIN_TERMS,
     has_words, is_follow_up, key_terms, looks_english, normalise_question, prefixes_of, strip_follow_up, term_in,
 )
 from assistant.retrieval import HybridRetriever
 from assistant.schemas import Answer, AskRequest, Passage, Turn
+from assistant.text import tokenize
 
 log = logging.getLogger("mgp.assistant")
 
@@ -136,7 +138,15 @@ class Assistant:
         if not passages:
             return "aucun passage trouvé"
         view = self.index.view()
-        terms = set() if looks_english(question) else key_terms(question)
+        english = looks_english(question)
+        terms = set() if english else key_terms(question)
+        if not terms and not english and not DOMAIN_TERMS & set(tokenize(question)):
+            return "question trop vague"
+        # An act reference the documents never mention (« BM2025/06/24/13 ») cannot be answered.
+        references = {t for t in tokenize(question) if "/" in t}
+        missing_refs = references - {t for p in passages for t in view.chunks[p.chunk_id].tokens}
+        if missing_refs:
+            return f"référence absente des documents : {', '.join(sorted(missing_refs))}"
         if terms:
             vocabulary = set(view.keyword.vocabulary)
             vocabulary_prefixes = prefixes_of(vocabulary)

@@ -121,9 +121,14 @@ _NOT_A_NAME = frozenset(
     "qui que quoi comment quand ou pourquoi quel quelle quels quelles combien est ce la le les l une un cette "
     "metropole mgp commune communes ville villes programme parcours ept etat prefet president presidente "
     "bureau conseil je nous vous on elle il ils elles cela ca tout tous what who which when how is are does do "
-    "my our the city town municipality".split()
+    "my our the city town municipality faut peut doit dois puis peux existe merci bonjour ok oui non super "
+    "parfait accord pourquoi toutes toute chaque aucune".split()
 )
+# Words that may sit inside a place name without a capital (« Neuilly-sur-Marne », « Bois-le-Roi »).
+_NAME_PARTICLES = frozenset("de du des la le les sur sous en l d aux lès les-bains et".split())
 _CAPTURE_PATTERNS = [
+    r"(?:s[ée]lectionn\w*|retenu\w*|choisi\w*|d[ée]sign\w*)\s+(?:la commune de |la ville de |l'EPT )?(?P<name>[A-ZÉÈÂÎ][\w'’ -]+?)\s*\?",
+    r"vrai que\s+(?:la commune de |la ville de |l'EPT )?(?P<name>[^?]+?)\s+(?:a été|est|fait|participe\w*|figure)\b",
     r"(?:est[- ]ce que|est ce qu)\s+(?:la commune de |la ville de |l'EPT |l’EPT |la commune d'|la ville d')?(?P<name>[^?]+?)\s+(?:participe\w*|est|fait|font|a été|ont été|figurent|figure|sera|sont|peut|va)\b",
     r"^(?:la commune de |la ville de |l'EPT |la commune d'|la ville d'|les communes de |les villes de )?(?P<name>[^?]+?)\s+(?:participe\w*|est-elle|est-il|sont-elles|sont-ils|fait-elle|fait-il|font-elles|figure-t-elle|figure-t-il|a-t-elle|a-t-il|ont-elles|sera-t-elle|sera-t-il)\b",
     r"\b(?:commune|ville) (?:de |d')(?P<name>[A-ZÉÈÂÎ][\w'’ -]+?)(?:\s+(?:est|a|fait|participe|figure)\b|\s*\?|$)",
@@ -133,10 +138,14 @@ _CAPTURE_PATTERNS = [
 
 
 def _valid_name(name: str) -> bool:
+    """A place name as typed: capitalised words, joined by particles (« Saint-Maur-des-Fossés »)."""
     words = normalise_name(name).split()
     while words and words[0] in ("l", "la", "le", "les"):
         words = words[1:]
     if not words or len(name) > 60 or not name[:1].isupper():
+        return False
+    raw_words = [w for w in re.split(r"[\s\-‐‑'’]+", name) if w]
+    if not all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in raw_words):
         return False
     return words[0] not in _NOT_A_NAME and not all(w in _QUESTION_WORDS or w in _NOT_A_NAME for w in words)
 
@@ -153,6 +162,9 @@ def capture_names(question: str) -> list[str]:
         raw = re.sub(r"^(?:et|pour|la|le|les|l'|l’)\s+", "", raw, flags=re.IGNORECASE)
         raw = re.sub(r"^(?:commune|ville)s? (?:de |d')", "", raw, flags=re.IGNORECASE)
         raw = re.sub(r"\s+(?:ne|n'|n’)$", "", raw, flags=re.IGNORECASE)
+        raw = re.sub(r"\s+(?:(?:elle|lui|il) )?(?:aussi|également|egalement|encore)$", "", raw, flags=re.IGNORECASE)
+        raw = re.sub(r"^(?:aussi|également|egalement)\s+", "", raw, flags=re.IGNORECASE)
+        raw = re.sub(r"^(?:toutes|tous)\s+les\s+(?:communes|villes)\s+(?:de\s+|d')", "", raw, flags=re.IGNORECASE)
         names = [n.strip(" ,'’") for n in re.split(r",\s*|\s+et\s+|\s+and\s+", raw) if n.strip(" ,'’")]
         names = [re.sub(r"^(?:l'EPT|l’EPT|EPT)\s+", "", n) for n in names]
         if names and all(_valid_name(n) for n in names):

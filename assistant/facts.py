@@ -19,7 +19,8 @@ from assistant.communes import (
 from assistant.generation import Draft, citation_for, find_quote
 from assistant.index import IndexView
 from assistant.schemas import Citation, Passage
-from ingest.records import ACT_REF_RE, DeliberationRecord
+from assistant.text import tokenize
+from ingest.records import ACT_REF_RE, DATE_RE, MONTHS, DeliberationRecord
 
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
 
@@ -65,6 +66,32 @@ _EXCLUDES = {
     "reference": _OTHER_ACT_RE,
     "subject": _OTHER_ACT_RE,
 }
+
+
+# Subjects of the programme other than this act: a question about them is not about its record.
+_OTHER_SUBJECT_RE = re.compile(
+    r"[ée]nergie|logistique|livraison|dernier kilom|r[ée]emploi|mat[ée]riaux|b[âa]timent|prochaine th[ée]matique|"
+    r"autres? th[ée]matiques?|lancement du programme|lanc[ée]e? le programme|a lanc[ée]|strat[ée]gie|"
+    r"de (?:la )?Seine-Saint-Denis|des Hauts-de-Seine|du Val-de-Marne|de l'Essonne|du Val-d'Oise|du d[ée]partement|"
+    r"dans le d[ée]partement|de l'EPT|d'un EPT|par EPT|par d[ée]partement",
+    re.IGNORECASE,
+)
+
+
+def conflicts_with(question: str, record: DeliberationRecord) -> bool:
+    """The question is about another act, organ, date or theme than this record's."""
+    if _OTHER_SUBJECT_RE.search(question):
+        return True
+    if record.body == "Bureau" and re.search(r"\bconseil\b", question, re.IGNORECASE):
+        return True
+    if record.body and record.body.startswith("Conseil") and re.search(r"\bbureau\b", question, re.IGNORECASE):
+        return True
+    known = {d for d in (record.session_date, record.convocation_date) if d}
+    for m in re.finditer(rf"\b(\d{{1,2}})(?:er)?\s+({'|'.join(sorted(MONTHS, key=len, reverse=True))})\b", question, re.IGNORECASE):
+        day, month = int(m.group(1)), MONTHS[m.group(2).lower()]
+        if not any(d.day == day and d.month == month for d in known):
+            return True
+    return False
 
 
 def french_date(d: date) -> str:
@@ -145,7 +172,7 @@ class FactAnswerer:
         if intent is None:
             return None
         record = self.record_for(question)
-        if record is None:
+        if record is None or conflicts_with(question, record):
             return None
         text, field = self._fact_text(intent, record)
         if text is None:
@@ -197,7 +224,7 @@ class FactAnswerer:
         if not records:
             return None
         record = self.record_for(question) if len(records) > 1 or ACT_REF_RE.search(question) else records[0]
-        if record is None or not record.beneficiaries:
+        if record is None or not record.beneficiaries or conflicts_with(question, record):
             return None
         names = [b.name for b in record.beneficiaries]
         typed = capture_names(question)
@@ -206,8 +233,8 @@ class FactAnswerer:
         )
         if not (MEMBERSHIP_RE.search(question) or bare):
             return None  # a name in a question about something else
-        if not MEMBERSHIP_RE.search(question) and not any(match_name(n, names) or ept_of(n) for n in typed):
-            return None  # a bare word that is no known place (« Secrétaire ? »)
+        if not MEMBERSHIP_RE.search(question) and not any(self._is_place(n, names) for n in typed):
+            return None  # a bare word that is no place (« Secrétaire ? »)
         resolved: list[_Resolved] = []
         if typed:
             for name in typed:
@@ -225,7 +252,18 @@ class FactAnswerer:
             for m in found:
                 by_text.setdefault(m.matched_text, []).append(m)
             resolved = [_Resolved(t, ms) for t, ms in by_text.items()]
-        return self._membership_answer(record, resolved, negated=bool(NEGATION_RE.search(question)))
+        neutral = bool(NEGATION_RE.search(question)) or bool(re.search(r"\b(?:toutes|tous)\b", question, re.IGNORECASE))
+        return self._membership_answer(record, resolved, negated=neutral)
+
+    def _is_place(self, name: str, names: list[str]) -> bool:
+        """Listed, in the EPT table, the start of a listed name, or a word the corpus never uses."""
+        if match_name(name, names) or ept_of(name):
+            return True
+        typed = normalise_name(name)
+        if any(normalise_name(n).startswith(typed + " ") for n in names):
+            return True
+        vocabulary = self.view.keyword.vocabulary
+        return all(t not in vocabulary for t in tokenize(name))
 
     def _list_citation(self, record: DeliberationRecord, n: int, name: str | None = None) -> Citation | None:
         evidence = record.evidence.get("beneficiaries")

@@ -48,13 +48,19 @@ def normalise_question(question: str) -> str:
 EQUIVALENT_TERMS = {
     "vise": "vu", "visa": "vu", "vis": "vu",
     "signatair": "sign", "candidatur": "candidat",
-    "cout": "gratuit", "coute": "gratuit", "payant": "gratuit", "prix": "gratuit", "tarif": "gratuit", "frais": "gratuit",
+    "cout": "gratuit", "pai": "gratuit", "prix": "gratuit", "tarif": "gratuit", "frai": "gratuit",
+    "eligibl": "ouvert",
 }
+# Words that say a question is about the programme at all (a question made only of them is vague).
+DOMAIN_TERMS = frozenset(tokenize("programme appropriation métropolitaine métropole parcours dispositif mgp délibération bureau"))
 
 
 def key_terms(question: str) -> set[str]:
-    """Content terms that the evidence must contain for the corpus to answer the question."""
-    terms = {t for t in tokenize(question) if t not in GENERIC_TERMS and len(t) > 1 and not t.isdigit()}
+    """Content terms that the evidence must contain for the corpus to answer the question.
+    Abbreviations count through their expansion (« CGCT » → code général des collectivités…)."""
+    expanded = normalise_question(question)
+    terms = {t for t in tokenize(expanded) if t not in GENERIC_TERMS and len(t) > 1 and not t.isdigit()}
+    terms -= set(ABBREVIATIONS)
     return {EQUIVALENT_TERMS.get(t, t) for t in terms}
 
 

@@ -259,3 +259,53 @@ def test_a_standalone_question_is_not_merged_with_the_previous_one(assistant) ->
     convocation = [Turn(question="Quelle est la date de la convocation ?")]
     seance = ask(assistant, "et celle de la séance ?", history=convocation)
     assert "24 juin 2025" in seance.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Qui présidait la séance du Conseil du 7 avril 2025 ?",
+        "Qui était secrétaire de séance lors du lancement du programme ?",
+        "Quelle est la date de convocation du Conseil du 7 avril 2025 ?",
+        "Combien de bénéficiaires pour la thématique gestion de l'énergie ?",
+        "Vincennes participe-t-elle à la gestion de l'énergie ?",
+        "Combien de communes de Seine-Saint-Denis ont été retenues ?",
+    ],
+)
+def test_facts_of_this_act_are_not_given_for_another_act_or_theme(assistant, question) -> None:
+    answer = ask(assistant, question)
+    assert answer.kind not in ("fact", "membership")
+
+
+def test_an_unknown_act_reference_abstains(assistant) -> None:
+    assert ask(assistant, "La délibération BM2025/06/24/13 porte sur quoi ?").abstained
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("Est-ce que Sceaux aussi participe ?", "Oui. Sceaux"),
+        ("Le Bureau a sélectionné Bobigny ?", "Non : « Bobigny »"),
+        ("Est-il vrai que Bobigny a été retenue ?", "Non : « Bobigny »"),
+        ("Bobigny", "Non : « Bobigny »"),
+    ],
+)
+def test_more_membership_phrasings(assistant, question, expected) -> None:
+    assert ask(assistant, question).answer.startswith(expected)
+
+
+@pytest.mark.parametrize("question", ["Merci !", "Pourquoi ?", "Faut-il payer pour participer ?"])
+def test_words_that_are_not_places_are_not_membership(assistant, question) -> None:
+    assert ask(assistant, question).kind != "membership"
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("Le programme est-il payant ?", "gratuitement"),
+        ("Combien de communes sont éligibles ?", "130 communes"),
+        ("Quel article du CGCT est visé ?", "L.5219-1"),
+    ],
+)
+def test_synonyms_and_abbreviations(assistant, question, expected) -> None:
+    assert expected in ask(assistant, question).answer
