@@ -59,15 +59,6 @@ class ChunkStore(ABC):
     def drop_collection(self, name: str) -> None: ...
 
     @abstractmethod
-    def get_metadatas(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
-        ids = list(ids)
-        for start in range(0, len(ids), WRITE_BATCH):
-            got = self.collection.get(ids=ids[start : start + WRITE_BATCH], include=["metadatas"])
-            for cid, meta in zip(got["ids"], got["metadatas"]):
-                found[cid] = dict(meta or {})
-        return found
-
     def all_ids(self) -> set[str]: ...
 
     @abstractmethod
@@ -176,23 +167,20 @@ class ChromaChunkStore(ChunkStore):
             self._collection = None
 
     # -- reads -----------------------------------------------------------------------
-    def get_embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
-        found: dict[str, list[float]] = {}
+    def _get(self, ids: Sequence[str], field: str) -> dict[str, Any]:
+        """One stored field ("embeddings", "metadatas") for these ids, in batches."""
+        found: dict[str, Any] = {}
         ids = list(ids)
         for start in range(0, len(ids), WRITE_BATCH):
-            got = self.collection.get(ids=ids[start : start + WRITE_BATCH], include=["embeddings"])
-            for cid, emb in zip(got["ids"], got["embeddings"]):
-                found[cid] = list(map(float, emb))
+            got = self.collection.get(ids=ids[start : start + WRITE_BATCH], include=[field])
+            found.update(zip(got["ids"], got[field]))
         return found
 
+    def get_embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        return {cid: list(map(float, emb)) for cid, emb in self._get(ids, "embeddings").items()}
+
     def get_metadatas(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
-        ids = list(ids)
-        for start in range(0, len(ids), WRITE_BATCH):
-            got = self.collection.get(ids=ids[start : start + WRITE_BATCH], include=["metadatas"])
-            for cid, meta in zip(got["ids"], got["metadatas"]):
-                found[cid] = dict(meta or {})
-        return found
+        return {cid: dict(meta or {}) for cid, meta in self._get(ids, "metadatas").items()}
 
     def all_ids(self) -> set[str]:
         ids: set[str] = set()
