@@ -77,6 +77,13 @@ class Assistant:
         )
         return retriever.passages(normalise_question(query or request.question))
 
+    def passage(self, chunk_id: str) -> Passage | None:
+        """A committed chunk by id (the UI shows sources in context, the evaluation checks quotes)."""
+        chunk = self.index.view().chunks.get(chunk_id)
+        if chunk is None:
+            return None
+        return Passage(chunk_id=chunk_id, text=chunk.text, metadata=chunk.metadata)
+
     def ask(self, request: AskRequest | str) -> Answer:
         if isinstance(request, str):
             request = AskRequest(question=request)
@@ -164,7 +171,8 @@ class Assistant:
                 return f"termes absents des documents : {', '.join(sorted(best_missing))}"
         best = max((p.dense_similarity or 0.0) for p in passages)
         keyword_hit = any(p.keyword_rank is not None for p in passages) and bool(terms)
-        if best < self.settings.abstain_min_similarity and not keyword_hit:
+        threshold = self.settings.abstain_min_similarity_en if english else self.settings.abstain_min_similarity
+        if best < threshold and not keyword_hit:
             return "aucun passage assez proche de la question"
         return None
 

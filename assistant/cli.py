@@ -232,5 +232,78 @@ def chat() -> None:
         history.append(Turn(question=answer.standalone_question, answer=answer.answer))
 
 
+@app.command("eval")
+def eval_command(
+    testset: Annotated[Optional[Path], typer.Option("--testset", help="Jeu de test YAML (défaut : evals/testset.yaml).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Dossier du rapport (défaut : sous le dossier de données).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Afficher le résumé en JSON.")] = False,
+    previous: Annotated[Optional[Path], typer.Option("--compare", help="Dossier (ou results.json) d'une évaluation précédente.")] = None,
+    run_ablation: Annotated[bool, typer.Option("--ablation", help="Comparer les réglages (modèle, taille, k, fusion).")] = False,
+) -> None:
+    """Évaluer l'assistant sur le jeu de test et écrire le rapport HTML."""
+    from assistant.index import IndexNotReady
+    from evals.pipeline import ablation, evaluate
+    from evals.schema import DEFAULT_TESTSET, EvalSetError
+
+    settings = load_settings()
+    setup_logging(settings)
+    bar = None if as_json or not sys.stderr.isatty() else _progress_bar()
+    task: list[int] = []
+
+    def progress(done: int, total: int, label: str) -> None:
+        if bar is None:
+            return
+        if not task:
+            task.append(bar.add_task("Évaluation", total=total, label=""))
+        bar.update(task[0], completed=done, total=total, label=label)
+
+    try:
+        if bar is not None:
+            bar.start()
+        if run_ablation:
+            target = out or settings.data_dir / "evals" / "ablation"
+            rows = ablation(settings, testset=testset or DEFAULT_TESTSET, out=target, progress=progress)
+            if bar is not None:
+                bar.stop()
+                bar = None
+            if as_json:
+                print(json.dumps(rows, ensure_ascii=False))
+            else:
+                Console().print((target / "ablation.md").read_text(encoding="utf-8"))
+                Console().print(f"Tableau : {target / 'ablation.md'}")
+            return
+        summary, _, folder, comparison = evaluate(
+            settings, testset=testset or DEFAULT_TESTSET, out=out, previous=previous, progress=progress
+        )
+    except EvalSetError as exc:
+        err.print(f"[red]Jeu de test invalide :[/red] {exc}")
+        raise typer.Exit(1)
+    except (IndexNotReady, FileNotFoundError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1)
+    finally:
+        if bar is not None:
+            bar.stop()
+    if as_json:
+        print(json.dumps(summary.flat(), ensure_ascii=False))
+        return
+    _print_summary(summary, folder, comparison)
+
+
+def _print_summary(summary, folder: Path, comparison) -> None:
+    from evals.report import METRIC_LABELS
+
+    out = Console()
+    table = Table(title=f"Évaluation {summary.run_id}", show_header=False)
+    for key, label in METRIC_LABELS.items():
+        table.add_row(label, f"{summary.metrics[key] * 100:.1f} %")
+    table.add_row("Latence p50 / p95", f"{summary.metrics['latency_p50_ms']:.0f} / {summary.metrics['latency_p95_ms']:.0f} ms")
+    out.print(table)
+    if comparison:
+        out.print(f"Améliorés : {', '.join(comparison['better']) or 'aucun'} — dégradés : {', '.join(comparison['worse']) or 'aucun'}")
+    out.print(f"Cas échoués : {', '.join(summary.failed) or 'aucun'}")
+    out.print(f"Rapport : {folder / 'report.html'}")
+
+
 if __name__ == "__main__":
     app()

@@ -129,6 +129,7 @@ _NAME_PARTICLES = frozenset("de du des la le les sur sous en l d aux lès les-ba
 _CAPTURE_PATTERNS = [
     r"(?:s[ée]lectionn\w*|retenu\w*|choisi\w*|d[ée]sign\w*)\s+(?:la commune de |la ville de |l'EPT )?(?P<name>[A-ZÉÈÂÎ][\w'’ -]+?)\s*\?",
     r"vrai que\s+(?:la commune de |la ville de |l'EPT )?(?P<name>[^?]+?)\s+(?:a été|est|fait|participe\w*|figure)\b",
+    r"\bque\s+(?:la commune de |la ville de |l'EPT )?(?P<name>[A-ZÉÈÂÎ][\w'’ -]+?)\s+(?:a été|est|fait|participe\w*|figure)\b",
     r"(?:est[- ]ce que|est ce qu)\s+(?:la commune de |la ville de |l'EPT |l’EPT |la commune d'|la ville d')?(?P<name>[^?]+?)\s+(?:participe\w*|est|fait|font|a été|ont été|figurent|figure|sera|sont|peut|va)\b",
     r"^(?:la commune de |la ville de |l'EPT |la commune d'|la ville d'|les communes de |les villes de )?(?P<name>[^?]+?)\s+(?:participe\w*|est-elle|est-il|sont-elles|sont-ils|fait-elle|fait-il|font-elles|figure-t-elle|figure-t-il|a-t-elle|a-t-il|ont-elles|sera-t-elle|sera-t-il)\b",
     r"\b(?:commune|ville) (?:de |d')(?P<name>[A-ZÉÈÂÎ][\w'’ -]+?)(?:\s+(?:est|a|fait|participe|figure)\b|\s*\?|$)",

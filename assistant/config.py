@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     abstain_min_similarity: float = Field(
         default=0.80, description="Below this best dense similarity and without keyword evidence, abstain."
     )
+    abstain_min_similarity_en: float = Field(
+        default=0.82, description="Same, for English questions (judged on dense similarity alone)."
+    )
     abstain_min_coverage: float = Field(
         default=0.6, ge=0, le=1,
         description="Weighted share of the question's key terms that one retrieved passage must contain.",

@@ -25,7 +25,7 @@ from ingest.records import ACT_REF_RE, DATE_RE, MONTHS, DeliberationRecord
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
 
 MEMBERSHIP_RE = re.compile(
-    r"particip|retenu|s[ée]lectionn|b[ée]n[ée]ficiaire|fait partie|font partie|figure|laur[ée]at|choisi|dans la liste|parmi|inscrit|[ée]cart[ée]|exclu"
+    r"particip|retenu|s[ée]lectionn|b[ée]n[ée]ficiaire|partie (?:de|du|des)\b|figure|laur[ée]at|choisi|dans la liste|parmi|inscrit|[ée]cart[ée]|exclu"
     r"|selected|included|part of|beneficiar|chosen",
     re.IGNORECASE,
 )

@@ -1,0 +1,160 @@
+"""Self-contained French HTML report (inline CSS and SVG: it opens from a file, offline)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from evals.runner import CaseResult, Summary
+from evals.schema import CATEGORY_LABELS
+
+METRIC_LABELS = {
+    "fact_accuracy": "Exactitude des faits",
+    "recall@5": "Rappel des passages (top 5)",
+    "abstention_recall": "Abstention quand il faut",
+    "abstention_precision": "Abstentions justifiées",
+    "citation_precision": "Citations pertinentes",
+    "quote_fidelity": "Citations mot pour mot",
+    "mrr": "Rang moyen réciproque (MRR)",
+    "ndcg@10": "nDCG@10",
+    "pass_rate": "Cas réussis",
+}
+_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#1b1b1b;background:#f6f6f6}
+header{background:#000091;color:#fff;padding:1.2rem 2rem}header h1{margin:0;font-size:1.5rem}
+main{max-width:1100px;margin:0 auto;padding:1rem 2rem 3rem}section{background:#fff;border-radius:8px;padding:1rem 1.5rem;margin:1rem 0;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+.cards{display:flex;flex-wrap:wrap;gap:.8rem}.card{flex:1 1 180px;background:#fff;border-radius:8px;padding:.8rem 1rem;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+.card .v{font-size:1.8rem;font-weight:700}.card .l{color:#555;font-size:.9rem}.good{color:#18753c}.bad{color:#ce0500}
+table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}
+th{background:#eee}details{margin:.5rem 0;border:1px solid #ddd;border-radius:6px;padding:.5rem .8rem}summary{cursor:pointer;font-weight:600}
+blockquote{margin:.3rem 0 .3rem 1rem;color:#444;border-left:3px solid #000091;padding-left:.6rem}.muted{color:#666;font-size:.85rem}
+code{background:#eee;padding:0 .2rem;border-radius:3px}
+"""
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.0f} %"
+
+
+def _bars(values: dict[str, float]) -> str:
+    """Horizontal bars for scores between 0 and 1."""
+    height = 28 * len(values) + 10
+    rows = []
+    for i, (label, value) in enumerate(values.items()):
+        y = 10 + 28 * i
+        width = max(0.0, min(1.0, value)) * 420
+        rows.append(
+            f'<text x="0" y="{y + 15}" font-size="13">{html.escape(label)}</text>'
+            f'<rect x="260" y="{y}" width="420" height="20" fill="#eee"/>'
+            f'<rect x="260" y="{y}" width="{width:.1f}" height="20" fill="#000091"/>'
+            f'<text x="{265 + width:.1f}" y="{y + 15}" font-size="12">{_pct(value)}</text>'
+        )
+    return f'<svg role="img" aria-label="Scores" width="740" height="{height}">{"".join(rows)}</svg>'
+
+
+def _histogram(latencies: list[float], bins: int = 12) -> str:
+    if not latencies:
+        return ""
+    top = max(latencies) or 1.0
+    counts = [0] * bins
+    for v in latencies:
+        counts[min(bins - 1, int(v / top * bins))] += 1
+    peak = max(counts)
+    bars = []
+    for i, c in enumerate(counts):
+        h = 150 * c / peak
+        bars.append(f'<rect x="{40 + i * 50}" y="{170 - h:.1f}" width="44" height="{h:.1f}" fill="#6a6af4"/>'
+                    f'<text x="{40 + i * 50}" y="186" font-size="10">{top * i / bins:.0f}</text>'
+                    f'<text x="{52 + i * 50}" y="{165 - h:.1f}" font-size="10">{c or ""}</text>')
+    return (f'<svg role="img" aria-label="Latences" width="660" height="200">{"".join(bars)}'
+            f'<text x="40" y="199" font-size="11">latence (ms), début de chaque classe</text></svg>')
+
+
+def _trend(history: list[dict[str, Any]]) -> str:
+    keys = [("fact_accuracy", "#000091"), ("recall@5", "#18753c"), ("abstention_recall", "#ce0500")]
+    if len(history) < 2:
+        return "<p class='muted'>La courbe d'évolution apparaît à partir de deux évaluations.</p>"
+    width, height = 660, 200
+    step = (width - 60) / (len(history) - 1)
+    lines = []
+    for key, colour in keys:
+        points = " ".join(
+            f"{40 + i * step:.1f},{170 - 150 * float(run['metrics'].get(key, 0)):.1f}" for i, run in enumerate(history)
+        )
+        lines.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>')
+    legend = "".join(
+        f'<text x="{40 + i * 200}" y="196" font-size="12" fill="{c}">{METRIC_LABELS[k]}</text>' for i, (k, c) in enumerate(keys)
+    )
+    return (f'<svg role="img" aria-label="Évolution" width="{width}" height="{height}">'
+            f'<line x1="40" y1="170" x2="{width - 20}" y2="170" stroke="#999"/><text x="0" y="24" font-size="10">100 %</text>'
+            f'<text x="8" y="172" font-size="10">0 %</text>{"".join(lines)}{legend}</svg>')
+
+
+def _case_block(r: CaseResult) -> str:
+    expected = ", ".join(" / ".join(v) for v in r.expected_facts) or ("abstention attendue" if r.must_abstain else "—")
+    citations = "".join(
+        f"<blockquote>[{c.n}] {html.escape(' '.join(c.quote.split()))}<br><span class='muted'>{html.escape(c.title)}"
+        f"{', p. ' + str(c.page) if c.page else ''} — {html.escape(c.section or '')}</span></blockquote>"
+        for c in r.citations
+    )
+    history = "".join(f"<p class='muted'>Avant : « {html.escape(h)} »</p>" for h in r.history)
+    return (
+        f"<details><summary>{html.escape(r.id)} — {html.escape(CATEGORY_LABELS.get(r.category, r.category))} — "
+        f"<span class='bad'>{html.escape(r.failure or '')}</span></summary>{history}"
+        f"<p><b>Question :</b> {html.escape(r.question)}</p><p><b>Attendu :</b> {html.escape(expected)}</p>"
+        f"<p><b>Réponse :</b> {html.escape(r.answer)}</p>{citations}</details>"
+    )
+
+
+def _comparison(comparison: dict[str, Any] | None) -> str:
+    if not comparison:
+        return ""
+    rows = "".join(
+        f"<tr><td>{html.escape(METRIC_LABELS.get(k, k))}</td><td>{d['before']:.3f}</td><td>{d['after']:.3f}</td>"
+        f"<td class='{'good' if d['delta'] >= 0 else 'bad'}'>{d['delta']:+.3f}</td></tr>"
+        for k, d in comparison["metrics"].items()
+    )
+    better = ", ".join(comparison["better"]) or "aucun"
+    worse = ", ".join(comparison["worse"]) or "aucun"
+    return (
+        f"<section><h2>Comparaison avec l'évaluation {html.escape(comparison['previous_run'])}</h2>"
+        f"<table><tr><th>Mesure</th><th>Avant</th><th>Après</th><th>Écart</th></tr>{rows}</table>"
+        f"<p><b class='good'>Cas améliorés :</b> {html.escape(better)}</p><p><b class='bad'>Cas dégradés :</b> {html.escape(worse)}</p></section>"
+    )
+
+
+def render_report(
+    summary: Summary, results: list[CaseResult], history: list[dict[str, Any]], comparison: dict[str, Any] | None = None
+) -> str:
+    m = summary.metrics
+    cards = "".join(
+        f"<div class='card'><div class='v'>{_pct(m[k])}</div><div class='l'>{METRIC_LABELS[k]}</div></div>"
+        for k in ("fact_accuracy", "recall@5", "abstention_recall", "quote_fidelity", "pass_rate")
+    ) + (f"<div class='card'><div class='v'>{m['latency_p95_ms']:.0f} ms</div><div class='l'>Temps de réponse "
+         f"(95 % des questions en moins de)</div></div>")
+    categories = "".join(
+        f"<tr><td>{html.escape(CATEGORY_LABELS.get(c, c))}</td><td>{int(v['cases'])}</td><td>{_pct(v['pass_rate'])}</td>"
+        f"<td>{_pct(v['fact_accuracy'])}</td><td>{_pct(v['recall@5'])}</td></tr>"
+        for c, v in summary.per_category.items()
+    )
+    failed = [r for r in results if not r.passed]
+    config = "".join(f"<tr><td><code>{html.escape(k)}</code></td><td>{html.escape(str(v))}</td></tr>" for k, v in summary.config.items())
+    retrieval = {f"Rappel@{k}": m[f"recall@{k}"] for k in (1, 3, 5, 10)} | {"MRR": m["mrr"], "nDCG@10": m["ndcg@10"]}
+    return f"""<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Évaluation de l'assistant — {html.escape(summary.run_id)}</title>
+<style>{_CSS}</style></head><body>
+<header><h1>Évaluation de l'assistant « Appropriation Métropolitaine »</h1>
+<div>Évaluation {html.escape(summary.run_id)} du {summary.created_at:%d/%m/%Y à %H:%M} (UTC) — {int(m['cases'])} questions de test</div></header>
+<main>
+<section><h2>En bref</h2><div class="cards">{cards}</div>
+<p class="muted">Exactitude : la réponse contient tous les faits attendus. Rappel : le bon passage figure parmi les 5 premiers trouvés.
+Abstention : pour les questions auxquelles les documents ne répondent pas, l'assistant dit qu'il ne sait pas.</p></section>
+{_comparison(comparison)}
+<section><h2>Les mesures</h2>{_bars({METRIC_LABELS[k]: m[k] for k in ("fact_accuracy", "citation_precision", "quote_fidelity", "abstention_precision", "abstention_recall", "pass_rate")})}
+<h3>Recherche des passages</h3>{_bars(retrieval)}</section>
+<section><h2>Par type de question</h2><table><tr><th>Type</th><th>Questions</th><th>Réussies</th><th>Faits exacts</th><th>Rappel@5</th></tr>{categories}</table></section>
+<section><h2>Temps de réponse</h2><p>Médiane {m['latency_p50_ms']:.0f} ms, 95e centile {m['latency_p95_ms']:.0f} ms.</p>{_histogram([r.latency_ms for r in results])}</section>
+<section><h2>Évolution</h2>{_trend(history)}</section>
+<section><h2>Cas échoués ({len(failed)})</h2>{''.join(_case_block(r) for r in failed) or '<p>Aucun.</p>'}</section>
+<section><h2>Configuration évaluée</h2><table>{config}</table></section>
+</main></body></html>"""

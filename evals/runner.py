@@ -1,0 +1,182 @@
+"""Runs the test set through the assistant's public API and aggregates the metrics."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from assistant.api import Assistant
+from assistant.generation import find_quote
+from assistant.schemas import AskRequest, Citation, Turn
+from evals.metrics import K_VALUES, fact_found, forbidden_found, normalise, percentile, ratio, retrieval_scores
+from evals.schema import EvalCase, EvalSet
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+class CaseResult(BaseModel):
+    id: str
+    category: str
+    language: str
+    question: str
+    history: list[str] = Field(default_factory=list)
+    standalone_question: str
+    must_abstain: bool
+    expected_facts: list[list[str]]
+    forbidden: list[str]
+    sources: list[dict[str, str]]
+    answer: str
+    abstained: bool
+    kind: str
+    citations: list[Citation]
+    latency_ms: float
+    facts_found: list[bool]
+    forbidden_found: list[str]
+    retrieval: dict[str, float] | None = None
+    retrieved: list[str] = Field(default_factory=list)
+    citations_supported: int = 0
+    quotes_verbatim: int = 0
+    passed: bool = False
+    failure: str | None = None
+
+
+class Summary(BaseModel):
+    run_id: str
+    created_at: datetime
+    config: dict[str, Any]
+    metrics: dict[str, float]
+    per_category: dict[str, dict[str, float]]
+    failed: list[str]
+
+    def flat(self) -> dict[str, Any]:
+        """The keys promised by ``mgp-assistant eval --json``."""
+        return {**self.metrics, "run_id": self.run_id, "created_at": self.created_at.isoformat(), "failed": self.failed}
+
+
+def _case_result(assistant: Assistant, case: EvalCase) -> CaseResult:
+    history = [Turn(question=q) for q in case.history]
+    started = time.perf_counter()
+    answer = assistant.ask(AskRequest(question=case.question, history=history))
+    latency = (time.perf_counter() - started) * 1000
+    result = CaseResult(
+        id=case.id, category=case.category, language=case.language, question=case.question, history=case.history,
+        standalone_question=answer.standalone_question, must_abstain=case.must_abstain,
+        expected_facts=case.expected_facts, forbidden=case.forbidden,
+        sources=[s.model_dump() for s in case.sources], answer=answer.answer, abstained=answer.abstained,
+        kind=answer.kind, citations=answer.citations, latency_ms=round(latency, 2),
+        facts_found=[fact_found(answer.answer, variants) for variants in case.expected_facts],
+        forbidden_found=forbidden_found(answer.answer, case.forbidden),
+    )
+    if case.sources:
+        passages = assistant.retrieve(AskRequest(question=answer.standalone_question, k=10))
+        result.retrieved = [p.chunk_id for p in passages]
+        result.retrieval = retrieval_scores(
+            [(str(p.metadata.get("document", "")), p.text) for p in passages], case.sources
+        )
+    for citation in answer.citations:
+        passage = assistant.passage(citation.chunk_id)
+        if passage is None:
+            continue
+        if find_quote(citation.quote, passage.text) is not None:
+            result.quotes_verbatim += 1
+        body = normalise(passage.text)
+        supports = any(normalise(v) in body for variants in case.expected_facts for v in variants) or any(
+            normalise(s.passage) in body for s in case.sources
+        )
+        result.citations_supported += supports
+    if case.must_abstain:
+        result.passed = answer.abstained
+        result.failure = None if result.passed else "devait s'abstenir"
+    elif answer.abstained:
+        result.failure = "abstention à tort"
+    elif not all(result.facts_found):
+        missing = [v[0] for v, ok in zip(case.expected_facts, result.facts_found) if not ok]
+        result.failure = "faits manquants : " + ", ".join(missing)
+    elif result.forbidden_found:
+        result.failure = "contenu interdit : " + ", ".join(result.forbidden_found)
+    else:
+        result.passed = True
+    return result
+
+
+def run_eval(assistant: Assistant, testset: EvalSet, progress: ProgressCallback | None = None) -> tuple[list[CaseResult], Summary]:
+    results: list[CaseResult] = []
+    for i, case in enumerate(testset.cases):
+        if progress:
+            progress(i, len(testset.cases), case.id)
+        results.append(_case_result(assistant, case))
+    if progress:
+        progress(len(testset.cases), len(testset.cases), "")
+    return results, summarise(results, assistant_config(assistant))
+
+
+def assistant_config(assistant: Assistant) -> dict[str, Any]:
+    s = assistant.settings
+    return {
+        "embedding": assistant.embeddings.embedding_id,
+        "embed_with_context": s.embed_with_context,
+        "chunk_size": s.chunk_size,
+        "chunk_overlap": s.chunk_overlap,
+        "retrieval_k": s.retrieval_k,
+        "dense_weight": s.dense_weight,
+        "keyword_weight": s.keyword_weight,
+        "abstain_min_coverage": s.abstain_min_coverage,
+        "abstain_min_similarity": s.abstain_min_similarity,
+        "abstain_min_similarity_en": s.abstain_min_similarity_en,
+        "generator": assistant.generator.name,
+    }
+
+
+def _metrics(results: list[CaseResult]) -> dict[str, float]:
+    with_sources = [r for r in results if r.retrieval is not None]
+    answerable = [r for r in results if not r.must_abstain]
+    abstained = [r for r in results if r.abstained]
+    must = [r for r in results if r.must_abstain]
+    citations = [r for r in answerable if r.citations]
+    metrics: dict[str, float] = {}
+    for k in K_VALUES:
+        metrics[f"recall@{k}"] = ratio(sum(r.retrieval[f"recall@{k}"] for r in with_sources), len(with_sources))
+    metrics["mrr"] = ratio(sum(r.retrieval["rr"] for r in with_sources), len(with_sources))
+    metrics["ndcg@10"] = ratio(sum(r.retrieval["ndcg@10"] for r in with_sources), len(with_sources))
+    metrics["fact_accuracy"] = ratio(
+        sum(1 for r in answerable if not r.abstained and all(r.facts_found) and not r.forbidden_found), len(answerable)
+    )
+    metrics["citation_precision"] = ratio(
+        sum(r.citations_supported for r in citations), sum(len(r.citations) for r in citations)
+    )
+    metrics["quote_fidelity"] = ratio(sum(r.quotes_verbatim for r in results), sum(len(r.citations) for r in results))
+    metrics["abstention_precision"] = ratio(sum(r.must_abstain for r in abstained), len(abstained))
+    metrics["abstention_recall"] = ratio(sum(r.abstained for r in must), len(must))
+    latencies = [r.latency_ms for r in results]
+    metrics["latency_p50_ms"] = round(percentile(latencies, 0.5), 2)
+    metrics["latency_p95_ms"] = round(percentile(latencies, 0.95), 2)
+    metrics["pass_rate"] = ratio(sum(r.passed for r in results), len(results))
+    metrics["cases"] = len(results)
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in metrics.items()}
+
+
+def summarise(results: list[CaseResult], config: dict[str, Any]) -> Summary:
+    by_category: dict[str, list[CaseResult]] = defaultdict(list)
+    for r in results:
+        by_category[r.category].append(r)
+    per_category = {}
+    for category, items in sorted(by_category.items()):
+        m = _metrics(items)
+        per_category[category] = {
+            "cases": len(items), "pass_rate": m["pass_rate"], "fact_accuracy": m["fact_accuracy"],
+            "recall@5": m["recall@5"], "abstention_recall": m["abstention_recall"],
+        }
+    return Summary(
+        run_id=datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6],
+        created_at=datetime.now(timezone.utc),
+        config=config,
+        metrics=_metrics(results),
+        per_category=per_category,
+        failed=[r.id for r in results if not r.passed],
+    )
