@@ -19,6 +19,8 @@ METRIC_LABELS = {
     "ndcg@10": "nDCG@10",
     "pass_rate": "Cas réussis",
 }
+LOWER_IS_BETTER = {"latency_p50_ms", "latency_p95_ms"}
+OTHER_LABELS = {"latency_p95_ms": "Latence p95 (ms)", "latency_p50_ms": "Latence médiane (ms)"}
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#1b1b1b;background:#f6f6f6}
 header{background:#000091;color:#fff;padding:1.2rem 2rem}header h1{margin:0;font-size:1.5rem}
@@ -99,7 +101,7 @@ def _case_block(r: CaseResult) -> str:
     )
     history = "".join(f"<p class='muted'>Avant : « {html.escape(h)} »</p>" for h in r.history)
     return (
-        f"<details><summary>{html.escape(r.id)} — {html.escape(CATEGORY_LABELS.get(r.category, r.category))} — "
+        f"<details open><summary>{html.escape(r.id)} — {html.escape(CATEGORY_LABELS.get(r.category, r.category))} — "
         f"<span class='bad'>{html.escape(r.failure or '')}</span></summary>{history}"
         f"<p><b>Question :</b> {html.escape(r.question)}</p><p><b>Attendu :</b> {html.escape(expected)}</p>"
         f"<p><b>Réponse :</b> {html.escape(r.answer)}</p>{citations}</details>"
@@ -110,8 +112,8 @@ def _comparison(comparison: dict[str, Any] | None) -> str:
     if not comparison:
         return ""
     rows = "".join(
-        f"<tr><td>{html.escape(METRIC_LABELS.get(k, k))}</td><td>{d['before']:.3f}</td><td>{d['after']:.3f}</td>"
-        f"<td class='{'good' if d['delta'] >= 0 else 'bad'}'>{d['delta']:+.3f}</td></tr>"
+        f"<tr><td>{html.escape(METRIC_LABELS.get(k) or OTHER_LABELS.get(k, k))}</td><td>{d['before']:.3f}</td><td>{d['after']:.3f}</td>"
+        f"<td class='{'good' if (d['delta'] <= 0 if k in LOWER_IS_BETTER else d['delta'] >= 0) else 'bad'}'>{d['delta']:+.3f}</td></tr>"
         for k, d in comparison["metrics"].items()
     )
     better = ", ".join(comparison["better"]) or "aucun"
@@ -134,7 +136,7 @@ def render_report(
          f"(95 % des questions en moins de)</div></div>")
     categories = "".join(
         f"<tr><td>{html.escape(CATEGORY_LABELS.get(c, c))}</td><td>{int(v['cases'])}</td><td>{_pct(v['pass_rate'])}</td>"
-        f"<td>{_pct(v['fact_accuracy'])}</td><td>{_pct(v['recall@5'])}</td></tr>"
+        f"<td>{_pct(v['fact_accuracy'])}</td><td>{'—' if v.get('recall@5') is None else _pct(v['recall@5'])}</td></tr>"
         for c, v in summary.per_category.items()
     )
     failed = [r for r in results if not r.passed]

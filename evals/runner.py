@@ -51,7 +51,7 @@ class Summary(BaseModel):
     created_at: datetime
     config: dict[str, Any]
     metrics: dict[str, float]
-    per_category: dict[str, dict[str, float]]
+    per_category: dict[str, dict[str, float | None]]
     failed: list[str]
 
     def flat(self) -> dict[str, Any]:
@@ -168,9 +168,10 @@ def summarise(results: list[CaseResult], config: dict[str, Any]) -> Summary:
     per_category = {}
     for category, items in sorted(by_category.items()):
         m = _metrics(items)
+        has_sources = any(r.retrieval is not None for r in items)
         per_category[category] = {
             "cases": len(items), "pass_rate": m["pass_rate"], "fact_accuracy": m["fact_accuracy"],
-            "recall@5": m["recall@5"], "abstention_recall": m["abstention_recall"],
+            "recall@5": m["recall@5"] if has_sources else None, "abstention_recall": m["abstention_recall"],
         }
     return Summary(
         run_id=datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6],
