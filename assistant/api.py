@@ -121,7 +121,7 @@ class Assistant:
             timings["total"] = _ms(t0)
             return self._abstention(request.question, question, view, timings, reason)
         if isinstance(self.generator, ExtractiveGenerator):
-            draft = self.generator.generate(question, passages, query_vector=query_vector)
+            draft = self.generator.generate(question, passages, query_vector=query_vector, term_weights=view.idf)
         else:
             draft = self.generator.generate(question, passages)
         citations = verify_citations(draft.citations, {p.chunk_id: p.text for p in passages})

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.query import key_terms
+from assistant.query import key_terms, prefixes_of, term_in
 from assistant.schemas import Citation, Passage
 from assistant.text import tokenize
 
@@ -138,8 +138,18 @@ class ExtractiveGenerator(Generator):
         self.embed_candidates = embed_candidates
         self.vectors = _VectorCache(embeddings)
 
-    def generate(self, question: str, passages: list[Passage], query_vector: list[float] | None = None) -> Draft:
+    def generate(
+        self,
+        question: str,
+        passages: list[Passage],
+        query_vector: list[float] | None = None,
+        term_weights: dict[str, float] | None = None,
+    ) -> Draft:
+        """``term_weights`` (IDF over the corpus) make a rare word of the question count more than
+        a word every passage shares."""
         terms = key_terms(question) or set(tokenize(question))
+        weights = {t: (term_weights or {}).get(t, 1.0) for t in terms}
+        total = sum(weights.values())
         candidates: list[tuple[float, int, tuple[int, int], str]] = []
         for rank, passage in enumerate(passages):
             # A sentence is read under its heading (« Les trois phases » names the list below it).
@@ -147,7 +157,8 @@ class ExtractiveGenerator(Generator):
             for s, e in split_sentences(passage.text):
                 sentence = passage.text[s:e]
                 tokens = set(tokenize(sentence)) | section
-                overlap = len(terms & tokens) / len(terms) if terms else 0.0
+                prefixes = prefixes_of(tokens)
+                overlap = sum(w for t, w in weights.items() if term_in(t, tokens, prefixes)) / total if total else 0.0
                 prior = 1.0 / (rank + 2)
                 candidates.append((overlap + 0.3 * prior, rank, (s, e), sentence))
         if not candidates:

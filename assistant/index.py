@@ -4,6 +4,7 @@ commits a new generation."""
 
 from __future__ import annotations
 
+import math
 import threading
 from typing import Any
 
@@ -33,12 +34,23 @@ class IndexView:
         for entry in self.manifest.documents.values():
             for chunk in state.read_document_file(entry.doc_file).chunks:
                 self.chunks[chunk.chunk_id] = chunk
+        self.idf = _idf(self.chunks)
         self.store: ChunkStore = build_store(settings)
         if self.manifest.collection:
             self.store.use_collection(self.manifest.collection)
 
     def passage_metadata(self, chunk_id: str) -> dict[str, Any]:
         return self.chunks[chunk_id].metadata
+
+
+def _idf(chunks: dict[str, StoredChunk]) -> dict[str, float]:
+    """BM25-style inverse document frequency of each token over the committed chunks."""
+    df: dict[str, int] = {}
+    for chunk in chunks.values():
+        for token in set(chunk.tokens):
+            df[token] = df.get(token, 0) + 1
+    n = len(chunks)
+    return {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
 
 
 class IndexReader:
