@@ -6,7 +6,7 @@ CLI := $(VENV)/bin/mgp-assistant
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install run ingest test clean pdf
+.PHONY: install run ingest test eval clean pdf
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 requis")'
@@ -30,6 +30,10 @@ run: ingest
 test: install
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest n'a exécuté aucun test : échec" >&2; exit 1; fi; exit $$rc
+
+# Evaluation report on the curated test set (evals/testset.yaml); prints where report.html is.
+eval: ingest
+	$(CLI) eval
 
 pdf: install
 	$(PY) corpus/scripts/render_deliberation_pdf.py

@@ -96,6 +96,7 @@ ABLATION_GRID: dict[str, list[Any]] = {
     "chunk_size": [600, 1200],
     "retrieval_k": [3, 5],
     "fusion": ["hybride", "vecteurs seuls", "mots-clés seuls"],
+    "abstain_min_coverage": [0.4, 0.5, 0.6, 0.7],
 }
 FUSION = {"hybride": (1.0, 1.0), "vecteurs seuls": (1.0, 0.0), "mots-clés seuls": (0.0, 1.0)}
 
@@ -109,7 +110,8 @@ def ablation(
     rows: list[dict[str, Any]] = []
     index_configs = list(itertools.product(ABLATION_GRID["embedding_backend"], ABLATION_GRID["chunk_size"]))
     query_configs = list(itertools.product(ABLATION_GRID["retrieval_k"], ABLATION_GRID["fusion"]))
-    total = len(index_configs) * len(query_configs)
+    sweeps = len([c for c in ABLATION_GRID["abstain_min_coverage"] if c != settings.abstain_min_coverage])
+    total = len(index_configs) * (len(query_configs) + sweeps)
     done = 0
     workdir = Path(tempfile.mkdtemp(prefix="mgp-ablation-"))
     try:
@@ -120,13 +122,22 @@ def ablation(
                 "data_dir": workdir / f"{backend}-{chunk_size}", "chroma_url": None,
             })
             Ingestor(base).run()
-            for k, fusion in query_configs:
-                dense, keyword = FUSION[fusion]
-                config = base.model_copy(update={"retrieval_k": k, "dense_weight": dense, "keyword_weight": keyword})
+            variants = [
+                ({"retrieval_k": k, "dense_weight": FUSION[f][0], "keyword_weight": FUSION[f][1]}, k, f, base.abstain_min_coverage)
+                for k, f in query_configs
+            ]
+            # The abstention threshold is swept on the default retrieval (hybrid, default k).
+            variants += [
+                ({"abstain_min_coverage": c}, base.retrieval_k, "hybride", c)
+                for c in ABLATION_GRID["abstain_min_coverage"] if c != base.abstain_min_coverage
+            ]
+            for update, k, fusion, coverage in variants:
+                config = base.model_copy(update=update)
                 if progress:
-                    progress(done, total, f"{backend} / {chunk_size} / k={k} / {fusion}")
+                    progress(done, total, f"{backend} / {chunk_size} / k={k} / {fusion} / seuil {coverage}")
                 _, summary = run_eval(Assistant(config), cases)
-                rows.append({"embedding": backend, "chunk_size": chunk_size, "k": k, "fusion": fusion, **summary.metrics})
+                rows.append({"embedding": backend, "chunk_size": chunk_size, "k": k, "fusion": fusion,
+                             "abstain_min_coverage": coverage, **summary.metrics})
                 done += 1
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -139,11 +150,13 @@ def ablation(
 
 
 def ablation_table(rows: list[dict[str, Any]]) -> str:
-    header = "| Embedding | Taille | k | Recherche | Faits exacts | Rappel@5 | MRR | Abstention (rappel / précision) | Réussite | p95 (ms) |\n"
-    header += "|---|---|---|---|---|---|---|---|---|---|\n"
+    header = ("| Embedding | Taille | k | Recherche | Seuil d'abstention | Faits exacts | Rappel@5 | MRR | "
+              "Abstention (rappel / précision) | Réussite | p95 (ms) |\n")
+    header += "|---|---|---|---|---|---|---|---|---|---|---|\n"
     ordered = sorted(rows, key=lambda r: (-r["pass_rate"], -r["fact_accuracy"], -r["recall@5"]))
     body = "".join(
-        f"| {r['embedding']} | {r['chunk_size']} | {r['k']} | {r['fusion']} | {r['fact_accuracy']:.3f} | {r['recall@5']:.3f} | "
+        f"| {r['embedding']} | {r['chunk_size']} | {r['k']} | {r['fusion']} | {r['abstain_min_coverage']} | "
+        f"{r['fact_accuracy']:.3f} | {r['recall@5']:.3f} | "
         f"{r['mrr']:.3f} | {r['abstention_recall']:.2f} / {r['abstention_precision']:.2f} | {r['pass_rate']:.3f} | "
         f"{r['latency_p95_ms']:.0f} |\n"
         for r in ordered

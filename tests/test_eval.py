@@ -17,12 +17,12 @@ from evals.schema import DEFAULT_TESTSET, SourcePassage, EvalSetError, load_test
 # floors the programme team asked for (recall@5 0.9, fact accuracy 0.85, quote fidelity 1.0,
 # abstention recall 0.9).
 GATE = {
-    "recall@5": 0.92,
-    "fact_accuracy": 0.89,
-    "quote_fidelity": 1.0,
-    "abstention_recall": 0.95,
-    "abstention_precision": 0.75,
-    "citation_precision": 0.88,
+    "recall@5": 0.92,  # measured 0.938
+    "fact_accuracy": 0.91,  # measured 0.927
+    "quote_fidelity": 1.0,  # measured 1.0
+    "abstention_recall": 0.95,  # measured 1.0 (21 cases: one miss fails the gate)
+    "abstention_precision": 0.75,  # measured 0.773
+    "citation_precision": 0.92,  # measured 0.942
 }
 
 
@@ -155,3 +155,14 @@ def test_eval_cli_json_and_history(indexed_settings, tmp_path) -> None:
     bad = subprocess.run([sys.executable, "-m", "assistant.cli", "eval", "--testset", str(tmp_path / "absent.yaml")],
                          capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 1 and "absent.yaml" in bad.stderr
+
+
+def test_ablation_table_orders_configurations_by_quality() -> None:
+    from evals.pipeline import ablation_table
+
+    row = {"embedding": "e", "chunk_size": 600, "k": 3, "fusion": "hybride", "abstain_min_coverage": 0.6,
+           "fact_accuracy": 0.5, "recall@5": 0.5, "mrr": 0.5, "abstention_recall": 1.0, "abstention_precision": 1.0,
+           "pass_rate": 0.5, "latency_p95_ms": 10.0}
+    better = {**row, "embedding": "f", "pass_rate": 0.9}
+    table = ablation_table([row, better]).splitlines()
+    assert table[2].startswith("| f |") and table[3].startswith("| e |")
