@@ -173,11 +173,6 @@ def capture_names(question: str) -> list[str]:
     return []
 
 
-def capture_name(question: str) -> str | None:
-    names = capture_names(question)
-    return names[0] if len(names) == 1 else (", ".join(names) if names else None)
-
-
 EPT_TABLE = Path(__file__).parent / "data" / "ept_communes.yaml"
 
 

@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     collection_name: str = "mgp_corpus"
 
     # Chunking (characters).
-    chunk_size: int = Field(default=1200, ge=200)
+    chunk_size: int = Field(default=600, ge=200)
     chunk_overlap: int = Field(default=150, ge=0)
 
     # Retrieval.
@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         default=0.82, description="Same, for English questions (judged on dense similarity alone)."
     )
     abstain_min_coverage: float = Field(
-        default=0.6, ge=0, le=1,
+        default=0.5, ge=0, le=1,
         description="Weighted share of the question's key terms that one retrieved passage must contain.",
     )
 

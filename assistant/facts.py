@@ -20,7 +20,7 @@ from assistant.generation import Draft, citation_for, find_quote
 from assistant.index import IndexView
 from assistant.schemas import Citation, Passage
 from assistant.text import tokenize
-from ingest.records import ACT_REF_RE, DATE_RE, MONTHS, DeliberationRecord
+from ingest.records import ACT_REF_RE, MONTHS, DeliberationRecord
 
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
 

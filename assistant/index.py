@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import threading
-from typing import Any
 
 from assistant.components.keyword import KeywordIndex
 from assistant.components.vectorstore import ChunkStore, build_store
@@ -39,8 +38,6 @@ class IndexView:
         if self.manifest.collection:
             self.store.use_collection(self.manifest.collection)
 
-    def passage_metadata(self, chunk_id: str) -> dict[str, Any]:
-        return self.chunks[chunk_id].metadata
 
 
 def _idf(chunks: dict[str, StoredChunk]) -> dict[str, float]:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.schemas import Turn
-from assistant.text import fold, tokenize
+from assistant.text import tokenize
 
 ABBREVIATIONS = {
     "mgp": "Métropole du Grand Paris",
@@ -102,6 +101,3 @@ def strip_follow_up(question: str) -> str:
     text = re.sub(r"^(?:pour|la commune de|la ville de|l'EPT|de|du|des|la|le|les)\s+", "", text, flags=re.IGNORECASE)
     return text.strip(" ,?!.")
 
-
-def same_text(a: str, b: str) -> bool:
-    return fold(a) == fold(b)

@@ -3,12 +3,9 @@ Chroma store: idempotence, updates, deletions, bad files, rebuilds."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 
-from assistant.components.vectorstore import ChromaChunkStore
 from ingest.pipeline import Ingestor
 from ingest.state import IndexState
 from tests.conftest import BENEFICIARIES, DELIB_PDF, committed_store, make_pdf

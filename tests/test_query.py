@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.communes import capture_name, ept_members, ept_of, find_names_in_text, match_name
+from assistant.communes import capture_names, ept_members, ept_of, find_names_in_text, match_name
 from assistant.query import is_follow_up, key_terms, normalise_question
 from tests.conftest import BENEFICIARIES
 
@@ -33,7 +33,8 @@ def test_fuzzy_names() -> None:
     assert found == []  # « Saint » alone is not a prefix match for Saint-Denis
     found = find_names_in_text("Est-ce que Clichy-sous-Bois participe ?", BENEFICIARIES)
     assert [m.name for m in found] == ["Clichy-sous-Bois"]
-    assert capture_name("Est-ce que Clamart participe au parcours ?") == "Clamart"
+    assert capture_names("Est-ce que Clamart participe au parcours ?") == ["Clamart"]
+    assert capture_names("Est-ce que Saint-Denis, Bobigny et Créteil participent ?") == ["Saint-Denis", "Bobigny", "Créteil"]
 
 
 def test_ept_reference_table() -> None:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from assistant.components.vectorstore import ChromaChunkStore
 from assistant.config import Settings
 from ingest.state import IndexState
 from tests.conftest import FICHE_MD, committed_store
