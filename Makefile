@@ -23,8 +23,10 @@ install: $(STAMP)
 ingest: install
 	$(CLI) ingest || [ $$? -eq 2 ]
 
+# Ingests the bundled corpus, then serves the web app on http://127.0.0.1:7860 (Ctrl-C to stop).
 run: ingest
-	@echo "Corpus indexé. Posez une question : $(CLI) chat   (ou : $(CLI) ask \"Est-ce que Sceaux participe ?\")"
+	@echo "Application : http://127.0.0.1:7860  (ou dans le terminal : $(CLI) chat)"
+	$(CLI) serve
 
 # pytest's exit status 5 (no test collected) is a failure, not a pass.
 test: install

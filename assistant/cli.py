@@ -232,6 +232,24 @@ def chat() -> None:
         history.append(Turn(question=answer.standalone_question, answer=answer.answer))
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Adresse d'écoute (127.0.0.1 : ce poste seulement).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port HTTP.")] = 7860,
+) -> None:
+    """Ouvrir l'application web (par défaut http://127.0.0.1:7860)."""
+    from assistant.index import IndexNotReady
+    from ui.app import serve as serve_app
+
+    settings = load_settings()
+    setup_logging(settings)
+    try:
+        serve_app(settings, host=host, port=port)
+    except IndexNotReady as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1)
+
+
 @app.command("eval")
 def eval_command(
     testset: Annotated[Optional[Path], typer.Option("--testset", help="Jeu de test YAML (défaut : evals/testset.yaml).")] = None,

@@ -1,0 +1,314 @@
+"""Gradio web app: a thin caller of the assistant's public API (``assistant.api.Assistant``) and of
+the ingestion and evaluation pipelines. French for users; one process serves every browser session.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+import shutil
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.api import Assistant
+from assistant.config import Settings
+from assistant.schemas import Answer, AskRequest, Turn
+
+log = logging.getLogger("mgp.ui")
+
+EXAMPLES = [
+    "Est-ce que Sceaux participe au parcours ?",
+    "Qui a présidé la séance du Bureau ?",
+    "Quelles sont les trois phases du programme ?",
+    "Le programme est-il gratuit pour les communes ?",
+    "Quelle délibération a lancé le programme ?",
+]
+CSS = """
+.sources mark{background:#ffe552;color:#1b1b1b;padding:0 2px}
+.sources .src{border-left:4px solid #000091;padding:.4rem .8rem;margin:.6rem 0;background:#f6f6f6}
+.sources .meta{color:#3a3a3a;font-size:.9rem}
+.abstention{border-left-color:#b34000!important}
+"""
+
+
+def _highlight(context: str, quote: str) -> str:
+    """The chunk text with the quoted passage marked (whitespace differences ignored)."""
+    from assistant.generation import find_quote
+
+    span = find_quote(quote, context)
+    if span is None:
+        return html.escape(context)
+    start, end = span
+    return html.escape(context[:start]) + "<mark>" + html.escape(context[start:end]) + "</mark>" + html.escape(context[end:])
+
+
+class WebApp:
+    """State shared by every session: one assistant, feedback and upload folders."""
+
+    def __init__(self, settings: Settings, assistant: Assistant | None = None) -> None:
+        self.settings = settings
+        self.assistant = assistant or Assistant(settings)
+        self.feedback_path = settings.data_dir / "feedback" / "feedback.jsonl"
+        self.uploads_dir = settings.data_dir / "uploads"
+        self._write_lock = threading.Lock()
+
+    # -- Assistant tab ------------------------------------------------------------------
+    def ask(self, question: str, messages: list[dict], answers: list[dict]) -> tuple[list[dict], list[dict], str, str]:
+        question = (question or "").strip()
+        if not question:
+            return messages, answers, "", self.sources_html(answers[-1] if answers else None)
+        history = [Turn(question=a["standalone_question"], answer=a["answer"]) for a in answers[-5:]]
+        try:
+            answer = self.assistant.ask(AskRequest(question=question[:2000], history=history))
+        except Exception:
+            log.exception("ask failed")
+            raise gr.Error("L'assistant n'a pas pu répondre. Réessayez ; si le problème persiste, prévenez l'équipe du programme.")
+        content = answer.answer if not answer.abstained else "ℹ️ " + answer.answer
+        messages = messages + [{"role": "user", "content": question}, {"role": "assistant", "content": content}]
+        answers = answers + [answer.model_dump(mode="json")]
+        return messages, answers, "", self.sources_html(answers[-1])
+
+    def sources_html(self, answer: dict | None) -> str:
+        if not answer:
+            return "<div class='sources'><p>Les sources de la réponse apparaîtront ici.</p></div>"
+        if answer["abstained"]:
+            return ("<div class='sources'><div class='src abstention'><b>Pas de réponse dans les documents.</b>"
+                    "<p>L'assistant n'a trouvé aucun passage qui réponde à cette question : il ne répond pas plutôt "
+                    "que d'inventer.</p></div></div>")
+        blocks = []
+        for c in answer["citations"]:
+            passage = self.assistant.passage(c["chunk_id"])
+            context = passage.text if passage else c["quote"]
+            doc_type = passage.metadata.get("doc_type", "") if passage else ""
+            page = f" — page {c['page']}" if c.get("page") else ""
+            section = f" — {html.escape(c['section'])}" if c.get("section") else ""
+            blocks.append(
+                f"<div class='src'><div class='meta'><b>[{c['n']}] {html.escape(c['title'])}</b> "
+                f"({html.escape(doc_type)}){page}{section}<br><small>{html.escape(c['document'])}</small></div>"
+                f"<p>{_highlight(context, c['quote'])}</p></div>"
+            )
+        return "<div class='sources'>" + "".join(blocks) + "</div>"
+
+    def select_answer(self, answers: list[dict], evt: gr.SelectData) -> str:
+        index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        answer_number = int(index) // 2
+        if 0 <= answer_number < len(answers):
+            return self.sources_html(answers[answer_number])
+        return self.sources_html(None)
+
+    def feedback(self, answers: list[dict], index: int, liked: bool, comment: str = "") -> str:
+        if not 0 <= index < len(answers):
+            raise gr.Error("Réponse introuvable pour ce retour.")
+        answer = answers[index]
+        record = {
+            "time": datetime.now(timezone.utc).isoformat(),
+            "rating": "up" if liked else "down",
+            "comment": (comment or "").strip()[:2000],
+            "answer_id": answer["id"],
+            "question": answer["question"],
+            "standalone_question": answer["standalone_question"],
+            "answer": answer["answer"],
+            "abstained": answer["abstained"],
+            "citations": answer["citations"],
+            "config": {"generator": answer.get("generator"), "embedding": self.assistant.embeddings.embedding_id},
+        }
+        self.feedback_path.parent.mkdir(parents=True, exist_ok=True)
+        with self._write_lock, self.feedback_path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return "Merci, votre retour est enregistré."
+
+    def on_like(self, answers: list[dict], comment: str, data: gr.LikeData) -> str:
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        return self.feedback(answers, int(index) // 2, bool(data.liked), comment)
+
+    # -- Corpus tab --------------------------------------------------------------------
+    def documents_table(self) -> list[list[Any]]:
+        from ingest.state import IndexState
+
+        manifest = IndexState(self.settings.index_dir).load_manifest()
+        rows = []
+        for entry in manifest.documents.values():
+            rows.append([
+                entry.title, entry.doc_type, entry.pages or "—", entry.chunks,
+                entry.ingested_at.strftime("%d/%m/%Y %H:%M"), "indexé" if not entry.warnings else "indexé (avertissement)",
+                entry.doc_id,
+            ])
+        return sorted(rows, key=lambda r: r[0])
+
+    def _ingest(self, paths: list[Path] | None, progress: gr.Progress | None = None):
+        from ingest.pipeline import Ingestor
+
+        def report(stage: str, done: int, total: int, label: str) -> None:
+            if progress is not None and stage == "files" and total:
+                progress(done / total, desc=f"Indexation : {label}")
+
+        return Ingestor(self.settings, embeddings=self.assistant.embeddings, progress=report).run(paths)
+
+    def upload(self, files: list[str] | None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
+        if not files:
+            return "Aucun fichier reçu.", self.documents_table()
+        self.uploads_dir.mkdir(parents=True, exist_ok=True)
+        limit = int(self.settings.max_file_mb * 1024 * 1024)
+        lines, saved = [], []
+        for tmp in files:
+            source = Path(tmp)
+            name = safe_file_name(source.name)
+            if source.stat().st_size > limit:
+                lines.append(f"❌ {name} : fichier trop volumineux (limite {self.settings.max_file_mb:.0f} Mo)")
+                continue
+            target = self.uploads_dir / name
+            shutil.copyfile(source, target)
+            saved.append(target)
+        if saved:
+            report = self._ingest(saved, progress)
+            failed = {Path(f.path).name: f.reason for f in report.failed}
+            skipped = {Path(f.path).name: f.reason for f in report.skipped}
+            for path in saved:
+                if path.name in failed:
+                    lines.append(f"❌ {path.name} : {failed[path.name]}")
+                    path.unlink(missing_ok=True)
+                elif path.name in skipped:
+                    lines.append(f"⚠️ {path.name} : {skipped[path.name]}")
+                    path.unlink(missing_ok=True)
+                else:
+                    lines.append(f"✅ {path.name} : indexé")
+        return "\n".join(lines), self.documents_table()
+
+    def delete(self, doc_id: str, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
+        from ingest.state import IndexState
+
+        entry = IndexState(self.settings.index_dir).load_manifest().documents.get((doc_id or "").strip())
+        if entry is None:
+            return "Document introuvable : choisissez un identifiant de la liste.", self.documents_table()
+        source = Path(entry.source)
+        path = source if source.is_absolute() else self.settings.corpus_dir / source
+        folder = path.parent
+        path.unlink(missing_ok=True)
+        self._ingest([folder], progress)
+        return f"Document supprimé : {entry.title}", self.documents_table()
+
+    def reindex(self, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
+        paths = [self.settings.corpus_dir] + ([self.uploads_dir] if self.uploads_dir.is_dir() else [])
+        report = self._ingest(paths, progress)
+        text = (f"Réindexation terminée : {report.documents} documents, {report.chunks} passages "
+                f"({report.added} ajoutés, {report.updated} modifiés, {report.removed} supprimés).")
+        if report.failed:
+            text += "\n" + "\n".join(f"❌ {Path(f.path).name} : {f.reason}" for f in report.failed)
+        return text, self.documents_table()
+
+    # -- Évaluations tab ---------------------------------------------------------------
+    def evaluations(self) -> tuple[str, list[list[Any]], str | None]:
+        from evals.pipeline import load_history
+
+        history = load_history(self.settings)
+        if not history:
+            return "<p>Aucune évaluation pour l'instant : lancez-en une.</p>", [], None
+        last = history[-1]
+        m = last["metrics"]
+        cards = "".join(
+            f"<div class='src'><b>{label}</b> : {m[key] * 100:.1f} %</div>"
+            for key, label in [("fact_accuracy", "Exactitude des faits"), ("recall@5", "Rappel des passages (top 5)"),
+                               ("abstention_recall", "Abstention quand il faut"), ("quote_fidelity", "Citations mot pour mot"),
+                               ("pass_rate", "Cas réussis")]
+        )
+        summary = (f"<div class='sources'><p>Dernière évaluation : {html.escape(last['run_id'])} — "
+                   f"{int(m['cases'])} questions, latence p95 {m['latency_p95_ms']:.0f} ms</p>{cards}</div>")
+        rows = [[h["run_id"], f"{h['metrics']['fact_accuracy']:.3f}", f"{h['metrics']['recall@5']:.3f}",
+                 f"{h['metrics']['abstention_recall']:.3f}", f"{h['metrics']['pass_rate']:.3f}"] for h in reversed(history)]
+        report = Path(last.get("out", "")) / "report.html"
+        return summary, rows, str(report) if report.exists() else None
+
+    def run_evaluation(self, progress=gr.Progress()) -> tuple[str, list[list[Any]], str | None]:
+        from evals.pipeline import evaluate
+
+        def report(done: int, total: int, label: str) -> None:
+            if total:
+                progress(done / total, desc=f"Évaluation : {label}")
+
+        evaluate(self.settings, assistant=self.assistant, progress=report)
+        return self.evaluations()
+
+
+_UNSAFE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
+
+
+def safe_file_name(name: str) -> str:
+    """A file name without path parts or odd characters, at most 120 characters."""
+    base = Path(name.replace("\\", "/")).name
+    base = _UNSAFE.sub("_", base).strip(" .") or "document"
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        return base[:120]
+    return f"{stem[: 120 - len(suffix) - 1]}.{suffix}"
+
+
+def build_app(web: WebApp) -> gr.Blocks:
+    with gr.Blocks(title="Assistant IA « Appropriation Métropolitaine »") as demo:
+        gr.Markdown("# Assistant IA « Appropriation Métropolitaine »\nMétropole du Grand Paris — parcours "
+                    "« IA-Administration Interne des Collectivités ». Les réponses citent les documents officiels.")
+        answers = gr.State([])
+        with gr.Tab("Assistant"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="Conversation", height=460, feedback_options=("Like", "Dislike"))
+                    question = gr.Textbox(label="Votre question", placeholder="Ex. : Est-ce que Rueil-Malmaison participe ?",
+                                          lines=2, max_lines=6)
+                    with gr.Row():
+                        send = gr.Button("Envoyer", variant="primary")
+                        new = gr.Button("Nouvelle conversation")
+                    gr.Examples(EXAMPLES, inputs=question, label="Exemples de questions")
+                    comment = gr.Textbox(label="Commentaire (facultatif) joint à votre 👍 / 👎", lines=1)
+                    feedback_status = gr.Markdown()
+                with gr.Column(scale=2):
+                    gr.Markdown("### Sources de la réponse")
+                    sources = gr.HTML(web.sources_html(None))
+            send.click(web.ask, [question, chatbot, answers], [chatbot, answers, question, sources], api_name="ask")
+            question.submit(web.ask, [question, chatbot, answers], [chatbot, answers, question, sources], api_visibility="private")
+            new.click(lambda: ([], [], "", web.sources_html(None)), None, [chatbot, answers, question, sources], api_name="new_conversation")
+            chatbot.select(web.select_answer, [answers], [sources], api_visibility="private")
+            chatbot.like(web.on_like, [answers, comment], [feedback_status], api_visibility="private")
+            hidden_index = gr.Number(visible=False, precision=0)
+            hidden_liked = gr.Checkbox(visible=False)
+            gr.Button(visible=False).click(web.feedback, [answers, hidden_index, hidden_liked, comment], [feedback_status], api_name="feedback")
+        with gr.Tab("Corpus"):
+            gr.Markdown("Documents indexés. Formats acceptés : PDF, DOCX, Markdown, TXT, HTML "
+                        f"(au plus {web.settings.max_file_mb:.0f} Mo par fichier).")
+            table = gr.Dataframe(headers=["Titre", "Type", "Pages", "Passages", "Indexé le", "État", "Identifiant"],
+                                 value=web.documents_table, interactive=False, wrap=True)
+            files = gr.File(label="Ajouter des documents", file_count="multiple",
+                            file_types=[".pdf", ".docx", ".md", ".txt", ".html", ".htm"])
+            upload = gr.Button("Ajouter au corpus", variant="primary")
+            result = gr.Textbox(label="Résultat", lines=4, interactive=False)
+            with gr.Row():
+                doc_id = gr.Textbox(label="Identifiant du document à supprimer")
+                delete = gr.Button("Supprimer", variant="stop")
+                reindex = gr.Button("Réindexer tout le corpus")
+            upload.click(web.upload, [files], [result, table], api_name="upload")
+            delete.click(web.delete, [doc_id], [result, table], api_name="delete")
+            reindex.click(web.reindex, None, [result, table], api_name="reindex")
+        with gr.Tab("Évaluations"):
+            summary_html = gr.HTML()
+            runs = gr.Dataframe(headers=["Évaluation", "Faits exacts", "Rappel@5", "Abstention", "Réussite"], interactive=False)
+            report_file = gr.File(label="Rapport complet (HTML, à ouvrir dans le navigateur)")
+            run_eval = gr.Button("Lancer l'évaluation", variant="primary")
+            run_eval.click(web.run_evaluation, None, [summary_html, runs, report_file], api_name="run_evaluation")
+        demo.load(web.evaluations, None, [summary_html, runs, report_file], api_visibility="private")
+    return demo
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
+    web = WebApp(settings)
+    web.assistant.index.view()  # fail early, with the CLI's message, when there is no index yet
+    demo = build_app(web)
+    demo.queue(default_concurrency_limit=4)
+    demo.launch(
+        server_name=host, server_port=port, show_error=False, css=CSS,
+        max_file_size=f"{settings.max_file_mb:g}mb",
+        allowed_paths=[str(settings.data_dir / "evals")],
+    )
