@@ -232,6 +232,34 @@ def chat() -> None:
         history.append(Turn(question=answer.standalone_question, answer=answer.answer))
 
 
+users_app = typer.Typer(help="Comptes de l'application web (fichier MGP_UI_USERS).", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Identifiant de connexion.")],
+    role: Annotated[str, typer.Option("--role", help="agent ou admin.")] = "agent",
+    file: Annotated[Optional[Path], typer.Option("--file", help="Fichier des comptes (défaut : MGP_UI_USERS).")] = None,
+    password: Annotated[Optional[str], typer.Option("--password", help="Sinon demandé au clavier.", hidden=True)] = None,
+) -> None:
+    """Créer ou modifier un compte (mot de passe haché, jamais stocké en clair)."""
+    from ui.access import UserDirectory
+
+    if role not in ("agent", "admin"):
+        raise typer.BadParameter("rôle attendu : agent ou admin", param_hint="--role")
+    target = file or load_settings().ui_users
+    if target is None:
+        err.print("[red]Indiquez le fichier des comptes : --file CHEMIN ou MGP_UI_USERS.[/red]")
+        raise typer.Exit(1)
+    secret = password or typer.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+    if len(secret) < 8:
+        err.print("[red]Mot de passe trop court (8 caractères au moins).[/red]")
+        raise typer.Exit(2)
+    UserDirectory.add(target, name, secret, role)  # type: ignore[arg-type]
+    Console().print(f"Compte « {name} » ({role}) enregistré dans {target}")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Adresse d'écoute (127.0.0.1 : ce poste seulement).")] = "127.0.0.1",

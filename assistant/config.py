@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     chunk_size: int = Field(default=600, ge=200)
     chunk_overlap: int = Field(default=150, ge=0)
 
+    # Web app.
+    ui_users: Path | None = Field(
+        default=None, description="Users file (YAML, hashed passwords, roles agent/admin): turns the login on."
+    )
+
     # Retrieval.
     retrieval_k: int = Field(default=5, ge=1, le=50, description="Passages given to the generator.")
     retrieval_candidates: int = Field(default=20, ge=1, description="Candidates from each retriever before fusion.")

@@ -113,3 +113,80 @@ def test_upload_lists_the_document_and_names_bad_files(client, tmp_path) -> None
     doc_id = next(row[6] for row in table["data"] if row[0] == "Note synthétique de test")
     message, table = client.predict(doc_id, api_name="/delete")
     assert "supprimé" in message and "Note synthétique de test" not in [row[0] for row in table["data"]]
+
+
+def test_masking_of_personal_data() -> None:
+    from ui.access import mask_personal_data
+
+    text = mask_personal_data("Écrivez à jeanne.dupont@mairie-sceaux.fr ou au 01 41 87 03 00 / +33 6 12 34 56 78")
+    assert "jeanne" not in text and "41 87" not in text and "12 34" not in text
+    assert text.count("[e-mail masqué]") == 1 and text.count("[téléphone masqué]") == 2
+
+
+def test_password_hashes() -> None:
+    from ui.access import hash_password, verify_password
+
+    stored = hash_password("motdepasse-solide")
+    assert "motdepasse" not in stored and verify_password("motdepasse-solide", stored)
+    assert not verify_password("autre", stored) and not verify_password("x", "garbage")
+
+
+@pytest.fixture(scope="module")
+def secured(indexed_settings, tmp_path_factory):
+    """A server with MGP_UI_USERS: one agent, one admin (accounts created with the CLI)."""
+    root = tmp_path_factory.mktemp("secured")
+    data = root / "data"
+    shutil.copytree(indexed_settings.data_dir, data)
+    users = root / "users.yaml"
+    for name, role in (("agent1", "agent"), ("admin1", "admin")):
+        done = subprocess.run([sys.executable, "-m", "assistant.cli", "users", "add", name, "--role", role,
+                               "--file", str(users), "--password", f"{name}-secret"], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    assert "secret" not in users.read_text(encoding="utf-8")
+    port = _free_port()
+    env = {**os.environ, "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir), "MGP_DATA_DIR": str(data),
+           "MGP_UI_USERS": str(users)}
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
+                            stdout=(root / "serve.log").open("w"), stderr=subprocess.STDOUT)
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            time.sleep(0.3)
+    yield f"http://127.0.0.1:{port}/", data
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_api_requires_login_and_enforces_roles(secured, tmp_path) -> None:
+    import httpx
+    from gradio_client import Client, handle_file
+
+    url, data = secured
+    with pytest.raises(Exception):
+        Client(url, verbose=False).predict("Qui a présidé la séance ?", [], api_name="/ask")
+    assert httpx.post(url + "gradio_api/call/ask", json={"data": ["Bonjour ?", []]}).status_code in (401, 403)
+    with pytest.raises(Exception):
+        Client(url, auth=("agent1", "mauvais"), verbose=False)
+
+    agent = Client(url, auth=("agent1", "agent1-secret"), verbose=False)
+    messages, _, _ = agent.predict("Mon e-mail est a.b@ville.fr : qui a présidé la séance ?", [], api_name="/ask")
+    assert "Patrick OLLIER" in text_of(messages[-1])
+    note = tmp_path / "note.txt"
+    note.write_text("Note SYNTHÉTIQUE.", encoding="utf-8")
+    for call in (lambda: agent.predict([handle_file(str(note))], api_name="/upload"),
+                 lambda: agent.predict(api_name="/reindex"), lambda: agent.predict(api_name="/run_evaluation"),
+                 lambda: agent.predict("fiche_programme_appropriation_metropolitaine.md", api_name="/delete")):
+        with pytest.raises(Exception, match="administrateurs"):
+            call()
+    assert agent.predict(api_name="/documents")["data"] == []
+
+    admin = Client(url, auth=("admin1", "admin1-secret"), verbose=False)
+    result, table = admin.predict([handle_file(str(note))], api_name="/upload")
+    assert "✅ note.txt" in result and len(table["data"]) == 4
+
+    audit = [json.loads(line) for line in (data / "audit" / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert audit[-1]["user"] == "agent1" and "a.b@ville.fr" not in audit[-1]["question"]
+    assert "[e-mail masqué]" in audit[-1]["question"] and audit[-1]["citations"]

@@ -19,6 +19,7 @@ import gradio as gr
 from assistant.api import Assistant
 from assistant.config import Settings
 from assistant.schemas import Answer, AskRequest, Turn
+from ui.access import AuditLog, UserDirectory, mask_personal_data
 
 log = logging.getLogger("mgp.ui")
 
@@ -56,19 +57,41 @@ class WebApp:
         self.assistant = assistant or Assistant(settings)
         self.feedback_path = settings.data_dir / "feedback" / "feedback.jsonl"
         self.uploads_dir = settings.data_dir / "uploads"
+        self.users = UserDirectory(settings.ui_users)
+        self.audit = AuditLog(settings.data_dir / "audit" / "audit.jsonl")
         self._write_lock = threading.Lock()
 
+    def _require_admin(self, request: gr.Request | None) -> None:
+        """Admin-only handlers check the role themselves: the API is as protected as the page."""
+        user = self.users.user(getattr(request, "username", None))
+        if user.role != "admin":
+            raise gr.Error("Action réservée aux administrateurs.")
+
+    def visibility(self, request: gr.Request):
+        admin = self.users.user(getattr(request, "username", None)).role == "admin"
+        return gr.update(visible=admin), gr.update(visible=admin)
+
     # -- Assistant tab ------------------------------------------------------------------
-    def ask(self, question: str, messages: list[dict], answers: list[dict]) -> tuple[list[dict], list[dict], str, str]:
+    def ask(
+        self, question: str, messages: list[dict], answers: list[dict], request: gr.Request | None = None
+    ) -> tuple[list[dict], list[dict], str, str]:
         question = (question or "").strip()
         if not question:
             return messages, answers, "", self.sources_html(answers[-1] if answers else None)
+        if len(question) > 2000:
+            raise gr.Error("Question trop longue : 2 000 caractères au plus.")
         history = [Turn(question=a["standalone_question"], answer=a["answer"]) for a in answers[-5:]]
         try:
-            answer = self.assistant.ask(AskRequest(question=question[:2000], history=history))
+            answer = self.assistant.ask(AskRequest(question=question, history=history))
         except Exception:
             log.exception("ask failed")
             raise gr.Error("L'assistant n'a pas pu répondre. Réessayez ; si le problème persiste, prévenez l'équipe du programme.")
+        self.audit.record(
+            user=self.users.user(getattr(request, "username", None)).name,
+            session=str(getattr(request, "session_hash", "") or ""),
+            question=question, answer_id=answer.id, citations=[c.chunk_id for c in answer.citations],
+            latency_ms=answer.timings_ms.get("total", 0.0), abstained=answer.abstained,
+        )
         content = answer.answer if not answer.abstained else "ℹ️ " + answer.answer
         messages = messages + [{"role": "user", "content": question}, {"role": "assistant", "content": content}]
         answers = answers + [answer.model_dump(mode="json")]
@@ -109,10 +132,10 @@ class WebApp:
         record = {
             "time": datetime.now(timezone.utc).isoformat(),
             "rating": "up" if liked else "down",
-            "comment": (comment or "").strip()[:2000],
+            "comment": mask_personal_data((comment or "").strip()[:2000]),
             "answer_id": answer["id"],
-            "question": answer["question"],
-            "standalone_question": answer["standalone_question"],
+            "question": mask_personal_data(answer["question"]),
+            "standalone_question": mask_personal_data(answer["standalone_question"]),
             "answer": answer["answer"],
             "abstained": answer["abstained"],
             "citations": answer["citations"],
@@ -150,7 +173,8 @@ class WebApp:
 
         return Ingestor(self.settings, embeddings=self.assistant.embeddings, progress=report).run(paths)
 
-    def upload(self, files: list[str] | None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
+    def upload(self, files: list[str] | None, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
+        self._require_admin(request)
         if not files:
             return "Aucun fichier reçu.", self.documents_table()
         self.uploads_dir.mkdir(parents=True, exist_ok=True)
@@ -180,9 +204,10 @@ class WebApp:
                     lines.append(f"✅ {path.name} : indexé")
         return "\n".join(lines), self.documents_table()
 
-    def delete(self, doc_id: str, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
+    def delete(self, doc_id: str, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
         from ingest.state import IndexState
 
+        self._require_admin(request)
         entry = IndexState(self.settings.index_dir).load_manifest().documents.get((doc_id or "").strip())
         if entry is None:
             return "Document introuvable : choisissez un identifiant de la liste.", self.documents_table()
@@ -193,7 +218,8 @@ class WebApp:
         self._ingest([folder], progress)
         return f"Document supprimé : {entry.title}", self.documents_table()
 
-    def reindex(self, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
+    def reindex(self, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
+        self._require_admin(request)
         paths = [self.settings.corpus_dir] + ([self.uploads_dir] if self.uploads_dir.is_dir() else [])
         report = self._ingest(paths, progress)
         text = (f"Réindexation terminée : {report.documents} documents, {report.chunks} passages "
@@ -203,9 +229,17 @@ class WebApp:
         return text, self.documents_table()
 
     # -- Évaluations tab ---------------------------------------------------------------
-    def evaluations(self) -> tuple[str, list[list[Any]], str | None]:
+    def documents(self, request: gr.Request = None) -> list[list[Any]]:
+        """The document list, for admins only (an agent's page gets an empty table)."""
+        if self.users.user(getattr(request, "username", None)).role != "admin":
+            return []
+        return self.documents_table()
+
+    def evaluations(self, request: gr.Request = None) -> tuple[str, list[list[Any]], str | None]:
         from evals.pipeline import load_history
 
+        if self.users.user(getattr(request, "username", None)).role != "admin":
+            return "", [], None
         history = load_history(self.settings)
         if not history:
             return "<p>Aucune évaluation pour l'instant : lancez-en une.</p>", [], None
@@ -224,15 +258,16 @@ class WebApp:
         report = Path(last.get("out", "")) / "report.html"
         return summary, rows, str(report) if report.exists() else None
 
-    def run_evaluation(self, progress=gr.Progress()) -> tuple[str, list[list[Any]], str | None]:
+    def run_evaluation(self, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]], str | None]:
         from evals.pipeline import evaluate
 
+        self._require_admin(request)
         def report(done: int, total: int, label: str) -> None:
             if total:
                 progress(done / total, desc=f"Évaluation : {label}")
 
         evaluate(self.settings, assistant=self.assistant, progress=report)
-        return self.evaluations()
+        return self.evaluations(request)
 
 
 _UNSAFE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
@@ -276,11 +311,11 @@ def build_app(web: WebApp) -> gr.Blocks:
             hidden_index = gr.Number(visible=False, precision=0)
             hidden_liked = gr.Checkbox(visible=False)
             gr.Button(visible=False).click(web.feedback, [answers, hidden_index, hidden_liked, comment], [feedback_status], api_name="feedback")
-        with gr.Tab("Corpus"):
+        with gr.Tab("Corpus") as corpus_tab:
             gr.Markdown("Documents indexés. Formats acceptés : PDF, DOCX, Markdown, TXT, HTML "
                         f"(au plus {web.settings.max_file_mb:.0f} Mo par fichier).")
             table = gr.Dataframe(headers=["Titre", "Type", "Pages", "Passages", "Indexé le", "État", "Identifiant"],
-                                 value=web.documents_table, interactive=False, wrap=True)
+                                 interactive=False, wrap=True)
             files = gr.File(label="Ajouter des documents", file_count="multiple",
                             file_types=[".pdf", ".docx", ".md", ".txt", ".html", ".htm"])
             upload = gr.Button("Ajouter au corpus", variant="primary")
@@ -292,13 +327,15 @@ def build_app(web: WebApp) -> gr.Blocks:
             upload.click(web.upload, [files], [result, table], api_name="upload")
             delete.click(web.delete, [doc_id], [result, table], api_name="delete")
             reindex.click(web.reindex, None, [result, table], api_name="reindex")
-        with gr.Tab("Évaluations"):
+        with gr.Tab("Évaluations") as eval_tab:
             summary_html = gr.HTML()
             runs = gr.Dataframe(headers=["Évaluation", "Faits exacts", "Rappel@5", "Abstention", "Réussite"], interactive=False)
             report_file = gr.File(label="Rapport complet (HTML, à ouvrir dans le navigateur)")
             run_eval = gr.Button("Lancer l'évaluation", variant="primary")
             run_eval.click(web.run_evaluation, None, [summary_html, runs, report_file], api_name="run_evaluation")
+        demo.load(web.visibility, None, [corpus_tab, eval_tab], api_visibility="private")
         demo.load(web.evaluations, None, [summary_html, runs, report_file], api_visibility="private")
+        demo.load(web.documents, None, [table], api_name="documents")
     return demo
 
 
@@ -307,8 +344,10 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
     web.assistant.index.view()  # fail early, with the CLI's message, when there is no index yet
     demo = build_app(web)
     demo.queue(default_concurrency_limit=4)
+    auth = web.users.authenticate if web.users.enabled else None
     demo.launch(
-        server_name=host, server_port=port, show_error=False, css=CSS,
+        server_name=host, server_port=port, show_error=False, css=CSS, auth=auth,
+        auth_message="Assistant « Appropriation Métropolitaine » — connectez-vous avec le compte fourni par l'équipe du programme.",
         max_file_size=f"{settings.max_file_mb:g}mb",
         allowed_paths=[str(settings.data_dir / "evals")],
     )
