@@ -6,7 +6,7 @@ CLI := $(VENV)/bin/mgp-assistant
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install run ingest test eval clean pdf
+.PHONY: install run ingest test eval clean pdf browser
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 requis")'
@@ -36,6 +36,10 @@ test: install
 # Evaluation report on the curated test set (evals/testset.yaml); prints where report.html is.
 eval: ingest
 	$(CLI) eval
+
+# Debian's Chromium for the browser tests (root or sudo needed once per machine).
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 pdf: install
 	$(PY) corpus/scripts/render_deliberation_pdf.py

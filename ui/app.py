@@ -68,8 +68,11 @@ class WebApp:
             raise gr.Error("Action réservée aux administrateurs.")
 
     def visibility(self, request: gr.Request):
+        """Admin panels for admins; agents get a notice instead (Gradio 6 cannot hide a tab after
+        the page is built, and every admin handler checks the role anyway)."""
         admin = self.users.user(getattr(request, "username", None)).role == "admin"
-        return gr.update(visible=admin), gr.update(visible=admin)
+        panel, notice = gr.Column(visible=admin), gr.Markdown(visible=not admin)
+        return panel, notice, gr.Column(visible=admin), gr.Markdown(visible=not admin)
 
     # -- Assistant tab ------------------------------------------------------------------
     def ask(
@@ -293,7 +296,7 @@ def build_app(web: WebApp) -> gr.Blocks:
                 with gr.Column(scale=3):
                     chatbot = gr.Chatbot(label="Conversation", height=460, feedback_options=("Like", "Dislike"))
                     question = gr.Textbox(label="Votre question", placeholder="Ex. : Est-ce que Rueil-Malmaison participe ?",
-                                          lines=2, max_lines=6)
+                                          lines=1, max_lines=6)
                     with gr.Row():
                         send = gr.Button("Envoyer", variant="primary")
                         new = gr.Button("Nouvelle conversation")
@@ -311,29 +314,35 @@ def build_app(web: WebApp) -> gr.Blocks:
             hidden_index = gr.Number(visible=False, precision=0)
             hidden_liked = gr.Checkbox(visible=False)
             gr.Button(visible=False).click(web.feedback, [answers, hidden_index, hidden_liked, comment], [feedback_status], api_name="feedback")
-        with gr.Tab("Corpus") as corpus_tab:
-            gr.Markdown("Documents indexés. Formats acceptés : PDF, DOCX, Markdown, TXT, HTML "
-                        f"(au plus {web.settings.max_file_mb:.0f} Mo par fichier).")
-            table = gr.Dataframe(headers=["Titre", "Type", "Pages", "Passages", "Indexé le", "État", "Identifiant"],
-                                 interactive=False, wrap=True)
-            files = gr.File(label="Ajouter des documents", file_count="multiple",
-                            file_types=[".pdf", ".docx", ".md", ".txt", ".html", ".htm"])
-            upload = gr.Button("Ajouter au corpus", variant="primary")
-            result = gr.Textbox(label="Résultat", lines=4, interactive=False)
-            with gr.Row():
-                doc_id = gr.Textbox(label="Identifiant du document à supprimer")
-                delete = gr.Button("Supprimer", variant="stop")
-                reindex = gr.Button("Réindexer tout le corpus")
+        restricted = "Cet onglet est réservé aux administrateurs du programme."
+        with gr.Tab("Corpus"):
+            corpus_notice = gr.Markdown(restricted, visible=False)
+            with gr.Column(visible=False) as corpus_panel:
+                gr.Markdown("Documents indexés. Formats acceptés : PDF, DOCX, Markdown, TXT, HTML "
+                            f"(au plus {web.settings.max_file_mb:.0f} Mo par fichier).")
+                table = gr.Dataframe(headers=["Titre", "Type", "Pages", "Passages", "Indexé le", "État", "Identifiant"],
+                                     interactive=False, wrap=True)
+                files = gr.File(label="Ajouter des documents", file_count="multiple",
+                                file_types=[".pdf", ".docx", ".md", ".txt", ".html", ".htm"])
+                upload = gr.Button("Ajouter au corpus", variant="primary")
+                result = gr.Textbox(label="Résultat", lines=4, interactive=False)
+                with gr.Row():
+                    doc_id = gr.Textbox(label="Identifiant du document à supprimer")
+                    delete = gr.Button("Supprimer", variant="stop")
+                    reindex = gr.Button("Réindexer tout le corpus")
             upload.click(web.upload, [files], [result, table], api_name="upload")
             delete.click(web.delete, [doc_id], [result, table], api_name="delete")
             reindex.click(web.reindex, None, [result, table], api_name="reindex")
-        with gr.Tab("Évaluations") as eval_tab:
-            summary_html = gr.HTML()
-            runs = gr.Dataframe(headers=["Évaluation", "Faits exacts", "Rappel@5", "Abstention", "Réussite"], interactive=False)
-            report_file = gr.File(label="Rapport complet (HTML, à ouvrir dans le navigateur)")
-            run_eval = gr.Button("Lancer l'évaluation", variant="primary")
+        with gr.Tab("Évaluations"):
+            eval_notice = gr.Markdown(restricted, visible=False)
+            with gr.Column(visible=False) as eval_panel:
+                summary_html = gr.HTML()
+                runs = gr.Dataframe(headers=["Évaluation", "Faits exacts", "Rappel@5", "Abstention", "Réussite"],
+                                    interactive=False)
+                report_file = gr.File(label="Rapport complet (HTML, à ouvrir dans le navigateur)", interactive=False)
+                run_eval = gr.Button("Lancer l'évaluation", variant="primary")
             run_eval.click(web.run_evaluation, None, [summary_html, runs, report_file], api_name="run_evaluation")
-        demo.load(web.visibility, None, [corpus_tab, eval_tab], api_visibility="private")
+        demo.load(web.visibility, None, [corpus_panel, corpus_notice, eval_panel, eval_notice], api_visibility="private")
         demo.load(web.evaluations, None, [summary_html, runs, report_file], api_visibility="private")
         demo.load(web.documents, None, [table], api_name="documents")
     return demo

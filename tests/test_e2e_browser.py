@@ -1,0 +1,99 @@
+"""End to end in a real headless Chromium (Debian's package, driven by Playwright; no browser
+download): ask, read the sources, give feedback, log in as admin, upload a PDF and see it listed.
+Screenshots of the main screens go to artifacts/screenshots/ (git-ignored)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import REPO, make_pdf
+from tests.test_ui import secured, server  # noqa: F401  (fixtures: real servers on loopback)
+
+pytestmark = pytest.mark.slow
+SHOTS = REPO / "artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert executable, "Debian's chromium package is required (installed by .ci/run): apt-get install chromium"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_ask_read_sources_and_give_feedback(browser, server) -> None:  # noqa: F811
+    url, data = server
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(url)
+    page.get_by_label("Votre question").fill("Est-ce que Rueil-Malmaison participe ?")
+    page.get_by_role("button", name="Envoyer").click()
+    page.get_by_text("orthographe de la délibération").first.wait_for(timeout=60_000)
+    sources = page.locator(".sources")
+    sources.locator("mark").first.wait_for(timeout=10_000)
+    assert "Reuil Malmaison" in sources.inner_text() and "page 2" in sources.inner_text()
+    page.screenshot(path=str(SHOTS / "assistant-1280x800.png"), full_page=True)
+
+    before = (data / "feedback" / "feedback.jsonl").read_text(encoding="utf-8").count("\n") if (data / "feedback" / "feedback.jsonl").exists() else 0
+    page.get_by_label("Commentaire (facultatif) joint à votre 👍 / 👎").fill("Réponse utile")
+    page.get_by_role("button", name="Like").last.click()
+    page.get_by_text("votre retour est enregistré").wait_for(timeout=10_000)
+    lines = (data / "feedback" / "feedback.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == before + 1
+    record = json.loads(lines[-1])
+    assert record["rating"] == "up" and record["comment"] == "Réponse utile"
+
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(url)
+    phone.get_by_label("Votre question").fill("Quel temps fera-t-il demain ?")
+    phone.get_by_label("Votre question").press("Enter")
+    phone.get_by_text("Je ne sais pas").first.wait_for(timeout=60_000)
+    phone.screenshot(path=str(SHOTS / "assistant-phone-390.png"), full_page=True)
+
+
+def test_admin_logs_in_and_uploads_a_pdf(browser, secured, tmp_path) -> None:  # noqa: F811
+    url, _ = secured
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(url)
+    page.get_by_label("username").fill("admin1")
+    page.get_by_label("password").fill("admin1-secret")
+    page.get_by_role("button", name="Login").click()
+    page.get_by_role("tab", name="Corpus").click()
+    pdf = make_pdf(tmp_path / "compte_rendu_atelier.pdf", ["Compte rendu SYNTHÉTIQUE d'un atelier de test."],
+                   title="Compte rendu d'atelier (test)")
+    page.locator("input[type=file][multiple]").set_input_files(str(pdf))  # the upload field (not the table's CSV import)
+    page.get_by_text("compte_rendu_atelier.pdf").first.wait_for(timeout=30_000)  # the upload has reached the server
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Ajouter au corpus").click()
+    expect(page.get_by_label("Résultat")).to_have_value(re.compile("✅ compte_rendu_atelier.pdf : indexé"), timeout=60_000)
+    page.get_by_text("Compte rendu d'atelier (test)").first.wait_for(timeout=10_000)
+    page.screenshot(path=str(SHOTS / "corpus-admin.png"), full_page=True)
+    page.get_by_role("tab", name="Évaluations").click()
+    page.screenshot(path=str(SHOTS / "evaluations-admin.png"), full_page=True)
+
+
+def test_agent_does_not_see_admin_tabs(browser, secured) -> None:  # noqa: F811
+    url, _ = secured
+    page = browser.new_page()
+    page.goto(url)
+    page.get_by_label("username").fill("agent1")
+    page.get_by_label("password").fill("agent1-secret")
+    page.get_by_role("button", name="Login").click()
+    page.get_by_label("Votre question").wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    page.get_by_role("tab", name="Corpus").click()
+    page.get_by_text("réservé aux administrateurs").first.wait_for(timeout=10_000)
+    assert not page.get_by_role("button", name="Ajouter au corpus").is_visible()
+    page.screenshot(path=str(SHOTS / "corpus-agent.png"))
