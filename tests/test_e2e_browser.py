@@ -47,7 +47,7 @@ def test_ask_read_sources_and_give_feedback(browser, server) -> None:  # noqa: F
     page.screenshot(path=str(SHOTS / "assistant-1280x800.png"), full_page=True)
 
     before = (data / "feedback" / "feedback.jsonl").read_text(encoding="utf-8").count("\n") if (data / "feedback" / "feedback.jsonl").exists() else 0
-    page.get_by_label("Commentaire (facultatif) joint à votre 👍 / 👎").fill("Réponse utile")
+    page.get_by_label("Commentaire (facultatif) joint à votre avis (pouce levé ou baissé sous la réponse)").fill("Réponse utile")
     page.get_by_role("button", name="Like").last.click()
     page.get_by_text("votre retour est enregistré").wait_for(timeout=10_000)
     lines = (data / "feedback" / "feedback.jsonl").read_text(encoding="utf-8").splitlines()

@@ -95,7 +95,7 @@ class WebApp:
             question=question, answer_id=answer.id, citations=[c.chunk_id for c in answer.citations],
             latency_ms=answer.timings_ms.get("total", 0.0), abstained=answer.abstained,
         )
-        content = answer.answer if not answer.abstained else "ℹ️ " + answer.answer
+        content = answer.answer
         messages = messages + [{"role": "user", "content": question}, {"role": "assistant", "content": content}]
         answers = answers + [answer.model_dump(mode="json")]
         return messages, answers, "", self.sources_html(answers[-1])
@@ -301,7 +301,7 @@ def build_app(web: WebApp) -> gr.Blocks:
                         send = gr.Button("Envoyer", variant="primary")
                         new = gr.Button("Nouvelle conversation")
                     gr.Examples(EXAMPLES, inputs=question, label="Exemples de questions")
-                    comment = gr.Textbox(label="Commentaire (facultatif) joint à votre 👍 / 👎", lines=1)
+                    comment = gr.Textbox(label="Commentaire (facultatif) joint à votre avis (pouce levé ou baissé sous la réponse)", lines=1)
                     feedback_status = gr.Markdown()
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources de la réponse")
