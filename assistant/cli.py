@@ -260,6 +260,22 @@ def users_add(
     Console().print(f"Compte « {name} » ({role}) enregistré dans {target}")
 
 
+feedback_app = typer.Typer(help="Retours des utilisateurs (👍 / 👎).", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("export")
+def feedback_export(
+    out: Annotated[Path, typer.Option("--out", help="Fichier YAML à écrire (cas de test à relire).")] = Path("feedback_cases.yaml"),
+) -> None:
+    """Écrire les retours comme cas de test à relire (format de evals/testset.yaml)."""
+    from ui.feedback import export_feedback
+
+    settings = load_settings()
+    count = export_feedback(settings.data_dir / "feedback" / "feedback.jsonl", out)
+    Console().print(f"{count} cas à relire écrits dans {out}")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Adresse d'écoute (127.0.0.1 : ce poste seulement).")] = "127.0.0.1",

@@ -190,3 +190,32 @@ def test_api_requires_login_and_enforces_roles(secured, tmp_path) -> None:
     audit = [json.loads(line) for line in (data / "audit" / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
     assert audit[-1]["user"] == "agent1" and "a.b@ville.fr" not in audit[-1]["question"]
     assert "[e-mail masqué]" in audit[-1]["question"] and audit[-1]["citations"]
+
+
+def test_feedback_export_gives_reviewable_test_cases(tmp_path) -> None:
+    import yaml
+
+    from ui.feedback import PLACEHOLDER, export_feedback
+
+    feedback = tmp_path / "feedback.jsonl"
+    records = [
+        {"time": "t", "rating": "up", "comment": "", "answer_id": "a" * 32, "question": "Le programme est-il gratuit ?",
+         "answer": "…", "abstained": False,
+         "citations": [{"document": "fiche_programme_appropriation_metropolitaine.md", "quote": "ouvert gratuitement aux 130 communes"}]},
+        {"time": "t", "rating": "up", "comment": "", "answer_id": "b" * 32, "question": "Quel temps fera-t-il ?",
+         "answer": "Je ne sais pas", "abstained": True, "citations": []},
+        {"time": "t", "rating": "down", "comment": "incomplet", "answer_id": "c" * 32, "question": "Quelles phases ?",
+         "answer": "…", "abstained": False, "citations": []},
+    ]
+    feedback.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "cases.yaml"
+    assert export_feedback(feedback, out) == 3
+    cases = yaml.safe_load(out.read_text(encoding="utf-8"))["cases"]
+    assert cases[0]["sources"][0]["document"] == "fiche_programme_appropriation_metropolitaine"
+    assert cases[0]["expected_facts"] == [[PLACEHOLDER]]
+    assert cases[1]["must_abstain"] is True and cases[2]["feedback"]["comment"] == "incomplet"
+    # Once reviewed (placeholders replaced, feedback block removed) a case loads with the evaluation schema.
+    from evals.schema import EvalCase
+
+    reviewed = {k: v for k, v in cases[0].items() if k != "feedback"} | {"expected_facts": [["gratuitement"]]}
+    assert EvalCase.model_validate(reviewed).id.startswith("feedback-")
