@@ -38,7 +38,7 @@ def _pct(value: float) -> str:
     return f"{value * 100:.0f} %"
 
 
-def _bars(values: dict[str, float]) -> str:
+def bars_svg(values: dict[str, float]) -> str:
     """Horizontal bars for scores between 0 and 1."""
     height = 28 * len(values) + 10
     rows = []
@@ -72,7 +72,7 @@ def _histogram(latencies: list[float], bins: int = 12) -> str:
             f'<text x="40" y="199" font-size="11">latence (ms), début de chaque classe</text></svg>')
 
 
-def _trend(history: list[dict[str, Any]]) -> str:
+def trend_svg(history: list[dict[str, Any]]) -> str:
     keys = [("fact_accuracy", "#000091"), ("recall@5", "#18753c"), ("abstention_recall", "#ce0500")]
     if len(history) < 2:
         return "<p class='muted'>La courbe d'évolution apparaît à partir de deux évaluations.</p>"
@@ -152,11 +152,11 @@ def render_report(
 <p class="muted">Exactitude : la réponse contient tous les faits attendus. Rappel : le bon passage figure parmi les 5 premiers trouvés.
 Abstention : pour les questions auxquelles les documents ne répondent pas, l'assistant dit qu'il ne sait pas.</p></section>
 {_comparison(comparison)}
-<section><h2>Les mesures</h2>{_bars({METRIC_LABELS[k]: m[k] for k in ("fact_accuracy", "citation_precision", "quote_fidelity", "abstention_precision", "abstention_recall", "pass_rate")})}
-<h3>Recherche des passages</h3>{_bars(retrieval)}</section>
+<section><h2>Les mesures</h2>{bars_svg({METRIC_LABELS[k]: m[k] for k in ("fact_accuracy", "citation_precision", "quote_fidelity", "abstention_precision", "abstention_recall", "pass_rate")})}
+<h3>Recherche des passages</h3>{bars_svg(retrieval)}</section>
 <section><h2>Par type de question</h2><table><tr><th>Type</th><th>Questions</th><th>Réussies</th><th>Faits exacts</th><th>Rappel@5</th></tr>{categories}</table></section>
 <section><h2>Temps de réponse</h2><p>Médiane {m['latency_p50_ms']:.0f} ms, 95e centile {m['latency_p95_ms']:.0f} ms.</p>{_histogram([r.latency_ms for r in results])}</section>
-<section><h2>Évolution</h2>{_trend(history)}</section>
+<section><h2>Évolution</h2>{trend_svg(history)}</section>
 <section><h2>Cas échoués ({len(failed)})</h2>{''.join(_case_block(r) for r in failed) or '<p>Aucun.</p>'}</section>
 <section><h2>Configuration évaluée</h2><table>{config}</table></section>
 </main></body></html>"""

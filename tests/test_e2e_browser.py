@@ -40,7 +40,7 @@ def test_ask_read_sources_and_give_feedback(browser, server) -> None:  # noqa: F
     page.goto(url)
     page.get_by_label("Votre question").fill("Est-ce que Rueil-Malmaison participe ?")
     page.get_by_role("button", name="Envoyer").click()
-    page.get_by_text("orthographe de la délibération").first.wait_for(timeout=60_000)
+    page.get_by_text("orthographe de la délibération").first.wait_for(timeout=120_000)
     sources = page.locator(".sources")
     sources.locator("mark").first.wait_for(timeout=10_000)
     assert "Reuil Malmaison" in sources.inner_text() and "page 2" in sources.inner_text()
@@ -59,7 +59,7 @@ def test_ask_read_sources_and_give_feedback(browser, server) -> None:  # noqa: F
     phone.goto(url)
     phone.get_by_label("Votre question").fill("Quel temps fera-t-il demain ?")
     phone.get_by_label("Votre question").press("Enter")
-    phone.get_by_text("Je ne sais pas").first.wait_for(timeout=60_000)
+    phone.get_by_text("Je ne sais pas").first.wait_for(timeout=120_000)
     phone.screenshot(path=str(SHOTS / "assistant-phone-390.png"), full_page=True)
 
 
@@ -74,13 +74,16 @@ def test_admin_logs_in_and_uploads_a_pdf(browser, secured, tmp_path) -> None:  #
     pdf = make_pdf(tmp_path / "compte_rendu_atelier.pdf", ["Compte rendu SYNTHÉTIQUE d'un atelier de test."],
                    title="Compte rendu d'atelier (test)")
     page.locator("input[type=file][multiple]").set_input_files(str(pdf))  # the upload field (not the table's CSV import)
-    page.get_by_text("compte_rendu_atelier.pdf").first.wait_for(timeout=30_000)  # the upload has reached the server
+    page.get_by_text("compte_rendu_atelier.pdf").first.wait_for(timeout=90_000)  # the upload has reached the server
     page.wait_for_timeout(500)
     page.get_by_role("button", name="Ajouter au corpus").click()
-    expect(page.get_by_label("Résultat")).to_have_value(re.compile("✅ compte_rendu_atelier.pdf : indexé"), timeout=60_000)
+    expect(page.get_by_label("Résultat")).to_have_value(re.compile("✅ compte_rendu_atelier.pdf : indexé"), timeout=120_000)
     page.get_by_text("Compte rendu d'atelier (test)").first.wait_for(timeout=10_000)
     page.screenshot(path=str(SHOTS / "corpus-admin.png"), full_page=True)
     page.get_by_role("tab", name="Évaluations").click()
+    page.get_by_role("button", name="Lancer l'évaluation").click()
+    page.get_by_text("Dernière évaluation").wait_for(timeout=180_000)
+    assert page.locator("svg[aria-label=Scores]").count() >= 1
     page.screenshot(path=str(SHOTS / "evaluations-admin.png"), full_page=True)
 
 
@@ -91,7 +94,7 @@ def test_agent_does_not_see_admin_tabs(browser, secured) -> None:  # noqa: F811
     page.get_by_label("username").fill("agent1")
     page.get_by_label("password").fill("agent1-secret")
     page.get_by_role("button", name="Login").click()
-    page.get_by_label("Votre question").wait_for(timeout=30_000)
+    page.get_by_label("Votre question").wait_for(timeout=90_000)
     page.wait_for_timeout(1500)
     page.get_by_role("tab", name="Corpus").click()
     page.get_by_text("réservé aux administrateurs").first.wait_for(timeout=10_000)

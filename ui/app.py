@@ -254,8 +254,13 @@ class WebApp:
                                ("abstention_recall", "Abstention quand il faut"), ("quote_fidelity", "Citations mot pour mot"),
                                ("pass_rate", "Cas réussis")]
         )
+        from evals.report import METRIC_LABELS, bars_svg, trend_svg
+
+        plots = bars_svg({METRIC_LABELS[k]: m[k] for k in ("fact_accuracy", "recall@5", "citation_precision",
+                                                         "quote_fidelity", "abstention_precision", "abstention_recall")})
         summary = (f"<div class='sources'><p>Dernière évaluation : {html.escape(last['run_id'])} — "
-                   f"{int(m['cases'])} questions, latence p95 {m['latency_p95_ms']:.0f} ms</p>{cards}</div>")
+                   f"{int(m['cases'])} questions, latence p95 {m['latency_p95_ms']:.0f} ms</p>{cards}{plots}"
+                   f"<h4>Évolution</h4>{trend_svg(history)}</div>")
         rows = [[h["run_id"], f"{h['metrics']['fact_accuracy']:.3f}", f"{h['metrics']['recall@5']:.3f}",
                  f"{h['metrics']['abstention_recall']:.3f}", f"{h['metrics']['pass_rate']:.3f}"] for h in reversed(history)]
         report = Path(last.get("out", "")) / "report.html"
