@@ -117,3 +117,78 @@ def assistant(indexed_settings, embeddings):
     from assistant.api import Assistant
 
     return Assistant(indexed_settings, embeddings=embeddings)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc, log: Path, timeout: float = 90) -> None:
+    """Until a server started by a test accepts connections (its log is shown if it died)."""
+    import socket
+    import time
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited: {log.read_text(encoding='utf-8')[-2000:]}")
+            time.sleep(0.3)
+    proc.kill()
+    pytest.fail(f"server not listening on {port} after {timeout:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def server(indexed_settings, tmp_path_factory):
+    """`mgp-assistant serve` on a free loopback port, over a copy of the indexed data dir (uploads
+    must not leak into other tests)."""
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path_factory.mktemp("ui") / "data"
+    shutil.copytree(indexed_settings.data_dir, data)
+    port = free_port()
+    env = {**os.environ, "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir), "MGP_DATA_DIR": str(data)}
+    log = data.parent / "serve.log"
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
+                            env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    wait_for_port(port, proc, log)
+    yield f"http://127.0.0.1:{port}/", data
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def secured(indexed_settings, tmp_path_factory):
+    """A server with MGP_UI_USERS: one agent, one admin (accounts created with the CLI)."""
+    import os
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("secured")
+    data = root / "data"
+    shutil.copytree(indexed_settings.data_dir, data)
+    users = root / "users.yaml"
+    for name, role in (("agent1", "agent"), ("admin1", "admin")):
+        done = subprocess.run([sys.executable, "-m", "assistant.cli", "users", "add", name, "--role", role,
+                               "--file", str(users), "--password", f"{name}-secret"], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    assert "secret" not in users.read_text(encoding="utf-8")
+    port = free_port()
+    env = {**os.environ, "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir), "MGP_DATA_DIR": str(data),
+           "MGP_UI_USERS": str(users)}
+    log = root / "serve.log"
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
+                            stdout=log.open("w"), stderr=subprocess.STDOUT)
+    wait_for_port(port, proc, log)
+    yield f"http://127.0.0.1:{port}/", data
+    proc.terminate()
+    proc.wait(timeout=20)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,39 +12,23 @@ import pytest
 from assistant.components.vectorstore import ChromaChunkStore, StoreError
 from ingest.pipeline import Ingestor
 from ingest.state import IndexState
-from tests.conftest import committed_store
+from tests.conftest import committed_store, free_port, wait_for_port
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture()
 def chroma_server(tmp_path: Path):
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
     assert chroma, "the chroma CLI ships with the chromadb package"
-    port = _free_port()
-    log = (tmp_path / "chroma.log").open("w")
+    port = free_port()
+    log = tmp_path / "chroma.log"
     proc = subprocess.Popen(
         [chroma, "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
+        stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("chroma server did not start")
-    yield url
+    wait_for_port(port, proc, log, timeout=60)
+    yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=20)
 
@@ -69,6 +51,6 @@ def test_ingest_against_chroma_server(chroma_server: str, corpus_copy: Path, mak
 
 
 def test_unreachable_server_is_a_clear_error(corpus_copy: Path, make_settings) -> None:
-    settings = make_settings(corpus_copy, chroma_url=f"http://127.0.0.1:{_free_port()}")
+    settings = make_settings(corpus_copy, chroma_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(StoreError, match="inaccessible"):
         ChromaChunkStore(settings).count()

@@ -7,13 +7,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import REPO, make_pdf
-from tests.test_ui import secured, server  # noqa: F401  (fixtures: real servers on loopback)
 
 pytestmark = pytest.mark.slow
 SHOTS = REPO / "artifacts" / "screenshots"
@@ -34,7 +32,7 @@ def browser():
         browser.close()
 
 
-def test_ask_read_sources_and_give_feedback(browser, server) -> None:  # noqa: F811
+def test_ask_read_sources_and_give_feedback(browser, server) -> None:
     url, data = server
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.goto(url)
@@ -63,7 +61,7 @@ def test_ask_read_sources_and_give_feedback(browser, server) -> None:  # noqa: F
     phone.screenshot(path=str(SHOTS / "assistant-phone-390.png"), full_page=True)
 
 
-def test_admin_logs_in_and_uploads_a_pdf(browser, secured, tmp_path) -> None:  # noqa: F811
+def test_admin_logs_in_and_uploads_a_pdf(browser, secured, tmp_path) -> None:
     url, _ = secured
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.goto(url)
@@ -87,7 +85,7 @@ def test_admin_logs_in_and_uploads_a_pdf(browser, secured, tmp_path) -> None:  #
     page.screenshot(path=str(SHOTS / "evaluations-admin.png"), full_page=True)
 
 
-def test_agent_does_not_see_admin_tabs(browser, secured) -> None:  # noqa: F811
+def test_agent_does_not_see_admin_tabs(browser, secured) -> None:
     url, _ = secured
     page = browser.new_page()
     page.goto(url)

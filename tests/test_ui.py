@@ -3,49 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import make_pdf
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(indexed_settings, tmp_path_factory):
-    """A copy of the indexed data dir (uploads must not leak into other tests) served by `mgp-assistant serve`."""
-    data = tmp_path_factory.mktemp("ui") / "data"
-    shutil.copytree(indexed_settings.data_dir, data)
-    port = _free_port()
-    env = {**os.environ, "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir), "MGP_DATA_DIR": str(data)}
-    log = (data.parent / "serve.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            assert proc.poll() is None, (data.parent / "serve.log").read_text()
-            time.sleep(0.3)
-    yield url, data
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 def text_of(message: dict) -> str:
@@ -129,35 +92,6 @@ def test_password_hashes() -> None:
     stored = hash_password("motdepasse-solide")
     assert "motdepasse" not in stored and verify_password("motdepasse-solide", stored)
     assert not verify_password("autre", stored) and not verify_password("x", "garbage")
-
-
-@pytest.fixture(scope="module")
-def secured(indexed_settings, tmp_path_factory):
-    """A server with MGP_UI_USERS: one agent, one admin (accounts created with the CLI)."""
-    root = tmp_path_factory.mktemp("secured")
-    data = root / "data"
-    shutil.copytree(indexed_settings.data_dir, data)
-    users = root / "users.yaml"
-    for name, role in (("agent1", "agent"), ("admin1", "admin")):
-        done = subprocess.run([sys.executable, "-m", "assistant.cli", "users", "add", name, "--role", role,
-                               "--file", str(users), "--password", f"{name}-secret"], capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-    assert "secret" not in users.read_text(encoding="utf-8")
-    port = _free_port()
-    env = {**os.environ, "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir), "MGP_DATA_DIR": str(data),
-           "MGP_UI_USERS": str(users)}
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
-                            stdout=(root / "serve.log").open("w"), stderr=subprocess.STDOUT)
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}/", data
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 def test_api_requires_login_and_enforces_roles(secured, tmp_path) -> None:

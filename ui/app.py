@@ -18,7 +18,7 @@ import gradio as gr
 
 from assistant.api import Assistant
 from assistant.config import Settings
-from assistant.schemas import Answer, AskRequest, Turn
+from assistant.schemas import AskRequest, Turn
 from ui.access import AuditLog, UserDirectory, mask_personal_data
 
 log = logging.getLogger("mgp.ui")
