@@ -155,9 +155,7 @@ class Assistant:
         if missing_refs:
             return f"référence absente des documents : {', '.join(sorted(missing_refs))}"
         if terms:
-            vocabulary = set(view.keyword.vocabulary)
-            vocabulary_prefixes = prefixes_of(vocabulary)
-            weights = {t: (1.0 if term_in(t, vocabulary, vocabulary_prefixes) else 2.0) for t in terms}
+            weights = {t: (1.0 if term_in(t, view.vocabulary, view.vocabulary_prefixes) else 2.0) for t in terms}
             total = sum(weights.values())
             best_coverage, best_missing = 0.0, terms
             for p in passages:

@@ -55,6 +55,20 @@ def _progress_bar():
     )
 
 
+def _progress_updater(bar, descriptions: dict[str, str]):
+    """A callback that keeps one rich task per stage (nothing when there is no bar)."""
+    tasks: dict[str, int] = {}
+
+    def update(stage: str, done: int, total: int, label: str) -> None:
+        if bar is None:
+            return
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(descriptions.get(stage, stage), total=total, label="")
+        bar.update(tasks[stage], completed=done, total=total, label=label)
+
+    return update
+
+
 @app.command()
 def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Fichiers ou dossiers (défaut : le corpus configuré).")] = None,
@@ -68,14 +82,10 @@ def ingest(
     settings = load_settings()
     setup_logging(settings)
     bar = None if as_json or not sys.stderr.isatty() else _progress_bar()
-    tasks: dict[str, int] = {}
+    update = _progress_updater(bar, {"files": "Fichiers", "embed": "Vecteurs"})
 
     def progress(stage: str, done: int, total: int, label: str) -> None:
-        if bar is None:
-            return
-        if stage not in tasks:
-            tasks[stage] = bar.add_task("Fichiers" if stage == "files" else "Vecteurs", total=total, label="")
-        bar.update(tasks[stage], completed=done, total=total, label=label)
+        update(stage, done, total, label)
 
     try:
         if bar is not None:
@@ -310,14 +320,10 @@ def eval_command(
     settings = load_settings()
     setup_logging(settings)
     bar = None if as_json or not sys.stderr.isatty() else _progress_bar()
-    task: list[int] = []
+    update = _progress_updater(bar, {"eval": "Évaluation"})
 
     def progress(done: int, total: int, label: str) -> None:
-        if bar is None:
-            return
-        if not task:
-            task.append(bar.add_task("Évaluation", total=total, label=""))
-        bar.update(task[0], completed=done, total=total, label=label)
+        update("eval", done, total, label)
 
     try:
         if bar is not None:

@@ -34,6 +34,9 @@ class IndexView:
             for chunk in state.read_document_file(entry.doc_file).chunks:
                 self.chunks[chunk.chunk_id] = chunk
         self.idf = _idf(self.chunks)
+        # Computed once per generation, not per question (the abstention check reads them).
+        self.vocabulary: set[str] = set(self.keyword.vocabulary)
+        self.vocabulary_prefixes: set[str] = {t[:5] for t in self.vocabulary if len(t) >= 5}
         self.store: ChunkStore = build_store(settings)
         if self.manifest.collection:
             self.store.use_collection(self.manifest.collection)
