@@ -16,7 +16,7 @@ from assistant.components.embeddings import MGPEmbeddings, build_embeddings
 from assistant.config import Settings, get_settings
 from assistant.facts import MEMBERSHIP_RE, FactAnswerer, detect_intent
 from assistant.generation import ExtractiveGenerator, Generator, verify_citations
-from assistant.index import IndexReader
+from assistant.index import IndexReader, IndexView
 from assistant.query import (
     DOMAIN_TERMS,
     has_words, is_follow_up, key_terms, looks_english, normalise_question, prefixes_of, strip_follow_up, term_in,
@@ -44,7 +44,7 @@ class Assistant:
         self.index = IndexReader(self.settings)
 
     # -- conversation ----------------------------------------------------------------
-    def standalone_question(self, question: str, history: list[Turn]) -> str:
+    def standalone_question(self, question: str, history: list[Turn], view: IndexView | None = None) -> str:
         """« et Sceaux ? » after « Est-ce que Vincennes participe ? » becomes a question about Sceaux.
         A question that stands on its own is never merged with the previous one."""
         if not history or not is_follow_up(question):
@@ -53,7 +53,7 @@ class Assistant:
         fragment = strip_follow_up(question)
         if not fragment:
             return previous
-        view = self.index.view()
+        view = view or self.index.view()
         names = [b.name for r in view.records.values() for b in r.beneficiaries]
         if detect_intent(fragment):
             return fragment[0].upper() + fragment[1:] + " ?"
@@ -69,27 +69,25 @@ class Assistant:
         return f"{previous.rstrip(' ?')} : {fragment} ?"
 
     # -- answering -------------------------------------------------------------------
-    def retrieve(self, request: AskRequest, query: str | None = None) -> list[Passage]:
-        view = self.index.view()
-        retriever = HybridRetriever(
+    def _retriever(self, view: IndexView, request: AskRequest, query_vector: list[float] | None = None) -> HybridRetriever:
+        return HybridRetriever(
             view=view, embeddings=self.embeddings, settings=self.settings,
-            k=request.k or self.settings.retrieval_k, filters=request.filters,
+            k=request.k or self.settings.retrieval_k, filters=request.filters, query_vector=query_vector,
         )
-        return retriever.passages(normalise_question(query or request.question))
+
+    def retrieve(self, request: AskRequest, query: str | None = None) -> list[Passage]:
+        return self._retriever(self.index.view(), request).passages(normalise_question(query or request.question))
 
     def passage(self, chunk_id: str) -> Passage | None:
         """A committed chunk by id (the UI shows sources in context, the evaluation checks quotes)."""
-        chunk = self.index.view().chunks.get(chunk_id)
-        if chunk is None:
-            return None
-        return Passage(chunk_id=chunk_id, text=chunk.text, metadata=chunk.metadata)
+        return self.index.view().passage(chunk_id)
 
     def ask(self, request: AskRequest | str) -> Answer:
         if isinstance(request, str):
             request = AskRequest(question=request)
         t0 = time.perf_counter()
-        question = self.standalone_question(request.question.strip(), request.history)
-        view = self.index.view()
+        view = self.index.view()  # one generation for the whole answer
+        question = self.standalone_question(request.question.strip(), request.history, view)
         timings: dict[str, float] = {}
 
         if request.filters.is_empty():
@@ -108,14 +106,10 @@ class Assistant:
 
         query = normalise_question(question)
         query_vector = self.embeddings.embed_query(query)
-        retriever = HybridRetriever(
-            view=view, embeddings=self.embeddings, settings=self.settings,
-            k=request.k or self.settings.retrieval_k, filters=request.filters, query_vector=query_vector,
-        )
-        passages = retriever.passages(query)
+        passages = self._retriever(view, request, query_vector).passages(query)
         timings["retrieve"] = _ms(t0)
         t1 = time.perf_counter()
-        reason = self.insufficient_evidence(question, passages)
+        reason = self.insufficient_evidence(question, passages, view)
         if reason is not None:
             timings["generate"] = 0.0
             timings["total"] = _ms(t0)
@@ -134,7 +128,7 @@ class Assistant:
             citations=citations, kind="passages", timings_ms=timings, generator=self.generator.name,
         )
 
-    def insufficient_evidence(self, question: str, passages: list[Passage]) -> str | None:
+    def insufficient_evidence(self, question: str, passages: list[Passage], view: IndexView | None = None) -> str | None:
         """Why the passages do not support an answer, or None when they do.
 
         One passage must hold most of the question's key terms (a term the corpus never uses
@@ -144,7 +138,7 @@ class Assistant:
             return "question sans mot exploitable"
         if not passages:
             return "aucun passage trouvé"
-        view = self.index.view()
+        view = view or self.index.view()
         english = looks_english(question)
         terms = set() if english else key_terms(question)
         if not terms and not english and not DOMAIN_TERMS & set(tokenize(question)):

@@ -18,7 +18,7 @@ from assistant.communes import (
 )
 from assistant.generation import Draft, citation_for, find_quote
 from assistant.index import IndexView
-from assistant.schemas import Citation, Passage
+from assistant.schemas import Citation
 from assistant.text import tokenize
 from ingest.records import ACT_REF_RE, MONTHS, DeliberationRecord
 
@@ -150,15 +150,11 @@ class FactAnswerer:
             return matching[0] if matching else None
         return records[0] if len(records) == 1 else None
 
-    def _passage(self, chunk_id: str) -> Passage:
-        chunk = self.view.chunks[chunk_id]
-        return Passage(chunk_id=chunk_id, text=chunk.text, metadata=chunk.metadata)
-
     def _cite(self, record: DeliberationRecord, field: str, n: int = 1) -> Citation | None:
         evidence = record.evidence.get(field)
         if evidence is None or evidence.chunk_id not in self.view.chunks:
             return None
-        passage = self._passage(evidence.chunk_id)
+        passage = self.view.passage(evidence.chunk_id)
         if find_quote(evidence.quote, passage.text) is None:
             return None
         return citation_for(n, passage, evidence.quote)
@@ -269,7 +265,7 @@ class FactAnswerer:
         evidence = record.evidence.get("beneficiaries")
         if evidence is None or evidence.chunk_id not in self.view.chunks:
             return None
-        passage = self._passage(evidence.chunk_id)
+        passage = self.view.passage(evidence.chunk_id)
         text = passage.text
         if name is None:
             m = re.search(r"(?:APPROUVE|DÉCIDE|DESIGNE|DÉSIGNE)[^:]*:", text)

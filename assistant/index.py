@@ -10,6 +10,7 @@ import threading
 from assistant.components.keyword import KeywordIndex
 from assistant.components.vectorstore import ChunkStore, build_store
 from assistant.config import Settings
+from assistant.schemas import Passage
 from ingest.records import DeliberationRecord
 from ingest.state import IndexState, Manifest, StoredChunk
 
@@ -40,6 +41,13 @@ class IndexView:
         self.store: ChunkStore = build_store(settings)
         if self.manifest.collection:
             self.store.use_collection(self.manifest.collection)
+
+    def passage(self, chunk_id: str) -> Passage | None:
+        """A committed chunk as the generator, the facts and the UI see it."""
+        chunk = self.chunks.get(chunk_id)
+        if chunk is None:
+            return None
+        return Passage(chunk_id=chunk_id, text=chunk.text, metadata=chunk.metadata)
 
 
 
