@@ -2,7 +2,9 @@
 
 Flow of :meth:`Assistant.ask`: resolve a follow-up into a standalone question → answer from the
 structured records when the question is about a recorded fact → otherwise retrieve (hybrid) →
-check that the evidence covers the question (else abstain) → generate → verify every quote.
+check that the evidence covers the question (else abstain) → generate (extractive, or a language
+model whose text streams and is then grounded) → verify every quote; a model answer that fails
+verification, or a model that fails, gives way to the extractive answer (``Answer.fallback`` says why).
 """
 
 from __future__ import annotations
@@ -10,24 +12,37 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Iterator
 
 from assistant.communes import capture_names, find_names_in_text
 from assistant.components.embeddings import MGPEmbeddings, build_embeddings
 from assistant.config import Settings, get_settings
 from assistant.facts import MEMBERSHIP_RE, FactAnswerer, detect_intent
+from assistant.components.llm import LLMError, build_chat_model
 from assistant.generation import ExtractiveGenerator, Generator, verify_citations
 from assistant.index import IndexReader, IndexView
+from assistant.llm_generator import LLMGenerator
+from assistant.prompts import load_prompts
 from assistant.query import (
     DOMAIN_TERMS,
     has_words, is_follow_up, key_terms, looks_english, normalise_question, prefixes_of, strip_follow_up, term_in,
 )
 from assistant.retrieval import HybridRetriever
-from assistant.schemas import Answer, AskRequest, Passage, Turn
+from assistant.schemas import Answer, AnswerDelta, AskRequest, Passage, Turn
 from assistant.text import tokenize
 
 log = logging.getLogger("mgp.assistant")
 
 PROGRAMME_TEAM = "l'équipe du programme « Appropriation Métropolitaine » de la Métropole du Grand Paris"
+
+
+def build_generator(settings: Settings, extractive: ExtractiveGenerator) -> Generator:
+    """The configured generator: a language model (grounded, with prompts from ``prompts/``) or
+    the extractive one."""
+    model = build_chat_model(settings)
+    if model is None:
+        return extractive
+    return LLMGenerator(model, load_prompts(settings.prompts_dir))
 
 
 class Assistant:
@@ -40,8 +55,12 @@ class Assistant:
     ) -> None:
         self.settings = settings or get_settings()
         self.embeddings = embeddings or build_embeddings(self.settings)
-        self.generator = generator or ExtractiveGenerator(self.embeddings, max_quotes=self.settings.answer_max_quotes)
+        self.extractive = ExtractiveGenerator(self.embeddings, max_quotes=self.settings.answer_max_quotes)
+        self.generator = generator or build_generator(self.settings, self.extractive)
+        if isinstance(self.generator, ExtractiveGenerator):
+            self.extractive = self.generator
         self.index = IndexReader(self.settings)
+        self._llm_down_until = 0.0
 
     # -- conversation ----------------------------------------------------------------
     def standalone_question(self, question: str, history: list[Turn], view: IndexView | None = None) -> str:
@@ -83,12 +102,21 @@ class Assistant:
         return self.index.view().passage(chunk_id)
 
     def ask(self, request: AskRequest | str) -> Answer:
+        """The final, verified answer (see :meth:`ask_stream` for the streamed pieces)."""
+        for event in self.ask_stream(request):
+            if isinstance(event, Answer):
+                return event
+        raise RuntimeError("ask_stream ended without an answer")  # pragma: no cover
+
+    def ask_stream(self, request: AskRequest | str) -> Iterator[AnswerDelta | Answer]:
+        """Pieces of the language model's text as it is produced (none with the extractive
+        generator), then the :class:`Answer`, always last and always verified."""
         if isinstance(request, str):
             request = AskRequest(question=request)
         t0 = time.perf_counter()
         view = self.index.view()  # one generation for the whole answer
-        question = self.standalone_question(request.question.strip(), request.history, view)
         timings: dict[str, float] = {}
+        question = self._standalone(request, view, timings)
 
         if request.filters.is_empty():
             fact = FactAnswerer(view).answer(question)
@@ -99,10 +127,11 @@ class Assistant:
                     timings["retrieve"] = 0.0
                     timings["generate"] = _ms(t0)
                     timings["total"] = _ms(t0)
-                    return Answer(
+                    yield Answer(
                         question=request.question, standalone_question=question, answer=fact.draft.answer,
                         abstained=False, citations=citations, kind=fact.kind, timings_ms=timings,
                     )
+                    return
 
         query = normalise_question(question)
         query_vector = self.embeddings.embed_query(query)
@@ -113,20 +142,86 @@ class Assistant:
         if reason is not None:
             timings["generate"] = 0.0
             timings["total"] = _ms(t0)
-            return self._abstention(request.question, question, view, timings, reason)
-        if isinstance(self.generator, ExtractiveGenerator):
-            draft = self.generator.generate(question, passages, query_vector=query_vector, term_weights=view.idf)
-        else:
-            draft = self.generator.generate(question, passages)
+            yield self._abstention(request.question, question, view, timings, reason)
+            return
+
+        fallback: str | None = None
+        if isinstance(self.generator, LLMGenerator):
+            fallback = self._llm_unavailable()
+            if fallback is None:
+                parts: list[str] = []
+                try:
+                    for piece in self.generator.stream(question, passages):
+                        if not parts:
+                            timings["first_token"] = _ms(t1)
+                        parts.append(piece)
+                        yield AnswerDelta(text=piece)
+                except LLMError as exc:
+                    self._llm_failed(exc)
+                    fallback = f"{exc} Voici les passages des documents à la place."
+                else:
+                    timings["llm"] = _ms(t1)
+                    draft = self.generator.finish("".join(parts), passages)
+                    citations = verify_citations(draft.citations, {p.chunk_id: p.text for p in passages})
+                    if draft.abstained:
+                        timings["generate"] = _ms(t1)
+                        timings["total"] = _ms(t0)
+                        yield self._abstention(request.question, question, view, timings, "le modèle ne trouve pas la réponse")
+                        return
+                    if draft.problem is None and citations:
+                        timings["generate"] = _ms(t1)
+                        timings["total"] = _ms(t0)
+                        yield Answer(
+                            question=request.question, standalone_question=question, answer=draft.answer,
+                            abstained=False, citations=citations, kind="passages", timings_ms=timings,
+                            generator=self.generator.name,
+                        )
+                        return
+                    log.info("LLM answer rejected: %s", draft.problem or "citations not verbatim")
+                    fallback = ("La réponse du modèle de langage n'a pas pu être vérifiée dans les documents "
+                                f"({draft.problem or 'citations inexactes'}) : voici les passages des documents à la place.")
+
+        draft = self.extractive.generate(question, passages, query_vector=query_vector, term_weights=view.idf)
         citations = verify_citations(draft.citations, {p.chunk_id: p.text for p in passages})
         timings["generate"] = _ms(t1)
         timings["total"] = _ms(t0)
         if draft.abstained or not citations:
-            return self._abstention(request.question, question, view, timings, "aucun passage citable")
-        return Answer(
+            answer = self._abstention(request.question, question, view, timings, "aucun passage citable")
+            answer.fallback = fallback
+            yield answer
+            return
+        yield Answer(
             question=request.question, standalone_question=question, answer=draft.answer, abstained=False,
-            citations=citations, kind="passages", timings_ms=timings, generator=self.generator.name,
+            citations=citations, kind="passages", timings_ms=timings, generator=self.extractive.name,
+            fallback=fallback,
         )
+
+    # -- language model ------------------------------------------------------------------
+    def _standalone(self, request: AskRequest, view: IndexView, timings: dict[str, float]) -> str:
+        """A follow-up rewritten by the language model when one is configured, else by rules."""
+        question = request.question.strip()
+        if (
+            request.history and is_follow_up(question) and isinstance(self.generator, LLMGenerator)
+            and self.settings.llm_condense and self._llm_unavailable() is None
+        ):
+            started = time.perf_counter()
+            rewritten = self.generator.condense(question, request.history)
+            timings["condense"] = _ms(started)
+            if rewritten:
+                return rewritten
+        return self.standalone_question(question, request.history, view)
+
+    def _llm_unavailable(self) -> str | None:
+        if time.monotonic() < self._llm_down_until:
+            return ("Le service de modèle de langage est indisponible pour l'instant : "
+                    "voici les passages des documents.")
+        return None
+
+    def _llm_failed(self, exc: LLMError) -> None:
+        """An endpoint that failed is not called again for a while: users get the extractive
+        answer at once instead of waiting for the same timeout question after question."""
+        if exc.kind != "model":
+            self._llm_down_until = time.monotonic() + self.settings.llm_retry_after_failure_s
 
     def insufficient_evidence(self, question: str, passages: list[Passage], view: IndexView | None = None) -> str | None:
         """Why the passages do not support an answer, or None when they do.

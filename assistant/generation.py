@@ -1,6 +1,6 @@
 """Generators turn retrieved passages into a cited answer. The extractive generator (offline
-default) quotes the best sentences verbatim; LLM generators will implement the same interface and
-go through the same quote verification."""
+default) quotes the best sentences verbatim; the language-model generator (``llm_generator``)
+implements the same interface and goes through the same quote verification."""
 
 from __future__ import annotations
 
@@ -94,6 +94,7 @@ class Draft:
     answer: str
     citations: list[Citation] = field(default_factory=list)
     abstained: bool = False
+    problem: str | None = None  # why a model's text cannot be shown (then the caller falls back)
 
 
 class Generator(ABC):

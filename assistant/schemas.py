@@ -80,4 +80,15 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     kind: Literal["fact", "membership", "passages", "abstention"] = "passages"
     timings_ms: dict[str, float] = Field(default_factory=dict)
-    generator: str = "extractive"
+    generator: str = Field(default="extractive", description="The generator whose text this is.")
+    fallback: str | None = Field(
+        default=None,
+        description="Why the configured language model's answer was replaced by the extractive one (French, for users).",
+    )
+
+
+class AnswerDelta(BaseModel):
+    """A piece of a language model's text while it streams; the final, verified text comes with the
+    :class:`Answer` that ends the stream and may differ from the streamed one."""
+
+    text: str

@@ -1,0 +1,78 @@
+"""An answer written by a language model from the numbered sources, then grounded: the prompt comes
+from ``prompts/``, the text streams as it is produced, and :func:`ground_answer` decides whether it
+may be shown. The caller (``Assistant``) falls back to the extractive answer when it may not."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+from assistant.components.llm import ChatModel, LLMError
+from assistant.generation import Draft, Generator
+from assistant.grounding import ground_answer
+from assistant.prompts import Prompts
+from assistant.schemas import Passage, Turn
+
+_SOURCE_TAG_RE = re.compile(r"</?\s*source\b[^>]*>", re.IGNORECASE)
+
+
+def format_sources(passages: list[Passage]) -> str:
+    """Numbered, delimited sources; a source cannot close its own tag (text that imitates the
+    delimiters is neutralised, so an injected « </source> » cannot escape its source)."""
+    blocks = []
+    for n, p in enumerate(passages, start=1):
+        where = f", page {p.page}" if p.page else ""
+        section = f" — {p.metadata.get('section')}" if p.metadata.get("section") else ""
+        body = _SOURCE_TAG_RE.sub(" ", p.text)
+        blocks.append(f'<source numéro="{n}" document="{p.title}{where}{section}">\n{body}\n</source>')
+    return "\n\n".join(blocks)
+
+
+class LLMGenerator(Generator):
+    """``stream`` yields the model's text; ``finish`` grounds the full text into a :class:`Draft`
+    (``problem`` set when it cannot be shown). ``generate`` does both for callers that do not stream."""
+
+    def __init__(self, model: ChatModel, prompts: Prompts, *, min_support: float = 0.5) -> None:
+        self.model = model
+        self.prompts = prompts
+        self.min_support = min_support
+        self.name = model.name
+
+    def messages(self, question: str, passages: list[Passage]) -> list[dict[str, str]]:
+        return [
+            {"role": "system", "content": self.prompts.system.format()},
+            {"role": "user", "content": self.prompts.user.format(sources=format_sources(passages), question=question)},
+        ]
+
+    def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
+        yield from self.model.stream(self.messages(question, passages))
+
+    def finish(self, text: str, passages: list[Passage]) -> Draft:
+        grounded = ground_answer(text, passages, min_support=self.min_support)
+        return Draft(answer=grounded.answer, citations=grounded.citations, abstained=grounded.abstained,
+                     problem=grounded.problem)
+
+    def generate(self, question: str, passages: list[Passage]) -> Draft:
+        return self.finish("".join(self.stream(question, passages)), passages)
+
+    def condense(self, question: str, history: list[Turn]) -> str | None:
+        """A follow-up rewritten as a standalone question, or None when the model's output does not
+        look like one question (then the rule-based rewrite is used)."""
+        lines = "\n".join(f"Agent : {t.question}\nAssistant : {_first_line(t.answer)}" for t in history[-3:])
+        prompt = self.prompts.condense.format(history=lines, question=question)
+        started = time.perf_counter()
+        try:
+            text = self.model.complete([{"role": "user", "content": prompt}], max_tokens=80)
+        except LLMError:
+            return None
+        self.last_condense_ms = (time.perf_counter() - started) * 1000
+        text = text.strip().strip("«»\"' ").splitlines()[0].strip() if text.strip() else ""
+        text = re.sub(r"^(?:question(?: réécrite)?\s*:\s*)", "", text, flags=re.IGNORECASE)
+        if not (5 <= len(text) <= 300 and text.endswith("?")):
+            return None
+        return text
+
+
+def _first_line(text: str) -> str:
+    return " ".join(text.split())[:300]
