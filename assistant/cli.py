@@ -156,6 +156,8 @@ def _print_answer(answer, out: Console) -> None:
     from rich.panel import Panel
 
     style = "yellow" if answer.abstained else "green"
+    if answer.fallback:
+        out.print(f"[yellow]{answer.fallback}[/yellow]")
     out.print(Panel(answer.answer, title="Réponse" if not answer.abstained else "Je ne sais pas", border_style=style))
     for c in answer.citations:
         where = f", p. {c.page}" if c.page else ""
@@ -166,10 +168,36 @@ def _print_answer(answer, out: Console) -> None:
 
 def _assistant():
     from assistant.api import Assistant
+    from assistant.prompts import PromptError
 
     settings = load_settings()
     setup_logging(settings)
-    return Assistant(settings)
+    try:
+        return Assistant(settings)
+    except PromptError as exc:
+        err.print(f"[red]Prompt invalide :[/red] {exc}")
+        raise typer.Exit(1)
+
+
+def _answer(assistant, request, out: Console):
+    """The answer; on a terminal, a language model's text is shown while it streams, then replaced
+    by the verified answer (which may differ: citations renumbered, or the extractive fallback)."""
+    from rich.live import Live
+    from rich.panel import Panel
+
+    from assistant.llm_generator import LLMGenerator
+    from assistant.schemas import Answer
+
+    if not (out.is_terminal and isinstance(assistant.generator, LLMGenerator)):
+        return assistant.ask(request)
+    text = ""
+    with Live(console=out, transient=True, refresh_per_second=8) as live:
+        for event in assistant.ask_stream(request):
+            if isinstance(event, Answer):
+                return event
+            text += event.text
+            live.update(Panel(text, title="Réponse en cours de rédaction (vérification à suivre)", border_style="dim"))
+    raise RuntimeError("no answer")  # pragma: no cover
 
 
 @app.command()
@@ -203,7 +231,7 @@ def ask(
                     continue
                 err.print(f"[red]Question invalide :[/red] {message}")
                 raise typer.Exit(2)
-            answer = assistant.ask(request)
+            answer = assistant.ask(request) if as_json else _answer(assistant, request, out)
             if as_json:
                 print(answer.model_dump_json(), flush=True)
             else:
@@ -234,7 +262,7 @@ def chat() -> None:
         if not question:
             continue
         try:
-            answer = assistant.ask(AskRequest(question=question[:2000], history=history[-5:]))
+            answer = _answer(assistant, AskRequest(question=question[:2000], history=history[-5:]), out)
         except IndexNotReady as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(1)
@@ -293,6 +321,7 @@ def serve(
 ) -> None:
     """Ouvrir l'application web (par défaut http://127.0.0.1:7860)."""
     from assistant.index import IndexNotReady
+    from assistant.prompts import PromptError
     from ui.app import serve as serve_app
 
     settings = load_settings()
@@ -301,6 +330,9 @@ def serve(
         serve_app(settings, host=host, port=port)
     except IndexNotReady as exc:
         err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1)
+    except PromptError as exc:
+        err.print(f"[red]Prompt invalide :[/red] {exc}")
         raise typer.Exit(1)
 
 
@@ -311,12 +343,22 @@ def eval_command(
     as_json: Annotated[bool, typer.Option("--json", help="Afficher le résumé en JSON.")] = False,
     previous: Annotated[Optional[Path], typer.Option("--compare", help="Dossier (ou results.json) d'une évaluation précédente.")] = None,
     run_ablation: Annotated[bool, typer.Option("--ablation", help="Comparer les réglages (modèle, taille, k, fusion).")] = False,
+    backend: Annotated[Optional[str], typer.Option(
+        "--backend", help="Générateur évalué : extractive, openai ou llamacpp (défaut : MGP_LLM_BACKEND).")] = None,
 ) -> None:
     """Évaluer l'assistant sur le jeu de test et écrire le rapport HTML."""
+    import os
+
     from assistant.index import IndexNotReady
+    from assistant.prompts import PromptError
     from evals.pipeline import ablation, evaluate
     from evals.schema import DEFAULT_TESTSET, EvalSetError
 
+    if backend is not None:
+        if backend not in ("extractive", "openai", "llamacpp"):
+            raise typer.BadParameter("attendu : extractive, openai ou llamacpp", param_hint="--backend")
+        os.environ["MGP_LLM_BACKEND"] = backend
+        get_settings.cache_clear()
     settings = load_settings()
     setup_logging(settings)
     bar = None if as_json or not sys.stderr.isatty() else _progress_bar()
@@ -345,6 +387,9 @@ def eval_command(
         )
     except EvalSetError as exc:
         err.print(f"[red]Jeu de test invalide :[/red] {exc}")
+        raise typer.Exit(1)
+    except PromptError as exc:
+        err.print(f"[red]Prompt invalide :[/red] {exc}")
         raise typer.Exit(1)
     except (IndexNotReady, FileNotFoundError) as exc:
         err.print(f"[red]{exc}[/red]")

@@ -125,6 +125,26 @@ def _comparison(comparison: dict[str, Any] | None) -> str:
     )
 
 
+def backends_table(history: list[dict[str, Any]]) -> str:
+    """The latest run of each generator (extractive, openai:…, llamacpp:…) side by side."""
+    latest: dict[str, dict[str, Any]] = {}
+    for run in history:
+        latest[str(run.get("config", {}).get("generator", "extractive"))] = run
+    if len(latest) < 2:
+        return ""
+    keys = ("fact_accuracy", "recall@5", "quote_fidelity", "abstention_recall", "abstention_precision", "pass_rate")
+    head = "".join(f"<th>{METRIC_LABELS[k]}</th>" for k in keys)
+    rows = "".join(
+        f"<tr><td><code>{html.escape(name)}</code><br><span class='muted'>{html.escape(run['run_id'])}</span></td>"
+        + "".join(f"<td>{_pct(float(run['metrics'].get(k, 0)))}</td>" for k in keys)
+        + f"<td>{_pct(float(run['metrics'].get('fallback_rate', 0)))}</td>"
+        + f"<td>{float(run['metrics'].get('latency_p50_ms', 0)):.0f} / {float(run['metrics'].get('latency_p95_ms', 0)):.0f} ms</td></tr>"
+        for name, run in latest.items()
+    )
+    return (f"<section><h2>Générateurs comparés (dernière évaluation de chacun)</h2><table><tr><th>Générateur</th>{head}"
+            f"<th>Repli sur l'extractif</th><th>Latence p50 / p95</th></tr>{rows}</table></section>")
+
+
 def render_report(
     summary: Summary, results: list[CaseResult], history: list[dict[str, Any]], comparison: dict[str, Any] | None = None
 ) -> str:
@@ -152,6 +172,7 @@ def render_report(
 <p class="muted">Exactitude : la réponse contient tous les faits attendus. Rappel : le bon passage figure parmi les 5 premiers trouvés.
 Abstention : pour les questions auxquelles les documents ne répondent pas, l'assistant dit qu'il ne sait pas.</p></section>
 {_comparison(comparison)}
+{backends_table(history)}
 <section><h2>Les mesures</h2>{bars_svg({METRIC_LABELS[k]: m[k] for k in ("fact_accuracy", "citation_precision", "quote_fidelity", "abstention_precision", "abstention_recall", "pass_rate")})}
 <h3>Recherche des passages</h3>{bars_svg(retrieval)}</section>
 <section><h2>Par type de question</h2><table><tr><th>Type</th><th>Questions</th><th>Réussies</th><th>Faits exacts</th><th>Rappel@5</th></tr>{categories}</table></section>

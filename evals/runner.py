@@ -44,6 +44,8 @@ class CaseResult(BaseModel):
     quotes_verbatim: int = 0
     passed: bool = False
     failure: str | None = None
+    generator: str = "extractive"
+    fallback: str | None = None
 
 
 class Summary(BaseModel):
@@ -72,6 +74,7 @@ def _case_result(assistant: Assistant, case: EvalCase) -> CaseResult:
         kind=answer.kind, citations=answer.citations, latency_ms=round(latency, 2),
         facts_found=[fact_found(answer.answer, variants) for variants in case.expected_facts],
         forbidden_found=forbidden_found(answer.answer, case.forbidden),
+        generator=answer.generator, fallback=answer.fallback,
     )
     if case.sources:
         passages = assistant.retrieve(AskRequest(question=answer.standalone_question, k=10))
@@ -157,6 +160,8 @@ def _metrics(results: list[CaseResult]) -> dict[str, float]:
     metrics["latency_p50_ms"] = round(percentile(latencies, 0.5), 2)
     metrics["latency_p95_ms"] = round(percentile(latencies, 0.95), 2)
     metrics["pass_rate"] = ratio(sum(r.passed for r in results), len(results))
+    # With a language model: how often its answer was replaced by the extractive one.
+    metrics["fallback_rate"] = ratio(sum(r.fallback is not None for r in results), len(results))
     metrics["cases"] = len(results)
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in metrics.items()}
 

