@@ -166,7 +166,8 @@ class Assistant:
                     if draft.abstained:
                         timings["generate"] = _ms(t1)
                         timings["total"] = _ms(t0)
-                        yield self._abstention(request.question, question, view, timings, "le modèle ne trouve pas la réponse")
+                        yield self._abstention(request.question, question, view, timings, "le modèle ne trouve pas la réponse",
+                                               generator=self.generator.name)
                         return
                     if draft.problem is None and citations:
                         timings["generate"] = _ms(t1)
@@ -177,7 +178,8 @@ class Assistant:
                             generator=self.generator.name,
                         )
                         return
-                    log.info("LLM answer rejected: %s", draft.problem or "citations not verbatim")
+                    # The problem quotes the model's sentence, which may echo the user: only its kind is logged.
+                    log.info("LLM answer rejected: %s", (draft.problem or "citations not verbatim").split(" : «")[0])
                     fallback = ("La réponse du modèle de langage n'a pas pu être vérifiée dans les documents "
                                 f"({draft.problem or 'citations inexactes'}) : voici les passages des documents à la place.")
 
@@ -263,7 +265,9 @@ class Assistant:
             return "aucun passage assez proche de la question"
         return None
 
-    def _abstention(self, original: str, question: str, view, timings: dict[str, float], reason: str) -> Answer:
+    def _abstention(
+        self, original: str, question: str, view, timings: dict[str, float], reason: str, generator: str = "extractive"
+    ) -> Answer:
         titles = sorted({d.title for d in view.manifest.documents.values()})
         log.info("abstention: %s", reason)
         text = (
@@ -273,7 +277,7 @@ class Assistant:
         )
         return Answer(
             question=original, standalone_question=question, answer=text, abstained=True, citations=[],
-            kind="abstention", timings_ms=timings, generator=self.generator.name,
+            kind="abstention", timings_ms=timings, generator=generator,
         )
 
 

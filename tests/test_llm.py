@@ -57,7 +57,8 @@ def test_streamed_answer_with_verified_citation_is_kept(indexed_settings, embedd
     sent = llm_server.chat_requests()[-1]["body"]["messages"]
     assert sent[0]["role"] == "system" and "Réponds uniquement à partir des sources numérotées" in sent[0]["content"]
     assert '<source numéro="1"' in sent[1]["content"] and QUESTION in sent[1]["content"]
-    assert llm_server.chat_requests()[-1]["body"]["max_tokens"] == indexed_settings.llm_max_tokens
+    body = llm_server.chat_requests()[-1]["body"]
+    assert body["max_tokens"] == indexed_settings.llm_max_tokens and "max_completion_tokens" not in body
 
 
 def test_citations_are_renumbered_and_paraphrase_gets_a_verbatim_quote(indexed_settings, embeddings, assistant, llm_server) -> None:

@@ -47,18 +47,22 @@ def _redact(text: str, secret: str | None) -> str:
 
 
 class OpenAICompatibleChatModel(ChatModel):
-    """LangChain's ChatOpenAI pointed at any OpenAI-compatible ``/v1`` endpoint. The OpenAI client
-    retries 408/409/429/5xx and connection errors with exponential backoff (``max_retries``)."""
+    """LangChain's OpenAI chat model pointed at any OpenAI-compatible ``/v1`` endpoint. The OpenAI
+    client retries 408/409/429/5xx and connection errors with exponential backoff (``max_retries``).
+
+    ``BaseChatOpenAI`` rather than ``ChatOpenAI``: the latter renames ``max_tokens`` to OpenAI's newer
+    ``max_completion_tokens``, which llama.cpp's server, Ollama and older vLLM ignore (they would fill
+    the whole context); the base class sends the field every compatible server reads."""
 
     def __init__(self, settings: Settings) -> None:
-        from langchain_openai import ChatOpenAI
+        from langchain_openai.chat_models.base import BaseChatOpenAI
 
         self.model = settings.llm_model or ""
         self.base_url = settings.llm_base_url or ""
         self._secret = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
         self.name = f"openai:{self.model}"
         self.max_tokens = settings.llm_max_tokens
-        self._chat = ChatOpenAI(
+        self._chat = BaseChatOpenAI(
             model=self.model,
             base_url=self.base_url,
             # Local servers (llama.cpp, Ollama, vLLM) take any key; the client insists on one.
@@ -67,16 +71,11 @@ class OpenAICompatibleChatModel(ChatModel):
             max_retries=settings.llm_max_retries,
             temperature=settings.llm_temperature,
             max_tokens=settings.llm_max_tokens,
-            # LangChain sends OpenAI's newer ``max_completion_tokens``; llama.cpp's server, Ollama
-            # and older vLLM only read ``max_tokens`` and would otherwise fill the whole context.
-            extra_body={"max_tokens": settings.llm_max_tokens},
             streaming=True,
         )
 
     def stream(self, messages: list[Message], *, max_tokens: int | None = None) -> Iterator[str]:
-        chat = self._chat if max_tokens is None else self._chat.bind(
-            max_tokens=max_tokens, extra_body={"max_tokens": max_tokens}
-        )
+        chat = self._chat if max_tokens is None else self._chat.bind(max_tokens=max_tokens)
         try:
             for chunk in chat.stream([(m["role"], m["content"]) for m in messages]):
                 text = chunk.content if isinstance(chunk.content, str) else ""
@@ -126,7 +125,7 @@ class LlamaCppChatModel(ChatModel):
             try:
                 from llama_cpp import Llama
             except ImportError:
-                raise LLMError("llama-cpp-python n'est pas installé (pip install -e '.[local-llm]').", kind="model") from None
+                raise LLMError("llama-cpp-python n'est pas installé (make install-llm).", kind="model") from None
             if not self.path.is_file():
                 raise LLMError(f"Fichier de modèle introuvable : {self.path.name} (MGP_LLM_MODEL_PATH).", kind="model")
             try:
