@@ -19,7 +19,8 @@ from assistant.components.embeddings import MGPEmbeddings, build_embeddings
 from assistant.config import Settings, get_settings
 from assistant.facts import MEMBERSHIP_RE, FactAnswerer, detect_intent
 from assistant.components.llm import LLMError, build_chat_model
-from assistant.generation import ExtractiveGenerator, Generator, verify_citations
+from assistant.generation import Draft, ExtractiveGenerator, Generator, verify_citations
+from assistant.grounding import StreamGrounder
 from assistant.index import IndexReader, IndexView
 from assistant.llm_generator import LLMGenerator
 from assistant.prompts import load_prompts
@@ -149,19 +150,31 @@ class Assistant:
         if isinstance(self.generator, LLMGenerator):
             fallback = self._llm_unavailable()
             if fallback is None:
-                parts: list[str] = []
+                # Only verified sentences are streamed; the first unsupported one stops the model.
+                grounder = StreamGrounder(passages, self.generator.min_support)
+                rejected: str | None = None
+                stream = self.generator.stream(question, passages)
                 try:
-                    for piece in self.generator.stream(question, passages):
-                        if not parts:
+                    for piece in stream:
+                        if "first_token" not in timings:
                             timings["first_token"] = _ms(t1)
-                        parts.append(piece)
-                        yield AnswerDelta(text=piece)
+                        delta, rejected = grounder.feed(piece)
+                        if rejected:
+                            break
+                        if delta:
+                            yield AnswerDelta(text=delta)
                 except LLMError as exc:
                     self._llm_failed(exc)
                     fallback = f"{exc} Voici les passages des documents à la place."
-                else:
-                    timings["llm"] = _ms(t1)
-                    draft = self.generator.finish("".join(parts), passages)
+                except Exception as exc:  # a bug or an unexpected library error: never leave the user without an answer
+                    log.error("LLM generation failed: %s", type(exc).__name__)
+                    fallback = "Le modèle de langage a rencontré une erreur : voici les passages des documents à la place."
+                finally:
+                    stream.close()  # stops the generation (HTTP stream closed, llama.cpp lock released)
+                timings["llm"] = _ms(t1)
+                if fallback is None:
+                    draft = (Draft(answer="", problem=rejected) if rejected
+                             else self.generator.finish(grounder.text, passages))
                     citations = verify_citations(draft.citations, {p.chunk_id: p.text for p in passages})
                     if draft.abstained:
                         timings["generate"] = _ms(t1)
@@ -172,16 +185,18 @@ class Assistant:
                     if draft.problem is None and citations:
                         timings["generate"] = _ms(t1)
                         timings["total"] = _ms(t0)
+                        if draft.answer.startswith(grounder.shown) and len(draft.answer) > len(grounder.shown):
+                            yield AnswerDelta(text=draft.answer[len(grounder.shown):])  # the last sentence
                         yield Answer(
                             question=request.question, standalone_question=question, answer=draft.answer,
                             abstained=False, citations=citations, kind="passages", timings_ms=timings,
                             generator=self.generator.name,
                         )
                         return
-                    # The problem quotes the model's sentence, which may echo the user: only its kind is logged.
-                    log.info("LLM answer rejected: %s", (draft.problem or "citations not verbatim").split(" : «")[0])
+                    problem = draft.problem or "citations inexactes"
+                    log.info("LLM answer rejected: %s", problem)  # a label only: the model's text may echo the user
                     fallback = ("La réponse du modèle de langage n'a pas pu être vérifiée dans les documents "
-                                f"({draft.problem or 'citations inexactes'}) : voici les passages des documents à la place.")
+                                f"({problem}) : voici les passages des documents à la place.")
 
         draft = self.extractive.generate(question, passages, query_vector=query_vector, term_weights=view.idf)
         citations = verify_citations(draft.citations, {p.chunk_id: p.text for p in passages})
@@ -207,7 +222,11 @@ class Assistant:
             and self.settings.llm_condense and self._llm_unavailable() is None
         ):
             started = time.perf_counter()
-            rewritten = self.generator.condense(question, request.history)
+            try:
+                rewritten = self.generator.condense(question, request.history, view.vocabulary)
+            except LLMError as exc:
+                self._llm_failed(exc)
+                rewritten = None
             timings["condense"] = _ms(started)
             if rewritten:
                 return rewritten
@@ -222,7 +241,7 @@ class Assistant:
     def _llm_failed(self, exc: LLMError) -> None:
         """An endpoint that failed is not called again for a while: users get the extractive
         answer at once instead of waiting for the same timeout question after question."""
-        if exc.kind != "model":
+        if exc.kind not in ("model", "request"):
             self._llm_down_until = time.monotonic() + self.settings.llm_retry_after_failure_s
 
     def insufficient_evidence(self, question: str, passages: list[Passage], view: IndexView | None = None) -> str | None:

@@ -180,8 +180,8 @@ def _assistant():
 
 
 def _answer(assistant, request, out: Console):
-    """The answer; on a terminal, a language model's text is shown while it streams, then replaced
-    by the verified answer (which may differ: citations renumbered, or the extractive fallback)."""
+    """The answer; on a terminal, a language model's sentences are shown as they are verified, then
+    replaced by the final answer (or the extractive fallback, with the reason)."""
     from rich.live import Live
     from rich.panel import Panel
 
@@ -196,7 +196,7 @@ def _answer(assistant, request, out: Console):
             if isinstance(event, Answer):
                 return event
             text += event.text
-            live.update(Panel(text, title="Réponse en cours de rédaction (vérification à suivre)", border_style="dim"))
+            live.update(Panel(text, title="Réponse en cours (phrases vérifiées)", border_style="dim"))
     raise RuntimeError("no answer")  # pragma: no cover
 
 

@@ -5,16 +5,17 @@ may be shown. The caller (``Assistant``) falls back to the extractive answer whe
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 
-from assistant.components.llm import ChatModel, LLMError
+from assistant.components.llm import ChatModel
 from assistant.generation import Draft, Generator
 from assistant.grounding import ground_answer
 from assistant.prompts import Prompts
+from assistant.query import DOMAIN_TERMS, GENERIC_TERMS, strip_follow_up
 from assistant.schemas import Passage, Turn
+from assistant.text import tokenize
 
-_SOURCE_TAG_RE = re.compile(r"</?\s*source\b[^>]*>", re.IGNORECASE)
+_SOURCE_TAG_RE = re.compile(r"<\s*/?\s*source\b[^>]*>?", re.IGNORECASE)
 
 
 def format_sources(passages: list[Passage]) -> str:
@@ -25,7 +26,8 @@ def format_sources(passages: list[Passage]) -> str:
         where = f", page {p.page}" if p.page else ""
         section = f" — {p.metadata.get('section')}" if p.metadata.get("section") else ""
         body = _SOURCE_TAG_RE.sub(" ", p.text)
-        blocks.append(f'<source numéro="{n}" document="{p.title}{where}{section}">\n{body}\n</source>')
+        label = f"{p.title}{where}{section}".replace('"', "'").replace("<", " ").replace(">", " ")
+        blocks.append(f'<source numéro="{n}" document="{label}">\n{body}\n</source>')
     return "\n\n".join(blocks)
 
 
@@ -56,20 +58,24 @@ class LLMGenerator(Generator):
     def generate(self, question: str, passages: list[Passage]) -> Draft:
         return self.finish("".join(self.stream(question, passages)), passages)
 
-    def condense(self, question: str, history: list[Turn]) -> str | None:
+    def condense(self, question: str, history: list[Turn], vocabulary: frozenset[str] | set[str] = frozenset()) -> str | None:
         """A follow-up rewritten as a standalone question, or None when the model's output does not
         look like one question (then the rule-based rewrite is used)."""
         lines = "\n".join(f"Agent : {t.question}\nAssistant : {_first_line(t.answer)}" for t in history[-3:])
         prompt = self.prompts.condense.format(history=lines, question=question)
-        started = time.perf_counter()
-        try:
-            text = self.model.complete([{"role": "user", "content": prompt}], max_tokens=80)
-        except LLMError:
-            return None
-        self.last_condense_ms = (time.perf_counter() - started) * 1000
+        text = self.model.complete([{"role": "user", "content": prompt}], max_tokens=80)  # LLMError goes up
         text = text.strip().strip("«»\"' ").splitlines()[0].strip() if text.strip() else ""
         text = re.sub(r"^(?:question(?: réécrite)?\s*:\s*)", "", text, flags=re.IGNORECASE)
         if not (5 <= len(text) <= 300 and text.endswith("?")):
+            return None
+        # The rewrite may only use words of the conversation or of the corpus, and numbers of the
+        # conversation: it must not slip new facts into the question the user will see.
+        conversation = question + " " + " ".join(f"{t.question} {t.answer}" for t in history[-3:])
+        allowed = set(tokenize(conversation)) | DOMAIN_TERMS | GENERIC_TERMS | set(vocabulary)
+        words = {w for w in tokenize(text) if len(w) > 2}
+        if not set(tokenize(strip_follow_up(question))) <= set(tokenize(text)) or not words <= allowed:
+            return None
+        if not set(re.findall(r"\d+", text)) <= set(re.findall(r"\d+", conversation)):
             return None
         return text
 

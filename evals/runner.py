@@ -160,8 +160,11 @@ def _metrics(results: list[CaseResult]) -> dict[str, float]:
     metrics["latency_p50_ms"] = round(percentile(latencies, 0.5), 2)
     metrics["latency_p95_ms"] = round(percentile(latencies, 0.95), 2)
     metrics["pass_rate"] = ratio(sum(r.passed for r in results), len(results))
-    # With a language model: how often its answer was replaced by the extractive one.
-    metrics["fallback_rate"] = ratio(sum(r.fallback is not None for r in results), len(results))
+    # With a language model: of the answers it was asked to write, how many were replaced by the
+    # extractive one (facts and early abstentions never reach the model).
+    called = [r for r in results if r.fallback is not None or r.generator != "extractive"]
+    metrics["llm_answers"] = len(called)
+    metrics["fallback_rate"] = round(sum(r.fallback is not None for r in called) / len(called), 4) if called else 0.0
     metrics["cases"] = len(results)
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in metrics.items()}
 

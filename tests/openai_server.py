@@ -29,6 +29,7 @@ class Reply:
     text: str = ""
     delay_s: float = 0.0  # before the first byte
     malformed: bool = False  # a stream whose data lines are not JSON
+    word_delay_s: float = 0.0  # between streamed words
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -68,7 +69,9 @@ class ScriptedOpenAIServer:
                 if self.path.endswith("/embeddings"):
                     return self._embeddings(body)
                 if reply.status != 200:
-                    return self._json(reply.status, {"error": {"message": f"scripted {reply.status}",
+                    # Like some real gateways, the error echoes the request (key included).
+                    echo = f"scripted {reply.status} for {self.headers.get('Authorization', '')}: {json.dumps(body)[:300]}"
+                    return self._json(reply.status, {"error": {"message": echo,
                                                                "type": "test", "code": reply.status}}, reply.headers)
                 self._stream(reply)
 
@@ -100,6 +103,8 @@ class ScriptedOpenAIServer:
                                           "finish_reason": None}]}
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()
+                    if reply.word_delay_s:
+                        time.sleep(reply.word_delay_s)
                 end = {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 0, "model": "test",
                        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
                 self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())

@@ -40,11 +40,11 @@ def test_model_quotation_is_used_when_verbatim() -> None:
     assert grounded.citations[0].quote == "deux jours d'ateliers destinés aux agents"
 
 
-def test_altered_quotation_is_replaced_by_the_source_sentence() -> None:
-    grounded = ground_answer("Les ateliers durent « deux jours de formation destinés aux agents » [1].", PASSAGES)
+def test_paraphrase_gets_the_closest_source_sentence_as_quote() -> None:
+    grounded = ground_answer("Deux jours d'ateliers sont destinés aux agents [1].", PASSAGES)
     assert grounded.problem is None
     quote = grounded.citations[0].quote
-    assert "formation destinés" not in quote and find_quote(quote, PHASES.text) is not None
+    assert "deux jours d'ateliers destinés aux agents" in quote and find_quote(quote, PHASES.text) is not None
 
 
 @pytest.mark.parametrize(
@@ -53,10 +53,26 @@ def test_altered_quotation_is_replaced_by_the_source_sentence() -> None:
         ("Le programme comporte trois phases.", "sans citation"),
         ("Le programme comporte trois phases [3].", "source inexistante"),
         ("La délibération a retenu 27 communes et EPT [2].", "chiffre absent"),
-        ("Le programme comporte trois phases [1]. Il est financé par l'Union européenne.", "sans citation"),
+        ("Le programme comporte trois phases [1]. Il est financé par l'Union européenne.", "nom absent"),
         ("Le maire doit signer une convention financière [2].", "non appuyée"),
         ("", "réponse vide"),
-        ("Voici : [1]", "aucune citation"),
+        ("Voici : [1]", "non appuyée"),
+        # Found by review: each of these once passed as verified.
+        ("Les ateliers durent « deux jours de formation destinés aux agents » [1].", "citation inexacte"),
+        ("Oui. La délibération a retenu 26 communes et EPT [2].\nLes communes exclues sont :\n- Bobigny\n- Pantin",
+         "nom absent"),
+        ("Bobigny, Montreuil et Pantin ne sont pas retenues :\n- La délibération a retenu 26 communes et EPT [2].",
+         "nom absent"),
+        ("Je ne sais pas si Bobigny participe, mais la délibération a retenu 26 communes et EPT [2].", "nom absent"),
+        ("Le Bureau n'a pas adopté la délibération [2].", "négation"),
+        ("Le Bureau présidé par Jean Dupont a adopté la délibération à l'unanimité [2].", "nom absent"),
+        ("La délibération a retenu quarante communes et EPT [2].", "chiffre absent"),
+        ("La délibération a retenu vingt-sept communes et EPT [2].", "chiffre absent"),
+        ("La délibération a retenu 5 000 communes et EPT [2].", "chiffre absent"),
+        ("La délibération a retenu 26 % des communes et EPT [2].", "chiffre absent"),
+        ("Le texte dit « Bobigny participe. Montreuil aussi. » Le Bureau a adopté la délibération [2].",
+         "citation inexacte"),
+        ("La délibération a retenu 26 communes et EPT, dont Mme Durand (06 12 34 56 78) [2].", "chiffre absent"),
     ],
 )
 def test_unsupported_answers_are_rejected(text: str, problem: str) -> None:
@@ -85,6 +101,42 @@ def test_abstention_and_partial_unknowns() -> None:
     partial = ground_answer("La délibération a retenu 26 communes et EPT [2]. Les documents ne précisent pas la date "
                             "de la formation.", PASSAGES)
     assert not partial.abstained and partial.problem is None and len(partial.citations) == 1
+    assert partial.answer.endswith("Les documents ne précisent pas la date de la formation.")
+
+
+def test_numbers_in_words_and_figures_that_the_source_holds_pass() -> None:
+    grounded = ground_answer("Le programme comporte trois phases [1]. La délibération a retenu vingt-six communes "
+                             "et EPT [2].", PASSAGES)
+    assert grounded.problem is None and len(grounded.citations) == 2
+
+
+def test_links_images_and_html_are_removed() -> None:
+    grounded = ground_answer("La délibération a retenu [26 communes et EPT](https://evil.example) [2]. "
+                             "![](https://tracker.example/p.png)<img src=x onerror=alert(1)>", PASSAGES)
+    assert grounded.problem is None
+    assert "http" not in grounded.answer and "<img" not in grounded.answer and "26 communes et EPT" in grounded.answer
+
+
+def test_streaming_shows_only_verified_sentences_and_stops_at_the_first_bad_one() -> None:
+    from assistant.grounding import StreamGrounder
+
+    good = StreamGrounder(PASSAGES)
+    shown = ""
+    for piece in ["Le programme comporte ", "trois phases. [1", "] La délibération a retenu ", "26 communes et EPT [2].",
+                  " Le Bureau a adopté la délibération à l'unanimité [2]."]:
+        delta, problem = good.feed(piece)
+        assert problem is None
+        shown += delta
+        # Nothing is shown before its marker arrived, nor the sentence still being written.
+        assert "26" not in shown or "[2]" in shown
+    assert shown == "Le programme comporte trois phases [1]. La délibération a retenu 26 communes et EPT [2]."
+    final = ground_answer(good.text, PASSAGES)
+    assert final.answer.startswith(shown)
+
+    bad = StreamGrounder(PASSAGES)
+    assert bad.feed("La délibération a retenu 99 communes [2]. ") == ("", None)  # last sentence may still grow
+    delta, problem = bad.feed("Ensuite")
+    assert delta == "" and problem == "chiffre absent des sources"
 
 
 def test_sources_cannot_escape_their_delimiters() -> None:

@@ -43,15 +43,17 @@ def first_sentence(assistant: Assistant, question: str = QUESTION, n: int = 0) -
 
 def test_streamed_answer_with_verified_citation_is_kept(indexed_settings, embeddings, assistant, llm_server) -> None:
     quote = first_sentence(assistant)
-    reply = f"Le programme se déroule en trois phases : « {quote} » [1]."
+    reply = (f"Le programme se déroule en trois phases : « {quote} » [1].\n"
+             "Le programme est ouvert gratuitement aux 130 communes de la Métropole [3].")
     llm_server.script(Reply(text=reply))
     events = list(llm_assistant(indexed_settings, embeddings, llm_server).ask_stream(AskRequest(question=QUESTION)))
     deltas, answer = events[:-1], events[-1]
     assert isinstance(answer, Answer) and all(isinstance(d, AnswerDelta) for d in deltas)
-    assert len(deltas) > 3 and "".join(d.text for d in deltas) == reply  # streamed piece by piece
     assert answer.generator == "openai:modele-test" and answer.fallback is None and not answer.abstained
-    assert [c.quote for c in answer.citations] == [quote]
-    assert answer.answer.endswith("[1].") and "timings" not in answer.answer
+    # Sentence by sentence, each once verified, and together exactly the final answer ([3] → [2]).
+    assert len(deltas) == 2 and "".join(d.text for d in deltas) == answer.answer
+    assert deltas[0].text.endswith("[1].") and "[2]." in deltas[1].text
+    assert answer.citations[0].quote == quote and len(answer.citations) == 2
     assert answer.timings_ms["first_token"] <= answer.timings_ms["llm"]
     # The model saw the numbered, delimited sources and the French rules.
     sent = llm_server.chat_requests()[-1]["body"]["messages"]
@@ -83,16 +85,20 @@ def test_citations_are_renumbered_and_paraphrase_gets_a_verbatim_quote(indexed_s
         ("Le programme est gratuit et dure dix ans.", "sans citation"),
         ("Le programme comporte trois phases [7].", "source inexistante"),
         ("Le programme concerne 99 communes et 12 territoires [1].", "chiffre absent"),
-        ("Les candidats doivent envoyer leur dossier par pigeon voyageur avant Noël [1].", "non appuyée"),
+        ("Les candidats doivent envoyer leur dossier par pigeon voyageur [1].", "non appuyée"),
+        ("Le programme comporte trois phases, et Bobigny en est exclue [1].", "nom absent"),
     ],
 )
 def test_unverifiable_answers_fall_back_to_the_extractive_one(
     indexed_settings, embeddings, llm_server, reply, reason
 ) -> None:
     llm_server.script(Reply(text=reply))
-    answer = llm_assistant(indexed_settings, embeddings, llm_server).ask(QUESTION)
+    events = list(llm_assistant(indexed_settings, embeddings, llm_server).ask_stream(AskRequest(question=QUESTION)))
+    answer = events[-1]
     assert answer.generator == "extractive" and reason in (answer.fallback or "")
     assert answer.citations and reply not in answer.answer
+    assert not any(isinstance(e, AnswerDelta) for e in events)  # nothing unverified was streamed
+    assert reply[:30] not in answer.fallback  # the notice names the problem, never the rejected text
     for c in answer.citations:  # the fallback is itself verified
         passage = llm_assistant(indexed_settings, embeddings, llm_server).passage(c.chunk_id)
         assert passage is not None and find_quote(c.quote, passage.text) is not None
@@ -140,7 +146,9 @@ def test_endpoint_errors_give_a_french_message_and_the_extractive_answer(
     assert message in (answer.fallback or "") and answer.generator == "extractive"
     assert answer.citations and not answer.abstained
     assert len(llm_server.chat_requests()) == calls
-    assert SECRET not in caplog.text and any("LLM" in r.getMessage() for r in caplog.records)
+    assert SECRET not in caplog.text and SECRET not in (answer.fallback or "")
+    assert QUESTION not in caplog.text  # error bodies (which echo the prompt) are not logged
+    assert any("LLM" in r.getMessage() for r in caplog.records)
     # The failing endpoint is left alone for a while: the next answer does not wait for it.
     started = time.perf_counter()
     again = assistant.ask(QUESTION)
@@ -169,12 +177,53 @@ def test_chat_model_raises_llm_error_with_kind(llm_server) -> None:
 
 
 def test_follow_up_is_condensed_by_the_model(indexed_settings, embeddings, llm_server) -> None:
-    llm_server.script(Reply(text="Est-ce que Sceaux participe au parcours ?"))
+    llm_server.script(Reply(text="La commune de Sceaux participe-t-elle ?"))  # not what the rules would write
     assistant = llm_assistant(indexed_settings, embeddings, llm_server)
     answer = assistant.ask(AskRequest(question="et Sceaux ?", history=[Turn(question="Est-ce que Vincennes participe ?")]))
-    assert answer.standalone_question == "Est-ce que Sceaux participe au parcours ?" and answer.kind == "membership"
+    assert answer.standalone_question == "La commune de Sceaux participe-t-elle ?" and answer.kind == "membership"
     condense = llm_server.chat_requests()[0]["body"]["messages"][0]["content"]
     assert "Vincennes" in condense and "et Sceaux ?" in condense
+
+
+def test_condensation_that_adds_facts_is_refused(indexed_settings, embeddings, llm_server) -> None:
+    llm_server.script(Reply(text="La subvention de 3 millions d'euros est-elle versée par le préfet à Sceaux ?"))
+    assistant = llm_assistant(indexed_settings, embeddings, llm_server)
+    answer = assistant.ask(AskRequest(question="et Sceaux ?", history=[Turn(question="Est-ce que Vincennes participe ?")]))
+    assert "subvention" not in answer.standalone_question and "Sceaux" in answer.standalone_question
+
+
+def test_failing_condensation_trips_the_breaker(indexed_settings, embeddings, llm_server) -> None:
+    llm_server.script(Reply(text="trop tard", delay_s=3))
+    assistant = llm_assistant(indexed_settings, embeddings, llm_server, llm_timeout=1.0)
+    history = [Turn(question="Est-ce que Vincennes participe ?")]
+    for follow_up in ("et Sceaux ?", "et Vanves ?", "et Bobigny ?"):
+        answer = assistant.ask(AskRequest(question=follow_up, history=history))
+        assert answer.kind == "membership"
+    assert len(llm_server.chat_requests()) == 1  # the endpoint was left alone after its timeout
+
+
+def test_unexpected_model_error_mid_stream_falls_back(indexed_settings, embeddings) -> None:
+    from assistant.components.llm import ChatModel
+    from assistant.llm_generator import LLMGenerator
+    from assistant.prompts import load_prompts
+
+    class Crashing(ChatModel):
+        """Writes half a sentence, then fails as llama.cpp's decoder can (RuntimeError)."""
+
+        name = "crashing"
+        closed = False
+
+        def stream(self, messages, *, max_tokens=None):
+            try:
+                yield "Le programme "
+                raise RuntimeError("llama_decode returned 1")
+            finally:
+                Crashing.closed = True
+
+    generator = LLMGenerator(Crashing(), load_prompts(indexed_settings.prompts_dir))
+    answer = Assistant(indexed_settings, embeddings=embeddings, generator=generator).ask(QUESTION)
+    assert answer.generator == "extractive" and "erreur" in (answer.fallback or "") and answer.citations
+    assert Crashing.closed
 
 
 def test_unusable_condensation_falls_back_to_rules(indexed_settings, embeddings, llm_server) -> None:
@@ -263,7 +312,9 @@ def test_web_app_streams_then_shows_the_verified_answer(indexed_settings, assist
     from tests.conftest import free_port, wait_for_port
 
     quote = first_sentence(assistant)
-    llm_server.script(Reply(text=f"Le programme comporte trois phases : « {quote} » [1].", delay_s=0.2))
+    llm_server.script(Reply(text=f"Le programme comporte trois phases : « {quote} » [1].\n"
+                                 "Le programme est ouvert gratuitement aux 130 communes de la Métropole [3].\n"
+                                 "La Métropole affiche trois principes pour l'usage de l'IA [2].", word_delay_s=0.05))
     data = tmp_path / "data"
     shutil.copytree(indexed_settings.data_dir, data)
     port = free_port()
@@ -278,7 +329,7 @@ def test_web_app_streams_then_shows_the_verified_answer(indexed_settings, assist
         assert len(updates) > 2  # partial texts came before the final answer
         partial = updates[1][0][-1]["content"]
         partial = partial if isinstance(partial, str) else " ".join(p.get("text", "") for p in partial)
-        assert partial.endswith("▌") and "Rédaction en cours" in updates[1][2]
+        assert partial.endswith("▌") and "Rédaction en cours" in updates[1][2] and "[1]" in partial
         final = messages[-1]["content"]
         final = final if isinstance(final, str) else " ".join(p.get("text", "") for p in final)
         assert "[1]" in final and "▌" not in final

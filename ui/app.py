@@ -76,8 +76,8 @@ class WebApp:
 
     # -- Assistant tab ------------------------------------------------------------------
     def ask(self, question: str, messages: list[dict], answers: list[dict], request: gr.Request | None = None):
-        """A generator: with a language model, its text is shown as it streams; the verified
-        answer (or the extractive fallback, with the reason) then replaces it."""
+        """A generator: with a language model, its sentences are shown as they are verified; the
+        final answer (or the extractive fallback, with the reason) then replaces them."""
         question = (question or "").strip()
         if not question:
             yield messages, answers, "", self.sources_html(answers[-1] if answers else None)
@@ -94,8 +94,8 @@ class WebApp:
                     break
                 text += event.text
                 yield (asked + [{"role": "assistant", "content": text + " ▌"}], answers, "",
-                       "<div class='sources'><p>Rédaction en cours : la réponse sera vérifiée dans les documents "
-                       "avant l'affichage des sources.</p></div>")
+                       "<div class='sources'><p>Rédaction en cours : seules les phrases vérifiées dans les "
+                       "documents s'affichent ; les sources suivent.</p></div>")
         except Exception:
             log.exception("ask failed")
             raise gr.Error("L'assistant n'a pas pu répondre. Réessayez ; si le problème persiste, prévenez l'équipe du programme.")

@@ -148,7 +148,9 @@ class OpenAICompatibleEmbeddings(MGPEmbeddings):
 
     @property
     def embedding_id(self) -> str:
-        return f"openai:{self.base_url}|{self.model}"
+        from assistant.components.llm import _host
+
+        return f"openai:{_host(self.base_url)}|{self.model}"
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._client.embed_documents(texts) if texts else []

@@ -26,7 +26,9 @@ class LLMError(RuntimeError):
 
     def __init__(self, message: str, *, kind: str) -> None:
         super().__init__(message)
-        self.kind = kind  # unreachable, timeout, auth, rate_limit, server, malformed, model
+        # unreachable, timeout, auth, rate_limit, server, malformed (the service is in trouble: not
+        # called again for a while); request (this request only), model (local model or its name)
+        self.kind = kind
 
 
 class ChatModel(ABC):
@@ -42,8 +44,12 @@ class ChatModel(ABC):
         return "".join(self.stream(messages, max_tokens=max_tokens))
 
 
-def _redact(text: str, secret: str | None) -> str:
-    return text.replace(secret, "***") if secret else text
+def _host(url: str) -> str:
+    """scheme://host[:port]/path of an endpoint, without credentials or query (safe to log)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
 
 
 class OpenAICompatibleChatModel(ChatModel):
@@ -59,6 +65,7 @@ class OpenAICompatibleChatModel(ChatModel):
 
         self.model = settings.llm_model or ""
         self.base_url = settings.llm_base_url or ""
+        self._host = _host(self.base_url)
         self._secret = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
         self.name = f"openai:{self.model}"
         self.max_tokens = settings.llm_max_tokens
@@ -85,8 +92,9 @@ class OpenAICompatibleChatModel(ChatModel):
             raise
         except Exception as exc:  # the SDK's exception tree, httpx errors, malformed JSON in the stream
             error = self._translate(exc)
-            log.warning("LLM %s at %s failed: %s (%s)", self.model, self.base_url, error.kind,
-                        _redact(f"{type(exc).__name__}: {exc}", self._secret)[:300])
+            # Host and status only: an error body may echo the prompt (the user's question).
+            log.warning("LLM %s at %s failed: %s (%s%s)", self.model, self._host, error.kind, type(exc).__name__,
+                        f" {exc.status_code}" if hasattr(exc, "status_code") else "")
             raise error from None
 
     @staticmethod
@@ -104,6 +112,9 @@ class OpenAICompatibleChatModel(ChatModel):
             return LLMError("Le service de modèle de langage est injoignable.", kind="unreachable")
         if isinstance(exc, openai.NotFoundError):
             return LLMError("Le modèle demandé (MGP_LLM_MODEL) n'existe pas sur ce service.", kind="model")
+        if isinstance(exc, openai.APIStatusError) and exc.status_code in (400, 413, 422):
+            # This request only (too long a prompt, say): the service itself is up.
+            return LLMError(f"Le service de modèle de langage a refusé la requête ({exc.status_code}).", kind="request")
         if isinstance(exc, openai.APIStatusError):
             return LLMError(f"Le service de modèle de langage a renvoyé une erreur ({exc.status_code}).", kind="server")
         return LLMError("Le service de modèle de langage a renvoyé une réponse illisible.", kind="malformed")
@@ -155,10 +166,13 @@ class LlamaCppChatModel(ChatModel):
                     text = part["choices"][0].get("delta", {}).get("content")
                     if text:
                         yield text
-            except ValueError as exc:  # prompt longer than the context window
-                log.warning("llama.cpp generation failed: %s", str(exc)[:200])
+            except ValueError:  # prompt longer than the context window
+                log.warning("llama.cpp generation failed: context window exceeded")
                 raise LLMError("La question et ses sources dépassent la fenêtre du modèle (MGP_LLM_CONTEXT_SIZE).",
-                               kind="model") from None
+                               kind="request") from None
+            except Exception as exc:  # llama_decode errors and the like
+                log.warning("llama.cpp generation failed: %s", type(exc).__name__)
+                raise LLMError("Le modèle local a rencontré une erreur pendant la génération.", kind="model") from None
 
 
 def build_chat_model(settings: Settings) -> ChatModel | None:
