@@ -270,6 +270,64 @@ def chat() -> None:
         history.append(Turn(question=answer.standalone_question, answer=answer.answer))
 
 
+@app.command()
+def draft(
+    commune: Annotated[str, typer.Option("--commune", help="Commune ou EPT (le nom est rapproché de la délibération).")],
+    answers: Annotated[Optional[Path], typer.Option("--answers", help="Réponses de l'agent : fichier YAML ou JSON {champ: valeur}.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Fichier à écrire : .docx (défaut), .md ou .json.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Afficher le résumé en JSON.")] = False,
+) -> None:
+    """Préparer le formulaire d'engagement d'une collectivité (pré-rempli et cité, à compléter)."""
+    import yaml
+
+    from assistant.form_output import write_draft
+    from assistant.forms import FormDefinitionError, FormDrafter
+    from assistant.index import IndexNotReady
+
+    given: dict = {}
+    if answers is not None:
+        try:
+            given = yaml.safe_load(answers.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            err.print(f"[red]Réponses illisibles[/red] ({answers}) : {exc}")
+            raise typer.Exit(1)
+        if not isinstance(given, dict):
+            err.print(f"[red]Réponses invalides[/red] ({answers}) : attendu un objet {{champ: valeur}}")
+            raise typer.Exit(1)
+    assistant = _assistant()
+    try:
+        result = FormDrafter(assistant).draft(commune, given)
+    except FormDefinitionError as exc:
+        err.print(f"[red]Définition du formulaire invalide :[/red] {exc}")
+        raise typer.Exit(1)
+    except IndexNotReady as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
+    slug = re.sub(r"[^\w]+", "_", (result.matched_name or commune).lower()).strip("_") or "collectivite"
+    target = out or assistant.settings.forms_dir / f"formulaire_engagement_{slug}.docx"
+    try:
+        write_draft(result, target)
+    except (ValueError, OSError) as exc:
+        err.print(f"[red]Écriture impossible[/red] ({target}) : {exc}")
+        raise typer.Exit(1)
+    if as_json:
+        print(json.dumps(result.summary(target), ensure_ascii=False, default=str))
+        return
+    console = Console()
+    for warning in result.warnings:
+        console.print(f"[yellow]⚠ {warning}[/yellow]")
+    filled = sum(v.value is not None and v.status == "ok" for v in result.values)
+    console.print(f"Brouillon écrit : {target} ({filled}/{len(result.values)} champs renseignés, "
+                  f"{len(result.citations)} sources citées)")
+    if result.missing:
+        console.print(f"À compléter : {', '.join(result.missing)}")
+    for problem in result.invalid:
+        console.print(f"[red]Invalide[/red] {problem['field']} : {problem['reason']}")
+
+
 users_app = typer.Typer(help="Comptes de l'application web (fichier MGP_UI_USERS).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 

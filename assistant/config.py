@@ -77,6 +77,9 @@ class Settings(BaseSettings):
         default=30.0, ge=0, description="After an endpoint failure, answer extractively this long before trying again."
     )
     prompts_dir: Path = Field(default=Path(__file__).resolve().parent.parent / "prompts")
+    form_file: Path | None = Field(
+        default=None, description="Engagement form definition (YAML); default: corpus_dir/forms/formulaire_engagement.yaml."
+    )
 
     # Web app.
     ui_users: Path | None = Field(
@@ -138,6 +141,15 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def forms_file(self) -> Path:
+        return self.form_file or self.corpus_dir / "forms" / "formulaire_engagement.yaml"
+
+    @property
+    def forms_dir(self) -> Path:
+        """Where drafts are written (they hold personal data: under data_dir only)."""
+        return self.data_dir / "forms"
 
     @property
     def log_dir(self) -> Path:

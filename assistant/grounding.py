@@ -148,14 +148,30 @@ def _french_number(word: str) -> int | None:
 
 def _check_claim(claim: str, sources: list[Passage]) -> str | None:
     """Why ``claim`` is not supported by ``sources`` (a French label), or None when it is."""
+    source_text = " ".join(p.text + " " + str(p.metadata.get("section", "")) + " " + p.title for p in sources)
+    problem = new_facts(claim, source_text, quotable=[p.text for p in sources])
+    if problem:
+        return problem
     bare = _normalise_numbers(_MARKER_RE.sub(" ", claim))
-    source_text = _normalise_numbers(" ".join(
-        p.text + " " + str(p.metadata.get("section", "")) + " " + p.title for p in sources
-    ))
+    tokens = set(tokenize(source_text))
+    prefixes = prefixes_of(tokens)
+    terms = set(tokenize(bare)) - _NOT_NAMES
+    if terms and sum(term_in(t, tokens, prefixes) for t in terms) / len(terms) < _check_claim.min_support:
+        return "affirmation non appuyée par ses sources"
+    return None
+
+
+def new_facts(text: str, source_text: str, quotable: list[str] | None = None, *, sentence_starts: bool = False) -> str | None:
+    """What ``text`` asserts that ``source_text`` does not hold — a number (digits or words, with its
+    unit), a quotation, a proper name — as a French label, or None. With ``sentence_starts``, the
+    capital of a sentence's first word is not taken for a name (free prose, not one claim)."""
+    bare = _normalise_numbers(_MARKER_RE.sub(" ", text))
+    if sentence_starts:
+        bare = re.sub(r"(^|[.!?:]\s+|\n\s*(?:[-*•]\s*)?)([A-ZÉÈÀÂÎÔÇ])", lambda m: m.group(1) + m.group(2).lower(), bare)
+    source_text = _normalise_numbers(source_text)
     folded_source = fold(source_text)
     source_words = set(re.findall(r"[\w'’-]+", folded_source))
     numbers = set(_NUMBER_RE.findall(source_text))
-    # Numbers, in digits or in words, and their unit.
     for n in _NUMBER_RE.findall(bare):
         if n not in numbers:
             return "chiffre absent des sources"
@@ -166,12 +182,10 @@ def _check_claim(claim: str, sources: list[Passage]) -> str | None:
         value = _french_number(word)
         if value is not None and word not in source_words and str(value) not in numbers:
             return "chiffre absent des sources"
-    # Quotations must be verbatim.
-    for m in _QUOTED_RE.finditer(claim):
+    for m in _QUOTED_RE.finditer(text):
         quoted = next(g for g in m.groups() if g)
-        if len(quoted.split()) >= 2 and not any(find_quote(quoted, p.text) for p in sources):
+        if len(quoted.split()) >= 2 and not any(find_quote(quoted, q) for q in (quotable or [source_text])):
             return "citation inexacte"
-    # Proper names and acronyms.
     tokens = set(tokenize(source_text))
     prefixes = prefixes_of(tokens)
     for name in _CAPITALISED_RE.findall(bare):
@@ -181,10 +195,6 @@ def _check_claim(claim: str, sources: list[Passage]) -> str | None:
         if all(term_in(t, tokens, prefixes) for t in tokenize(name)):
             continue
         return "nom absent des sources"
-    # Most words.
-    terms = set(tokenize(bare)) - _NOT_NAMES
-    if terms and sum(term_in(t, tokens, prefixes) for t in terms) / len(terms) < _check_claim.min_support:
-        return "affirmation non appuyée par ses sources"
     return None
 
 

@@ -80,5 +80,21 @@ class LLMGenerator(Generator):
         return text
 
 
+    def draft_field(self, label: str, help: str, notes: str, collectivity: str) -> str | None:
+        """A form field written in formal French from the agent's notes, or None when the model
+        fails or its text adds a number, name or quotation the notes do not hold."""
+        from assistant.components.llm import LLMError
+        from assistant.grounding import new_facts, sanitise
+
+        prompt = self.prompts.form_field.format(collectivity=collectivity, label=label, help=help or "—", notes=notes)
+        try:
+            text = sanitise(self.model.complete([{"role": "user", "content": prompt}])).strip()
+        except LLMError:
+            return None
+        if len(text) < 20 or new_facts(text, f"{notes}\n{collectivity}\n{label}\n{help}", sentence_starts=True):
+            return None
+        return text
+
+
 def _first_line(text: str) -> str:
     return " ".join(text.split())[:300]

@@ -9,7 +9,12 @@ from pathlib import Path
 
 from langchain_core.prompts import PromptTemplate
 
-EXPECTED = {"system.md": set(), "user.md": {"sources", "question"}, "condense.md": {"history", "question"}}
+EXPECTED = {
+    "system.md": set(),
+    "user.md": {"sources", "question"},
+    "condense.md": {"history", "question"},
+    "form_field.md": {"collectivity", "label", "help", "notes"},
+}
 
 
 class PromptError(ValueError):
@@ -21,6 +26,7 @@ class Prompts:
     system: PromptTemplate
     user: PromptTemplate
     condense: PromptTemplate
+    form_field: PromptTemplate
 
 
 def load_prompts(folder: Path) -> Prompts:

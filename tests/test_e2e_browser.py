@@ -98,3 +98,25 @@ def test_agent_does_not_see_admin_tabs(browser, secured) -> None:
     page.get_by_text("réservé aux administrateurs").first.wait_for(timeout=10_000)
     assert not page.get_by_role("button", name="Ajouter au corpus").is_visible()
     page.screenshot(path=str(SHOTS / "corpus-agent.png"))
+
+
+def test_agent_prepares_the_engagement_form(browser, server) -> None:
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url)
+    page.get_by_role("tab", name="Formulaire d'engagement").click()
+    picker = page.get_by_label("Commune ou EPT")
+    picker.click()
+    picker.fill("Rueil")
+    page.get_by_role("option", name="Reuil Malmaison").click()
+    page.get_by_label("Agent référent : prénom et nom *").fill("Camille Martin")
+    page.get_by_label("Agent référent : adresse électronique *").fill("camille.martin@example.fr")
+    page.get_by_role("button", name="Préparer le brouillon").click()
+    page.get_by_text("figure parmi les bénéficiaires").first.wait_for(timeout=120_000)
+    page.get_by_text(re.compile("À compléter :")).first.wait_for(timeout=10_000)  # what is still missing
+    page.get_by_label("formulaire_engagement_reuil_malmaison.docx").wait_for(timeout=30_000)
+    link = page.get_by_test_id("download-link").last
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "formulaire_engagement_reuil_malmaison.docx"
+    page.screenshot(path=str(SHOTS / "formulaire-engagement.png"), full_page=True)

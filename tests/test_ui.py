@@ -153,3 +153,23 @@ def test_feedback_export_gives_reviewable_test_cases(tmp_path) -> None:
 
     reviewed = {k: v for k, v in cases[0].items() if k != "feedback"} | {"expected_facts": [["gratuitement"]]}
     assert EvalCase.model_validate(reviewed).id.startswith("feedback-")
+
+
+def test_engagement_form_tab_prepares_a_docx(client, server) -> None:
+    """The form endpoint through the real server: prefilled, validated, DOCX downloadable, a copy
+    kept in the data folder. The agent's answers are synthetic."""
+    from docx import Document
+
+    from assistant.forms import load_form
+    from tests.conftest import CORPUS
+
+    user_fields = [f.id for f in load_form(CORPUS / "forms" / "formulaire_engagement.yaml").fields() if f.source == "user"]
+    given = {"referent_nom": "Camille Martin", "referent_courriel": "pas-une-adresse", "donnees_personnelles": "Non"}
+    status, preview, path = client.predict("Rueil-Malmaison", *[given.get(i) for i in user_fields], api_name="/draft_form")
+    assert "Reuil Malmaison" in status and "BM2025/06/24/12" in status
+    assert "adresse électronique invalide" in status and "À compléter" in status
+    assert "Camille Martin" in preview
+    text = "\n".join(c.text for t in Document(path).tables for row in t.rows for c in row.cells)
+    assert "Reuil Malmaison" in text and "Camille Martin" in text
+    kept = list((server[1] / "forms").rglob("formulaire_engagement_reuil_malmaison.docx"))
+    assert len(kept) == 1

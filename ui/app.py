@@ -167,6 +167,66 @@ class WebApp:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         return self.feedback(answers, int(index) // 2, bool(data.liked), comment)
 
+    # -- Formulaire d'engagement tab -------------------------------------------------------
+    def form_definition(self):
+        from assistant.forms import load_form
+
+        return load_form(self.settings.forms_file)
+
+    def user_fields(self) -> list:
+        return [f for f in self.form_definition().fields() if f.source == "user"]
+
+    def prepare_form(self, commune: str, *values: Any, request: gr.Request = None) -> tuple[str, str, str | None]:
+        """The draft for the chosen collectivity: a summary of what is missing, a preview, and the
+        DOCX to download (a copy stays in the data folder, never in a public place)."""
+        import tempfile
+        import uuid
+
+        from assistant.form_output import to_markdown, write_draft
+        from assistant.forms import FormDefinitionError, FormDrafter
+
+        if not (commune or "").strip():
+            raise gr.Error("Choisissez d'abord la commune ou l'EPT.")
+        try:
+            drafter = FormDrafter(self.assistant)
+        except FormDefinitionError as exc:
+            log.error("form definition invalid")
+            raise gr.Error(f"Définition du formulaire invalide : {exc}")
+        ids = [f.id for f in self.user_fields()]
+        answers = {}
+        for field_id, value in zip(ids, values):
+            if isinstance(value, str):
+                value = value.strip()
+                value = {"Oui": True, "Non": False}.get(value, value)
+            if value not in (None, "", []):
+                answers[field_id] = value
+        draft = drafter.draft(commune, answers)
+        slug = re.sub(r"[^\w]+", "_", (draft.matched_name or draft.commune).lower()).strip("_") or "collectivite"
+        name = f"formulaire_engagement_{slug}.docx"
+        user = self.users.user(getattr(request, "username", None)).name
+        kept = self.settings.forms_dir / re.sub(r"[^\w.-]+", "_", user or "anonyme") / name
+        with self._write_lock:
+            write_draft(draft, kept)
+        download = Path(tempfile.mkdtemp(prefix="mgp-form-")) / name
+        write_draft(draft, download)
+        labels = {v.id: v.label for v in draft.values}
+        lines = []
+        for warning in draft.warnings:
+            lines.append(f"⚠️ **{warning}**")
+        if draft.selected:
+            lines.append(f"✅ **{draft.matched_name}** figure parmi les bénéficiaires de la délibération {draft.reference}.")
+        filled = sum(v.value is not None and v.status == "ok" for v in draft.values)
+        lines.append(f"{filled} champs sur {len(draft.values)} renseignés, dont {sum(bool(v.citations) for v in draft.values)} "
+                     "pré-remplis avec leur source.")
+        if draft.missing:
+            lines.append("**À compléter :** " + " ; ".join(labels.get(m, m) for m in draft.missing))
+        for problem in draft.invalid:
+            lines.append(f"❌ **{labels.get(problem['field'], problem['field'])}** : {problem['reason']}")
+        reviewed = [v.label for v in draft.values if v.status == "to_review"]
+        if reviewed:
+            lines.append("✍️ **À relire (rédigé par le modèle de langage) :** " + " ; ".join(reviewed))
+        return "\n\n".join(lines), to_markdown(draft), str(download)
+
     # -- Corpus tab --------------------------------------------------------------------
     def documents_table(self) -> list[list[Any]]:
         from ingest.state import IndexState
@@ -333,6 +393,40 @@ def build_app(web: WebApp) -> gr.Blocks:
             hidden_index = gr.Number(visible=False, precision=0)
             hidden_liked = gr.Checkbox(visible=False)
             gr.Button(visible=False).click(web.feedback, [answers, hidden_index, hidden_liked, comment], [feedback_status], api_name="feedback")
+        with gr.Tab("Formulaire d'engagement"):
+            definition = web.form_definition()
+            from assistant.forms import FormDrafter
+
+            gr.Markdown(f"### {definition.title}\n_{definition.status}_\n\nChoisissez votre collectivité : "
+                        "les informations établies par les documents (bénéficiaire, délibération, parcours, phases, "
+                        "convention) sont pré-remplies avec leur source. Complétez le reste, puis téléchargez le brouillon.")
+            form_commune = gr.Dropdown(choices=FormDrafter(web.assistant, definition).communes(), value=None,
+                                       allow_custom_value=True, filterable=True, label="Commune ou EPT")
+            form_inputs = []
+            for section in definition.sections:
+                fields = [f for f in section.fields if f.source == "user"]
+                if not fields:
+                    continue
+                with gr.Accordion(section.title, open=True):
+                    for f in fields:
+                        label = f.label + (" *" if f.required else "")
+                        if f.type == "choice":
+                            component = gr.Dropdown(choices=f.choices, label=label, info=f.help or None)
+                        elif f.type == "yes_no":
+                            component = gr.Radio(["Oui", "Non"], label=label, info=f.help or None)
+                        else:
+                            placeholder = {"date": "JJ/MM/AAAA", "email": "prenom.nom@ville.fr",
+                                           "phone": "01 23 45 67 89", "list": "un élément par ligne"}.get(f.type)
+                            component = gr.Textbox(label=label, info=f.help or None, placeholder=placeholder,
+                                                   lines=4 if f.type in ("long_text", "list") else 1)
+                        form_inputs.append(component)
+            prepare = gr.Button("Préparer le brouillon", variant="primary")
+            form_status = gr.Markdown()
+            form_file = gr.File(label="Brouillon à télécharger (DOCX)", interactive=False)
+            with gr.Accordion("Aperçu du brouillon", open=False):
+                form_preview = gr.Markdown()
+            prepare.click(web.prepare_form, [form_commune, *form_inputs], [form_status, form_preview, form_file],
+                          api_name="draft_form")
         restricted = "Cet onglet est réservé aux administrateurs du programme."
         with gr.Tab("Corpus"):
             corpus_notice = gr.Markdown(restricted, visible=False)

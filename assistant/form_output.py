@@ -1,0 +1,182 @@
+"""A form draft as a document: DOCX (python-docx, administrative layout), Markdown or JSON. Missing
+and invalid fields are marked « à compléter », model-written ones « à relire », and every
+pre-filled value points to its source, quoted in the « Sources » part."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from assistant.forms import FieldValue, FormDraft
+
+TO_COMPLETE = "à compléter"
+TO_REVIEW = "à relire"
+
+
+def display(value: FieldValue) -> str:
+    """The value as a reader sees it (« Oui », dates in French order, one item per line)."""
+    v: Any = value.value
+    if v is None or v == "" or v == []:
+        return ""
+    if value.type == "yes_no" and isinstance(v, bool):
+        return "Oui" if v else "Non"
+    if value.type == "date":
+        try:
+            return date.fromisoformat(str(v)).strftime("%d/%m/%Y")
+        except ValueError:
+            return str(v)
+    if isinstance(v, list):
+        return "\n".join(f"– {item}" for item in v)
+    return str(v)
+
+
+def _flag(value: FieldValue) -> str | None:
+    if value.status == "missing":
+        return f"{TO_COMPLETE} (obligatoire)"
+    if value.status == "invalid":
+        return f"{TO_COMPLETE} : {value.note}"
+    if value.status == "to_review":
+        return TO_REVIEW
+    return None
+
+
+def _source_note(value: FieldValue) -> str:
+    parts = []
+    if value.citations:
+        parts.append("source " + ", ".join(f"[{n}]" for n in value.citations))
+    if value.note and value.status not in ("invalid",):
+        parts.append(value.note)
+    return " ; ".join(parts)
+
+
+def to_markdown(draft: FormDraft) -> str:
+    lines = [f"# {draft.form_title}", "", f"*{draft.form_status}*", "",
+             f"**Collectivité :** {draft.matched_name or draft.commune}  ", f"**Délibération :** {draft.reference or '—'}", ""]
+    for warning in draft.warnings:
+        lines += [f"> ⚠️ {warning}", ""]
+    section = None
+    for value in draft.values:
+        if value.section != section:
+            section = value.section
+            lines += ["", f"## {section}", ""]
+        shown = display(value).replace("\n", "<br>") or "—"
+        flag = _flag(value)
+        note = _source_note(value)
+        lines.append(f"- **{value.label}** : {shown}" + (f" **[{flag}]**" if flag else "") + (f" _({note})_" if note else ""))
+        if value.status == "missing" and value.help:
+            lines.append(f"  - _{value.help}_")
+    if draft.citations:
+        lines += ["", "## Sources des valeurs pré-remplies", ""]
+        for c in draft.citations:
+            where = f", page {c.page}" if c.page else ""
+            lines.append(f"[{c.n}] {c.title}{where} — « {' '.join(c.quote.split())} »")
+    lines += ["", "## Signature", "", "Fait à ……………………, le ……………………", "", "Signature et cachet de la collectivité :", ""]
+    return "\n".join(lines) + "\n"
+
+
+def to_docx(draft: FormDraft, path: Path) -> Path:
+    from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt, RGBColor
+
+    blue, red, grey = RGBColor(0x00, 0x00, 0x91), RGBColor(0xCE, 0x05, 0x00), RGBColor(0x55, 0x55, 0x55)
+    doc = Document()
+    for s in doc.sections:
+        s.left_margin = s.right_margin = Cm(2)
+        s.top_margin = s.bottom_margin = Cm(1.8)
+    normal = doc.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(10)
+
+    header = doc.add_paragraph()
+    run = header.add_run("MÉTROPOLE DU GRAND PARIS — Programme « Appropriation Métropolitaine »")
+    run.bold, run.font.size, run.font.color.rgb = True, Pt(9), blue
+    title = doc.add_heading(draft.form_title, level=0)
+    title.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    status = doc.add_paragraph()
+    run = status.add_run(draft.form_status)
+    run.italic, run.font.size, run.font.color.rgb = True, Pt(8.5), grey
+
+    ident = doc.add_table(rows=0, cols=2)
+    ident.style = "Table Grid"
+    for label, text in (("Collectivité", draft.matched_name or draft.commune),
+                        ("Parcours", next((display(v) for v in draft.values if v.id == "parcours"), "") or "—"),
+                        ("Délibération de référence", draft.reference or "—"),
+                        ("Brouillon préparé le", draft.created_at.strftime("%d/%m/%Y"))):
+        cells = ident.add_row().cells
+        cells[0].text, cells[1].text = label, text
+        cells[0].paragraphs[0].runs[0].bold = True
+    for warning in draft.warnings:
+        p = doc.add_paragraph()
+        run = p.add_run("⚠ " + warning)
+        run.bold, run.font.color.rgb = True, red
+
+    section = None
+    table = None
+    for value in draft.values:
+        if value.section != section:
+            section = value.section
+            doc.add_heading(section, level=1)
+            table = doc.add_table(rows=0, cols=2)
+            table.style = "Table Grid"
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        assert table is not None
+        cells = table.add_row().cells
+        cells[0].width, cells[1].width = Cm(6), Cm(11)
+        label = cells[0].paragraphs[0].add_run(value.label + (" *" if value.required else ""))
+        label.bold = True
+        shown = display(value)
+        body = cells[1].paragraphs[0]
+        if shown:
+            body.add_run(shown)
+        flag = _flag(value)
+        if flag:
+            run = body.add_run(("  " if shown else "") + f"[{flag}]")
+            run.bold, run.font.color.rgb = True, red if value.status != "to_review" else blue
+            if value.status == "missing" and value.help:
+                hint = cells[1].add_paragraph().add_run(value.help)
+                hint.italic, hint.font.size, hint.font.color.rgb = True, Pt(8.5), grey
+        note = _source_note(value)
+        if note:
+            run = cells[1].add_paragraph().add_run(note)
+            run.italic, run.font.size, run.font.color.rgb = True, Pt(8), grey
+
+    note = doc.add_paragraph()
+    run = note.add_run("* champ obligatoire")
+    run.font.size, run.font.color.rgb = Pt(8), grey
+
+    if draft.citations:
+        doc.add_heading("Sources des valeurs pré-remplies", level=1)
+        for c in draft.citations:
+            where = f", page {c.page}" if c.page else ""
+            p = doc.add_paragraph()
+            p.add_run(f"[{c.n}] {c.title}{where} — ").bold = True
+            p.add_run("« " + " ".join(c.quote.split()) + " »").italic = True
+
+    doc.add_heading("Signature", level=1)
+    doc.add_paragraph("Fait à …………………………………, le …………………………")
+    sign = doc.add_table(rows=1, cols=2)
+    left, right = sign.rows[0].cells
+    left.text = "Nom et qualité du signataire :\n\n\n"
+    right.text = "Signature et cachet de la collectivité :\n\n\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+def write_draft(draft: FormDraft, path: Path) -> Path:
+    """By the extension: .docx, .md or .json."""
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        return to_docx(draft, path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".md":
+        path.write_text(to_markdown(draft), encoding="utf-8")
+    elif suffix == ".json":
+        path.write_text(json.dumps(draft.model_dump(mode="json"), ensure_ascii=False, indent=1), encoding="utf-8")
+    else:
+        raise ValueError(f"format de sortie inconnu : {path.name} (attendu .docx, .md ou .json)")
+    return path

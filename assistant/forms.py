@@ -1,0 +1,491 @@
+"""The engagement form: its definition is data (``corpus/forms/formulaire_engagement.yaml``), the
+pydantic model that validates answers is built from it, and :class:`FormDrafter` prepares a draft:
+values pre-filled from evidence (each with a verbatim citation), the agent's answers, optional
+drafting of long texts by a language model (marked « à relire »), and the list of what is missing
+or invalid. Nothing is invented: a value the corpus does not give is left to the agent.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
+
+from assistant.communes import ept_of, match_name, normalise_name, official_name
+from assistant.facts import FactAnswerer
+from assistant.generation import citation_for, find_quote, split_sentences
+from assistant.index import IndexView
+from assistant.schemas import Citation
+
+FieldType = Literal["text", "long_text", "email", "phone", "date", "choice", "yes_no", "list"]
+PREFILLS = {
+    "profile": {"commune_name", "collectivity_type", "ept"},
+    "corpus": {"selected", "act_reference", "track", "programme_phases", "convention_model"},
+}
+DEFAULT_FORM = Path(__file__).resolve().parent.parent / "corpus" / "forms" / "formulaire_engagement.yaml"
+EPT_LABEL = "Établissement public territorial (EPT)"
+
+
+class FormDefinitionError(ValueError):
+    pass
+
+
+class FieldSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = Field(min_length=1)
+    help: str = ""
+    type: FieldType
+    required: bool = False
+    source: Literal["user", "profile", "corpus"] = "user"
+    prefill: str | None = None
+    choices: list[str] = Field(default_factory=list)
+    draft: bool = False
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "FieldSpec":
+        if self.type == "choice" and not self.choices:
+            raise ValueError("un champ de type choice demande une liste choices")
+        if self.source == "user" and self.prefill:
+            raise ValueError("prefill n'a de sens que pour source profile ou corpus")
+        if self.source != "user" and self.prefill not in PREFILLS[self.source]:
+            raise ValueError(f"prefill attendu pour source {self.source} : {', '.join(sorted(PREFILLS[self.source]))}")
+        if self.draft and self.type != "long_text":
+            raise ValueError("draft: true ne vaut que pour un champ long_text")
+        return self
+
+
+class SectionSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    fields: list[FieldSpec] = Field(min_length=1)
+
+
+class FormDefinition(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    status: str = ""
+    version: int = 1
+    sections: list[SectionSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "FormDefinition":
+        seen: set[str] = set()
+        for field in self.fields():
+            if field.id in seen:
+                raise ValueError(f"identifiant de champ en double : {field.id}")
+            seen.add(field.id)
+        return self
+
+    def fields(self) -> list[FieldSpec]:
+        return [f for s in self.sections for f in s.fields]
+
+    def field(self, field_id: str) -> FieldSpec:
+        return next(f for f in self.fields() if f.id == field_id)
+
+
+def load_form(path: Path = DEFAULT_FORM) -> FormDefinition:
+    """The form definition; a malformed file is refused with the file and the field named."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FormDefinitionError(f"définition du formulaire introuvable : {path}") from None
+    except yaml.YAMLError as exc:
+        raise FormDefinitionError(f"{path} : YAML invalide ({exc})") from None
+    try:
+        return FormDefinition.model_validate(raw)
+    except ValidationError as exc:
+        problems = [f"{_where(raw, e['loc'])} : {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
+        raise FormDefinitionError(f"{path} : " + " ; ".join(problems)) from None
+
+
+def _where(raw: Any, loc: tuple) -> str:
+    """« champ referent_courriel, type » rather than « sections.2.fields.3.type »."""
+    node, where = raw, []
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            where.append(str(part))
+            continue
+        if isinstance(node, dict) and "id" in node and isinstance(part, int):
+            where.append(f"{'champ' if 'label' in node else 'section'} {node['id']}")
+        elif not isinstance(part, int):
+            where.append(str(part))
+    return ", ".join(where) or "racine"
+
+
+# -- answers: the validation model is built from the definition ---------------------------------
+_EMAIL_RE = re.compile(r"^[\w.+'-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
+_PHONE_RE = re.compile(r"^(?:(?:\+|00)33[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9](?:[\s.-]?\d{2}){4}$")
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, (str, int, float)):
+        raise ValueError("texte attendu")
+    return str(value).strip()
+
+
+def _email(value: Any) -> str:
+    value = _text(value)
+    if not _EMAIL_RE.match(value):
+        raise ValueError("adresse électronique invalide")
+    return value
+
+
+def _phone(value: Any) -> str:
+    value = _text(value)
+    if not _PHONE_RE.match(value):
+        raise ValueError("numéro de téléphone français invalide (ex. 01 23 45 67 89 ou +33 1 23 45 67 89)")
+    digits = re.sub(r"\D", "", value)
+    digits = "0" + digits[-9:]
+    return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError("date invalide (JJ/MM/AAAA)")
+
+
+def _yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text in ("oui", "o", "yes", "y", "true", "vrai", "1"):
+        return True
+    if text in ("non", "n", "no", "false", "faux", "0"):
+        return False
+    raise ValueError("réponse attendue : oui ou non")
+
+
+def _list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        items = value.splitlines()
+    elif isinstance(value, (list, tuple)):
+        items = [_text(v) for v in value]
+    else:
+        raise ValueError("liste attendue (un élément par ligne)")
+    return [re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", i).strip() for i in items if i.strip()]
+
+
+def _choice(choices: list[str]):
+    def check(value: Any) -> str:
+        text = _text(value)
+        for choice in choices:
+            if normalise_name(choice) == normalise_name(text):
+                return choice
+        raise ValueError("valeur attendue : " + " | ".join(choices))
+
+    return check
+
+
+def answers_model(definition: FormDefinition) -> type[BaseModel]:
+    """A pydantic model with one optional, typed field per form field."""
+    converters = {"text": _text, "long_text": _text, "email": _email, "phone": _phone, "date": _date,
+                  "yes_no": _yes_no, "list": _list}
+    python_types: dict[str, Any] = {"date": date, "yes_no": bool, "list": list[str]}
+    fields: dict[str, Any] = {}
+    for spec in definition.fields():
+        convert = _choice(spec.choices) if spec.type == "choice" else converters[spec.type]
+        annotated = Annotated[python_types.get(spec.type, str), BeforeValidator(convert)]
+        fields[spec.id] = (annotated | None, None)
+    return create_model("FormAnswers", __config__=ConfigDict(extra="forbid"), **fields)
+
+
+# -- drafts ---------------------------------------------------------------------------------------
+class FieldValue(BaseModel):
+    model_config = ConfigDict(validate_assignment=True)
+
+    id: str
+    section: str
+    label: str
+    type: FieldType
+    required: bool
+    value: Any = None
+    origin: Literal["corpus", "profile", "user", "llm"] | None = None
+    status: Literal["ok", "missing", "invalid", "to_review"] = "ok"
+    note: str | None = None
+    help: str = ""
+    citations: list[int] = Field(default_factory=list, description="Numbers in FormDraft.citations.")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _plain(cls, value: Any) -> Any:
+        return value.isoformat() if isinstance(value, date) else value
+
+
+class FormDraft(BaseModel):
+    form_title: str
+    form_status: str
+    commune: str
+    matched_name: str | None
+    kind: Literal["commune", "EPT"] = "commune"
+    selected: bool
+    selected_via_ept: str | None = None
+    reference: str | None
+    warnings: list[str] = Field(default_factory=list)
+    values: list[FieldValue]
+    citations: list[Citation] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    invalid: list[dict[str, str]] = Field(default_factory=list)
+    created_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return {v.id: v.value for v in self.values}
+
+    def summary(self, output: Path | None = None) -> dict[str, Any]:
+        """The object ``mgp-assistant draft --json`` prints."""
+        return {"commune": self.commune, "matched_name": self.matched_name, "selected": self.selected,
+                "reference": self.reference, "missing": self.missing, "invalid": self.invalid, "fields": self.fields,
+                "citations": [c.model_dump() for c in self.citations], "warnings": self.warnings,
+                "output": str(output) if output else None}
+
+
+class CommuneProfile(BaseModel):
+    typed: str
+    matched_name: str | None = None
+    official_name: str | None = None
+    kind: Literal["commune", "EPT"] = "commune"
+    selected: bool = False
+    via_ept: str | None = None
+    ept: str | None = None
+    ambiguous: list[str] = Field(default_factory=list)
+
+
+class FormDrafter:
+    """Prepares drafts from the committed index (one generation per draft) and, when configured, a
+    language model for long texts."""
+
+    def __init__(self, assistant, definition: FormDefinition | None = None) -> None:
+        from assistant.api import Assistant
+
+        self.assistant: Assistant = assistant
+        self.definition = definition or load_form(assistant.settings.forms_file)
+        self.model = answers_model(self.definition)
+
+    def communes(self) -> list[str]:
+        """Names for the commune picker: the beneficiaries, then the other communes of the EPT table."""
+        from assistant.communes import ept_members
+
+        view = self.assistant.index.view()
+        listed = [b.name for r in FactAnswerer(view).records() for b in r.beneficiaries]
+        others = sorted({c for members in ept_members()[1].values() for c in members}
+                        - {official_name(n) or n for n in listed})
+        return list(dict.fromkeys(listed)) + others
+
+    # -- evidence ------------------------------------------------------------------------------
+    def profile(self, commune: str, view: IndexView) -> tuple[CommuneProfile, Any]:
+        facts = FactAnswerer(view)
+        records = [r for r in facts.records() if r.beneficiaries]
+        record = records[0] if records else None
+        profile = CommuneProfile(typed=commune)
+        if record is None:
+            return profile, None
+        kinds = {b.name: b.kind for b in record.beneficiaries}
+        matches = match_name(commune, list(kinds))
+        if not matches:
+            official = official_name(commune)
+            if official:
+                matches = match_name(official, list(kinds))
+        confident = [m for m in matches if not m.is_prefix or len(matches) == 1]
+        if len(matches) > 1:
+            profile.ambiguous = [m.name for m in matches]
+        elif confident:
+            profile.matched_name = confident[0].name
+            profile.kind = "EPT" if kinds[profile.matched_name] == "EPT" else "commune"
+            profile.selected = True
+        member = ept_of(profile.matched_name or commune) if profile.kind == "commune" else None
+        if member:
+            profile.ept, profile.official_name = member
+            if not profile.selected and any(match_name(member[0], [e]) for e, k in kinds.items() if k == "EPT"):
+                profile.via_ept = next(e for e, k in kinds.items() if k == "EPT" and match_name(member[0], [e]))
+        return profile, record
+
+    def _cite_in_chunks(self, view: IndexView, pattern: re.Pattern[str], n: int) -> tuple[str, Citation] | None:
+        """The first match of ``pattern`` in the committed chunks (paginated copies first), cited."""
+        ordered = sorted(view.chunks.values(), key=lambda c: (c.metadata.get("page") is None, c.chunk_id))
+        for chunk in ordered:
+            m = pattern.search(chunk.text)
+            if m:
+                passage = view.passage(chunk.chunk_id)
+                quote = m.group(0).strip()
+                if passage is not None and find_quote(quote, passage.text):
+                    return m.group(m.lastindex or 0), citation_for(n, passage, quote)
+        return None
+
+    def _prefill(self, spec: FieldSpec, profile: CommuneProfile, record, view: IndexView, n: int):
+        """(value, citation or None, note) for one pre-filled field; value None when no evidence."""
+        facts = FactAnswerer(view)
+        table_note = "d'après la table de référence des EPT fournie avec l'assistant (hors corpus), à vérifier"
+        if spec.prefill == "commune_name":
+            if profile.matched_name:
+                citation = facts._list_citation(record, n, profile.matched_name) if record else None
+                spelled = (f"orthographe de la délibération (saisi : « {profile.typed} »)"
+                           if normalise_name(profile.matched_name) != normalise_name(profile.typed) else None)
+                return profile.matched_name, citation, spelled
+            if profile.official_name:
+                return profile.official_name, None, f"nom officiel {table_note}"
+            return profile.typed, None, "nom saisi par l'agent : absent de la liste des bénéficiaires"
+        if spec.prefill == "collectivity_type":
+            if not (profile.matched_name or profile.official_name):
+                return None, None, None  # an unknown name: nothing tells what it is
+            label = EPT_LABEL if profile.kind == "EPT" else "Commune"
+            value = next((c for c in spec.choices if normalise_name(c) == normalise_name(label)), None)
+            citation = facts._list_citation(record, n, profile.matched_name) if record and profile.matched_name else None
+            return value, citation, None if citation else table_note
+        if spec.prefill == "ept":
+            return (profile.ept, None, table_note) if profile.ept else (None, None, None)
+        if spec.prefill == "selected":
+            if record is None:
+                return None, None, None
+            if profile.selected:
+                return True, facts._list_citation(record, n, profile.matched_name), None
+            note = "absente de la liste des bénéficiaires"
+            if profile.via_ept:
+                note += f" ; membre de l'EPT {profile.via_ept}, qui y figure"
+            return False, facts._list_citation(record, n), note
+        if spec.prefill == "act_reference":
+            if record is None or not record.reference:
+                return None, None, None
+            return record.reference, facts._cite(record, "reference", n), None
+        if spec.prefill == "track":
+            for choice in spec.choices:
+                found = self._cite_in_chunks(view, re.compile(r"[^.:\n]*«\s*" + re.escape(choice) + r"\s*»[^.:\n]*"), n)
+                if found:
+                    return choice, found[1], None
+            return None, None, None
+        if spec.prefill == "programme_phases":
+            for chunk in view.chunks.values():
+                section = str(chunk.metadata.get("section", ""))
+                if re.search(r"\bphases\b", section, re.IGNORECASE):
+                    items = [chunk.text[s:e] for s, e in split_sentences(chunk.text)]
+                    listed = [i for i in items if re.match(r"^\s*\d+[.)]\s", i)] or [i for i in items if "\n" in i]
+                    if not listed:
+                        continue
+                    block = listed[0] if len(listed) == 1 else None
+                    lines = [ln for ln in (block or "\n".join(listed)).splitlines() if re.match(r"^\s*\d+[.)]\s", ln)]
+                    quote = "\n".join(lines)
+                    passage = view.passage(chunk.chunk_id)
+                    if lines and passage is not None and find_quote(quote, passage.text):
+                        value = [re.sub(r"^\s*\d+[.)]\s*", "", ln).replace("**", "").strip() for ln in lines]
+                        return value, citation_for(n, passage, quote), str(chunk.metadata.get("title", ""))
+            return None, None, None
+        if spec.prefill == "convention_model":
+            found = self._cite_in_chunks(view, re.compile(r"conformément au modèle approuvé par délibération\s+([A-Z]{2}\d{4}/[\d/-]+\d)"), n)
+            if found:
+                return f"Convention conforme au modèle approuvé par la délibération {found[0]}", found[1], None
+            return None, None, None
+        return None, None, None
+
+    # -- drafting -------------------------------------------------------------------------------
+    def draft(self, commune: str, answers: dict[str, Any] | None = None) -> FormDraft:
+        commune = " ".join((commune or "").split())
+        if not commune:
+            raise ValueError("indiquez la commune ou l'EPT")
+        answers = {k: v for k, v in (answers or {}).items() if v not in (None, "", [])}
+        view = self.assistant.index.view()
+        profile, record = self.profile(commune, view)
+        citations: list[Citation] = []
+        values: list[FieldValue] = []
+        invalid: list[dict[str, str]] = []
+        known = {f.id for f in self.definition.fields()}
+        for unknown in sorted(set(answers) - known):
+            invalid.append({"field": unknown, "reason": "champ inconnu du formulaire"})
+        validated, errors = self._validate({k: v for k, v in answers.items() if k in known})
+        invalid += errors
+        for section in self.definition.sections:
+            for spec in section.fields:
+                value = FieldValue(id=spec.id, section=section.title, label=spec.label, type=spec.type,
+                                   required=spec.required, help=spec.help)
+                if spec.source != "user":
+                    got, citation, note = self._prefill(spec, profile, record, view, len(citations) + 1)
+                    if got is not None:
+                        value.value, value.origin, value.note = got, spec.source, note
+                        if citation is not None:
+                            citations.append(citation)
+                            value.citations = [citation.n]
+                if spec.id in validated:  # the agent's answer wins over a pre-filled value
+                    value.value, value.origin, value.note, value.citations = validated[spec.id], "user", None, []
+                elif spec.id in answers and any(e["field"] == spec.id for e in errors):
+                    value.status = "invalid"
+                    value.value = answers[spec.id]
+                    value.origin = "user"
+                    value.note = next(e["reason"] for e in errors if e["field"] == spec.id)
+                if value.status != "invalid" and value.value is None and spec.required:
+                    value.status = "missing"
+                values.append(value)
+        self._draft_long_texts(values, profile)
+        warnings = self._warnings(profile, record)
+        return FormDraft(
+            form_title=self.definition.title, form_status=self.definition.status, commune=commune,
+            matched_name=profile.matched_name, kind=profile.kind, selected=profile.selected,
+            selected_via_ept=profile.via_ept, reference=record.reference if record else None, warnings=warnings,
+            values=values, citations=citations, missing=[v.id for v in values if v.status == "missing"],
+            invalid=invalid,
+        )
+
+    def _validate(self, answers: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
+        try:
+            return self.model.model_validate(answers).model_dump(exclude_none=True), []
+        except ValidationError as exc:
+            errors = [{"field": str(e["loc"][0]), "reason": e["msg"].removeprefix("Value error, ")} for e in exc.errors()]
+            bad = {e["field"] for e in errors}
+            good = self.model.model_validate({k: v for k, v in answers.items() if k not in bad})
+            return good.model_dump(exclude_none=True), errors
+
+    def _warnings(self, profile: CommuneProfile, record) -> list[str]:
+        reference = record.reference if record else "de désignation"
+        if profile.selected:
+            return []
+        if profile.ambiguous:
+            return [f"« {profile.typed} » peut désigner plusieurs bénéficiaires : {', '.join(profile.ambiguous)}. "
+                    "Précisez le nom complet."]
+        text = (f"{profile.official_name or profile.typed} ne figure pas parmi les bénéficiaires désignés par la "
+                f"délibération {reference}.")
+        if profile.via_ept:
+            text += (f" Elle est membre de l'EPT {profile.via_ept}, qui y figure (appartenance d'après la table de "
+                     "référence des EPT fournie avec l'assistant) : rapprochez-vous de votre EPT.")
+        else:
+            text += " Le brouillon peut être préparé, mais rapprochez-vous de l'équipe du programme avant tout envoi."
+        return [text]
+
+    def _draft_long_texts(self, values: list[FieldValue], profile: CommuneProfile) -> None:
+        """With a language model: the agent's short notes become formal French, checked to add no
+        number, name or quotation absent from the notes, and marked « à relire »."""
+        from assistant.llm_generator import LLMGenerator
+
+        generator = self.assistant.generator
+        if not isinstance(generator, LLMGenerator) or generator.prompts.form_field is None:
+            return
+        for value in values:
+            spec = self.definition.field(value.id)
+            if not spec.draft or value.origin != "user" or not isinstance(value.value, str):
+                continue
+            text = generator.draft_field(spec.label, spec.help, value.value,
+                                         profile.matched_name or profile.official_name or profile.typed)
+            if text:
+                value.note = f"rédigé par le modèle de langage à partir de vos notes (« {_short(value.value)} »)"
+                value.value, value.origin, value.status = text, "llm", "to_review"
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,207 @@
+"""The engagement form: definition as data, pre-fill from the real corpus with citations,
+validation, DOCX/Markdown/JSON output, CLI. The agents' answers in these tests are synthetic."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.form_output import to_markdown, write_draft
+from assistant.forms import FormDefinitionError, FormDrafter, answers_model, load_form
+from assistant.generation import find_quote
+from tests.conftest import CORPUS
+
+FORM = CORPUS / "forms" / "formulaire_engagement.yaml"
+ANSWERS = {  # synthetic
+    "referent_nom": "Camille Martin", "referent_fonction": "Directrice générale des services",
+    "referent_courriel": "camille.martin@example.fr", "referent_telephone": "+33 1 23 45 67 89",
+    "elu_nom": "Dominique Petit", "problematique": "Le tri des courriers entrants prend trop de temps aux agents.",
+    "objectifs": "Réduire le temps de tri.", "processus": "Réception et tri du courrier.",
+    "equipes": "Accueil\nCourrier", "donnees": "Courriers scannés.", "donnees_personnelles": "oui",
+    "agents_formation": ["Camille Martin, DGS", "Sami Diallo, archiviste"], "disponibilite": "Premier semestre 2026.",
+    "engagement_formation": True, "engagement_experimentation": "Oui", "signataire_nom": "Dominique Petit",
+    "signataire_qualite": "Maire", "date_signature": "15/12/2025",
+}
+
+
+@pytest.fixture(scope="module")
+def drafter(assistant):
+    return FormDrafter(assistant)
+
+
+def test_definition_loads_and_builds_the_validation_model() -> None:
+    definition = load_form(FORM)
+    ids = [f.id for f in definition.fields()]
+    assert len(ids) == len(set(ids)) > 25 and len(definition.sections) == 8
+    assert "modèle de travail" in definition.status.lower() or "Modèle de travail" in definition.status
+    model = answers_model(definition)
+    assert set(model.model_fields) == set(ids)
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda d: d["sections"][2]["fields"][2].update(type="courriel"), "champ referent_courriel"),
+        (lambda d: d["sections"][0]["fields"][1].pop("choices"), "champ type_collectivite"),
+        (lambda d: d["sections"][1]["fields"][0].update(prefill="budget"), "champ parcours"),
+        (lambda d: d["sections"][3]["fields"].append(dict(d["sections"][3]["fields"][0])), "en double : problematique"),
+        (lambda d: d["sections"][2]["fields"][0].update(couleur="rouge"), "champ referent_nom"),
+    ],
+)
+def test_malformed_definition_names_the_field(tmp_path, edit, expected) -> None:
+    data = yaml.safe_load(FORM.read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "form.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(FormDefinitionError, match=expected) as exc:
+        load_form(path)
+    assert str(path) in str(exc.value)
+
+
+def assert_nothing_invented(draft, assistant) -> None:
+    """Every corpus value cites a passage that holds its quote verbatim; profile values say where
+    they come from; fields the agent did not fill stay empty."""
+    by_n = {c.n: c for c in draft.citations}
+    for value in draft.values:
+        if value.origin == "corpus":
+            assert value.citations, value.id
+            for n in value.citations:
+                passage = assistant.passage(by_n[n].chunk_id)
+                assert passage is not None and find_quote(by_n[n].quote, passage.text) is not None
+        elif value.origin == "profile" and not value.citations:
+            assert value.note, value.id
+        elif value.origin is None:
+            assert value.value is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "matched", "kind"),
+    [("Sceaux", "Sceaux", "commune"), ("Rueil-Malmaison", "Reuil Malmaison", "commune"),
+     ("boucle nord de seine", "Boucle Nord de Seine", "EPT")],
+)
+def test_selected_collectivities_are_prefilled_with_citations(drafter, assistant, typed, matched, kind) -> None:
+    draft = drafter.draft(typed)
+    assert draft.selected and draft.matched_name == matched and draft.kind == kind and draft.warnings == []
+    assert draft.reference == "BM2025/06/24/12"
+    fields = draft.fields
+    assert fields["collectivite"] == matched and fields["beneficiaire"] is True
+    assert fields["deliberation"] == "BM2025/06/24/12"
+    assert fields["parcours"] == "IA-Administration Interne des Collectivités"
+    assert len(fields["phases"]) == 3 and fields["phases"][0].startswith("Comprendre et former")
+    assert "CM2025/04/07/19-2" in fields["convention"]
+    assert fields["type_collectivite"] == ("Établissement public territorial (EPT)" if kind == "EPT" else "Commune")
+    name_citation = next(c for c in draft.citations if c.n == draft.values[0].citations[0])
+    assert matched in name_citation.quote and name_citation.page is not None  # the paginated copy is cited
+    assert_nothing_invented(draft, assistant)
+
+
+def test_unselected_commune_gets_a_warning_not_a_refusal(drafter, assistant) -> None:
+    draft = drafter.draft("Bobigny", ANSWERS)
+    assert not draft.selected and draft.matched_name is None
+    assert draft.warnings and "Bobigny ne figure pas" in draft.warnings[0]
+    assert draft.fields["beneficiaire"] is False and draft.fields["type_collectivite"] is None
+    assert draft.fields["referent_nom"] == "Camille Martin"  # the draft is still prepared
+    assert_nothing_invented(draft, assistant)
+
+
+def test_commune_of_a_selected_ept(drafter) -> None:
+    draft = drafter.draft("Colombes")
+    assert not draft.selected and draft.selected_via_ept == "Boucle Nord de Seine"
+    assert "membre de l'EPT Boucle Nord de Seine" in draft.warnings[0]
+    assert draft.fields["ept_de_rattachement"] == "Boucle Nord de Seine"
+
+
+def test_validation_lists_missing_and_invalid_fields(drafter) -> None:
+    answers = {**ANSWERS, "referent_courriel": "camille.martin@", "referent_telephone": "12345",
+               "date_signature": "31/02/2025", "donnees_personnelles": "peut-être", "champ_inconnu": "x"}
+    del answers["elu_nom"]
+    draft = drafter.draft("Sceaux", answers)
+    invalid = {p["field"]: p["reason"] for p in draft.invalid}
+    assert set(invalid) == {"referent_courriel", "referent_telephone", "date_signature", "donnees_personnelles",
+                            "champ_inconnu"}
+    assert "téléphone" in invalid["referent_telephone"] and "date" in invalid["date_signature"]
+    assert draft.missing == ["elu_nom"]
+    assert drafter.draft("Sceaux", ANSWERS).missing == [] and drafter.draft("Sceaux", ANSWERS).invalid == []
+    normalised = drafter.draft("Sceaux", ANSWERS).fields
+    assert normalised["referent_telephone"] == "01 23 45 67 89" and normalised["date_signature"] == "2025-12-15"
+    assert normalised["equipes"] == ["Accueil", "Courrier"] and normalised["donnees_personnelles"] is True
+
+
+def test_docx_holds_the_commune_the_reference_every_section_and_the_flags(drafter, tmp_path) -> None:
+    from docx import Document
+
+    answers = dict(ANSWERS)
+    del answers["objectifs"]
+    draft = drafter.draft("Rueil-Malmaison", answers)
+    path = write_draft(draft, tmp_path / "brouillon.docx")
+    doc = Document(str(path))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    everything = text + "\n" + cells
+    assert "Reuil Malmaison" in everything and "BM2025/06/24/12" in everything
+    for section in load_form(FORM).sections:
+        assert section.title in text
+    assert "à compléter" in cells and "camille.martin@example.fr" in cells
+    assert "Sources des valeurs pré-remplies" in text and "Reuil Malmaison" in text.split("Sources des valeurs")[1]
+    md = to_markdown(draft)
+    assert "## 4. Projet d'expérimentation" in md and "[à compléter (obligatoire)]" in md
+    data = json.loads(write_draft(draft, tmp_path / "brouillon.json").read_text(encoding="utf-8"))
+    assert data["matched_name"] == "Reuil Malmaison" and data["missing"] == ["objectifs"]
+    with pytest.raises(ValueError, match="format de sortie"):
+        write_draft(draft, tmp_path / "brouillon.pdf")
+
+
+def test_cli_draft(indexed_settings, tmp_path) -> None:
+    answers = tmp_path / "reponses.yaml"
+    answers.write_text(yaml.safe_dump(ANSWERS, allow_unicode=True), encoding="utf-8")
+    env = {**os.environ, "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir), "MGP_DATA_DIR": str(indexed_settings.data_dir)}
+    out = tmp_path / "f.docx"
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "draft", "--commune", "Rueil-Malmaison", "--answers",
+                           str(answers), "--out", str(out), "--json"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert set(summary) >= {"commune", "matched_name", "selected", "reference", "missing", "invalid", "fields",
+                            "citations", "output"}
+    assert summary["commune"] == "Rueil-Malmaison" and summary["matched_name"] == "Reuil Malmaison"
+    assert summary["selected"] is True and summary["missing"] == [] and summary["output"] == str(out) and out.exists()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- une liste\n- pas un objet\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "draft", "--commune", "Sceaux", "--answers", str(bad)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "bad.yaml" in done.stderr
+    # Without --out, the draft stays in the data folder.
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "draft", "--commune", "Sceaux", "--json"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and Path(json.loads(done.stdout)["output"]).parent == indexed_settings.forms_dir
+
+
+def test_long_texts_drafted_by_a_model_are_marked_and_checked(indexed_settings, embeddings) -> None:
+    from pydantic import SecretStr
+
+    from assistant.api import Assistant
+    from tests.openai_server import Reply, ScriptedOpenAIServer
+
+    with ScriptedOpenAIServer() as server:
+        settings = indexed_settings.model_copy(update={"llm_backend": "openai", "llm_base_url": server.base_url,
+                                                       "llm_model": "m", "llm_api_key": SecretStr("k"),
+                                                       "llm_max_retries": 0})
+        drafter = FormDrafter(Assistant(settings, embeddings=embeddings))
+        server.script(
+            # problematique: formal French from the notes, nothing added → kept, « à relire »
+            Reply(text="Le tri des courriers entrants mobilise aujourd'hui un temps important des agents. "
+                       "La collectivité souhaite alléger cette tâche."),
+            # objectifs: invents a figure → refused, the agent's notes stay
+            Reply(text="Réduire de 80 % le temps de tri d'ici 2026."),
+        )
+        draft = drafter.draft("Sceaux", {"problematique": ANSWERS["problematique"], "objectifs": "Réduire le temps de tri."})
+    values = {v.id: v for v in draft.values}
+    assert values["problematique"].status == "to_review" and values["problematique"].origin == "llm"
+    assert values["problematique"].value.startswith("Le tri des courriers")
+    assert values["objectifs"].value == "Réduire le temps de tri." and values["objectifs"].origin == "user"
+    assert "à relire" in to_markdown(draft)
