@@ -72,7 +72,7 @@ def to_markdown(draft: FormDraft) -> str:
         for c in draft.citations:
             where = f", page {c.page}" if c.page else ""
             lines.append(f"[{c.n}] {c.title}{where} — « {' '.join(c.quote.split())} »")
-    lines += ["", "## Signature", "", "Fait à ……………………, le ……………………", "", "Signature et cachet de la collectivité :", ""]
+    lines += ["", "## Visa", "", _made_at(draft), "", "Signature et cachet de la collectivité :", ""]
     return "\n".join(lines) + "\n"
 
 
@@ -156,8 +156,8 @@ def to_docx(draft: FormDraft, path: Path) -> Path:
             p.add_run(f"[{c.n}] {c.title}{where} — ").bold = True
             p.add_run("« " + " ".join(c.quote.split()) + " »").italic = True
 
-    doc.add_heading("Signature", level=1)
-    doc.add_paragraph("Fait à …………………………………, le …………………………")
+    doc.add_heading("Visa", level=1)
+    doc.add_paragraph(_made_at(draft))
     sign = doc.add_table(rows=1, cols=2)
     left, right = sign.rows[0].cells
     left.text = "Nom et qualité du signataire :\n\n\n"
@@ -165,6 +165,13 @@ def to_docx(draft: FormDraft, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
+
+
+def _made_at(draft: FormDraft) -> str:
+    by_id = {v.id: v for v in draft.values}
+    place = display(by_id["lieu"]) if "lieu" in by_id and by_id["lieu"].status == "ok" else ""
+    when = display(by_id["date_signature"]) if "date_signature" in by_id and by_id["date_signature"].status == "ok" else ""
+    return f"Fait à {place or '…………………………………'}, le {when or '…………………………'}"
 
 
 def write_draft(draft: FormDraft, path: Path) -> Path:

@@ -368,7 +368,7 @@ class FormDrafter:
             return record.reference, facts._cite(record, "reference", n), None
         if spec.prefill == "track":
             for choice in spec.choices:
-                found = self._cite_in_chunks(view, re.compile(r"[^.:\n]*«\s*" + re.escape(choice) + r"\s*»[^.:\n]*"), n)
+                found = self._cite_in_chunks(view, re.compile(r"[^.:]*«\s*" + re.escape(choice) + r"\s*»[^.:]*"), n)
                 if found:
                     return choice, found[1], None
             return None, None, None
@@ -420,8 +420,10 @@ class FormDrafter:
                     if got is not None:
                         value.value, value.origin, value.note = got, spec.source, note
                         if citation is not None:
-                            citations.append(citation)
-                            value.citations = [citation.n]
+                            same = next((c for c in citations if (c.chunk_id, c.quote) == (citation.chunk_id, citation.quote)), None)
+                            if same is None:
+                                citations.append(citation)
+                            value.citations = [(same or citation).n]
                 if spec.id in validated:  # the agent's answer wins over a pre-filled value
                     value.value, value.origin, value.note, value.citations = validated[spec.id], "user", None, []
                 elif spec.id in answers and any(e["field"] == spec.id for e in errors):

@@ -205,3 +205,19 @@ def test_long_texts_drafted_by_a_model_are_marked_and_checked(indexed_settings, 
     assert values["problematique"].value.startswith("Le tri des courriers")
     assert values["objectifs"].value == "Réduire le temps de tri." and values["objectifs"].origin == "user"
     assert "à relire" in to_markdown(draft)
+
+
+def test_every_beneficiary_gets_its_prefilled_draft(drafter, assistant, tmp_path) -> None:
+    """Each of the 26 beneficiaries, typed as an agent might (official spelling, accents and hyphens
+    aside), is recognised as selected, with its name cited from the list, and gets a DOCX."""
+    from tests.conftest import BENEFICIARIES
+
+    assert len(BENEFICIARIES) == 26
+    for name in BENEFICIARIES:
+        typed = name.replace(" ", "-") if "(EPT)" not in name else name.lower()
+        draft = drafter.draft(typed)
+        assert draft.selected and draft.matched_name is not None and draft.warnings == [], typed
+        assert draft.matched_name in next(c.quote for c in draft.citations if c.n == draft.values[0].citations[0])
+        assert_nothing_invented(draft, assistant)
+    path = write_draft(draft, tmp_path / "last.docx")
+    assert path.stat().st_size > 10_000
