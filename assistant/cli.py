@@ -288,7 +288,7 @@ def draft(
     if answers is not None:
         try:
             given = yaml.safe_load(answers.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
+        except Exception as exc:  # OSError, YAMLError, and PyYAML's ValueError on « 2025-02-31 »
             err.print(f"[red]Réponses illisibles[/red] ({answers}) : {exc}")
             raise typer.Exit(1)
         if not isinstance(given, dict):
@@ -306,7 +306,7 @@ def draft(
     except ValueError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2)
-    slug = re.sub(r"[^\w]+", "_", (result.matched_name or commune).lower()).strip("_") or "collectivite"
+    slug = re.sub(r"[^\w]+", "_", (result.matched_name or result.commune).lower()).strip("_")[:60] or "collectivite"
     target = out or assistant.settings.forms_dir / f"formulaire_engagement_{slug}.docx"
     try:
         write_draft(result, target)

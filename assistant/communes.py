@@ -64,11 +64,18 @@ def match_name(candidate: str, names: list[str], threshold: float = 0.85) -> lis
         prefix = [n for n, v in normalised.items() if v.startswith(wanted + " ")]
         if prefix:
             return [NameMatch(n, 0.95, candidate) for n in prefix]
-    scored = [(SequenceMatcher(None, wanted, v).ratio(), n) for n, v in normalised.items()]
+    # A close spelling must be close word by word: « Rueil-Malmaison » is the list's « Reuil
+    # Malmaison », but « Bonneuil-sur-Marne » is not « Neuilly-sur-Marne » (another town).
+    scored = [(SequenceMatcher(None, wanted, v).ratio(), n) for n, v in normalised.items() if _same_words(wanted, v)]
     best = max((s for s, _ in scored), default=0.0)
     if best < threshold:
         return []
     return [NameMatch(n, min(s, 0.94), candidate) for s, n in scored if s >= best - 0.02]
+
+
+def _same_words(a: str, b: str, threshold: float = 0.8) -> bool:
+    wa, wb = a.split(), b.split()
+    return len(wa) == len(wb) and all(x == y or SequenceMatcher(None, x, y).ratio() >= threshold for x, y in zip(wa, wb))
 
 
 def _units(text: str) -> list[tuple[int, int]]:

@@ -5,6 +5,7 @@ pre-filled value points to its source, quoted in the « Sources » part."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -51,28 +52,38 @@ def _source_note(value: FieldValue) -> str:
     return " ; ".join(parts)
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def md(text: str) -> str:
+    """Text typed by a user, safe inside Markdown: one line, every markup character escaped."""
+    text = re.sub(r"\r\n?|[\u2028\u2029\x85\n]+", " ", str(text))
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
 def to_markdown(draft: FormDraft) -> str:
     lines = [f"# {draft.form_title}", "", f"*{draft.form_status}*", "",
-             f"**Collectivité :** {draft.matched_name or draft.commune}  ", f"**Délibération :** {draft.reference or '—'}", ""]
+             f"**Collectivité :** {md(draft.matched_name or draft.commune)}  ", f"**Délibération :** {md(draft.reference or '—')}", ""]
     for warning in draft.warnings:
-        lines += [f"> ⚠️ {warning}", ""]
+        lines += [f"> ⚠️ {md(warning)}", ""]
     section = None
     for value in draft.values:
         if value.section != section:
             section = value.section
             lines += ["", f"## {section}", ""]
-        shown = display(value).replace("\n", "<br>") or "—"
+        shown = "<br>".join(md(line) for line in display(value).split("\n")) or "—"
         flag = _flag(value)
         note = _source_note(value)
-        lines.append(f"- **{value.label}** : {shown}" + (f" **[{flag}]**" if flag else "") + (f" _({note})_" if note else ""))
+        lines.append(f"- **{md(value.label)}** : {shown}" + (f" **\\[{md(flag)}\\]**" if flag else "")
+                     + (f" _({md(note)})_" if note else ""))
         if value.status == "missing" and value.help:
-            lines.append(f"  - _{value.help}_")
+            lines.append(f"  - _{md(value.help)}_")
     if draft.citations:
         lines += ["", "## Sources des valeurs pré-remplies", ""]
         for c in draft.citations:
             where = f", page {c.page}" if c.page else ""
-            lines.append(f"[{c.n}] {c.title}{where} — « {' '.join(c.quote.split())} »")
-    lines += ["", "## Visa", "", _made_at(draft), "", "Signature et cachet de la collectivité :", ""]
+            lines.append(f"\\[{c.n}\\] {md(c.title)}{where} — « {md(' '.join(c.quote.split()))} »")
+    lines += ["", "## Visa", "", md(_made_at(draft)), "", "Signature et cachet de la collectivité :", ""]
     return "\n".join(lines) + "\n"
 
 

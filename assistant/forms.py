@@ -7,7 +7,9 @@ or invalid. Nothing is invented: a value the corpus does not give is left to the
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -124,14 +126,26 @@ def _where(raw: Any, loc: tuple) -> str:
 
 
 # -- answers: the validation model is built from the definition ---------------------------------
-_EMAIL_RE = re.compile(r"^[\w.+'-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
-_PHONE_RE = re.compile(r"^(?:(?:\+|00)33[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9](?:[\s.-]?\d{2}){4}$")
+_EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$"
+)
+_PHONE_RE = re.compile(r"^(?:(?:\+|00)33[\s.-]{0,2}(?:\(0\)[\s.-]{0,2})?|0)[1-9](?:[\s.-]{0,2}[0-9]{2}){4}$")
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str) -> str:
+    """One kind of line break, no control characters (they break DOCX and can fake Markdown lines)."""
+    value = re.sub(r"\r\n?|[\u2028\u2029\x85]", "\n", value)
+    return _CONTROL_RE.sub("", value).strip()
 
 
 def _text(value: Any) -> str:
-    if not isinstance(value, (str, int, float)):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError("texte attendu")
-    return str(value).strip()
+    return clean_text(str(value))
 
 
 def _email(value: Any) -> str:
@@ -142,26 +156,30 @@ def _email(value: Any) -> str:
 
 
 def _phone(value: Any) -> str:
-    value = _text(value)
+    value = unicodedata.normalize("NFKC", _text(value))
     if not _PHONE_RE.match(value):
         raise ValueError("numéro de téléphone français invalide (ex. 01 23 45 67 89 ou +33 1 23 45 67 89)")
-    digits = re.sub(r"\D", "", value)
+    digits = re.sub(r"[^0-9]", "", value)
     digits = "0" + digits[-9:]
     return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
 
 
 def _date(value: Any) -> date:
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError("date invalide (JJ/MM/AAAA)")
+        value = value.date()
+    if not isinstance(value, date):
+        text = _text(value)
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+            try:
+                value = datetime.strptime(text, fmt).date()
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValueError("date invalide (JJ/MM/AAAA)")
+    if not 2000 <= value.year <= 2100:
+        raise ValueError("date hors de la période plausible (2000-2100)")
+    return value
 
 
 def _yes_no(value: Any) -> bool:
@@ -182,14 +200,16 @@ def _list(value: Any) -> list[str]:
         items = [_text(v) for v in value]
     else:
         raise ValueError("liste attendue (un élément par ligne)")
-    return [re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", i).strip() for i in items if i.strip()]
+    items = [clean_text(str(i)) for i in items]
+    return [re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", i).strip() for i in items if i.strip()]
 
 
 def _choice(choices: list[str]):
     def check(value: Any) -> str:
-        text = _text(value)
+        text = normalise_name(_text(value))
         for choice in choices:
-            if normalise_name(choice) == normalise_name(text):
+            short = re.search(r"\(([^)]+)\)", choice)  # « EPT » for « Établissement public territorial (EPT) »
+            if text in (normalise_name(choice), normalise_name(short.group(1)) if short else None):
                 return choice
         raise ValueError("valeur attendue : " + " | ".join(choices))
 
@@ -268,6 +288,21 @@ class CommuneProfile(BaseModel):
     via_ept: str | None = None
     ept: str | None = None
     ambiguous: list[str] = Field(default_factory=list)
+    unclear: bool = False  # incomplete or ambiguous: which collectivity is meant is not known
+
+
+_PREFIX_RE = re.compile(r"^(?:(?:la |l')?(?:commune|ville|mairie|municipalit[ée])\s+(?:de\s+|d'|du\s+)?)", re.IGNORECASE)
+
+
+def clean_commune(text: str) -> str:
+    """« Commune de Sceaux », « Antony 92160 », « Argenteuil (Val-d'Oise) » → the bare name."""
+    text = " ".join(clean_text(text or "").split())
+    if len(text) > 200:
+        raise ValueError("nom de collectivité trop long (200 caractères au plus)")
+    text = re.sub(r"\([^)]*\)", " ", text)
+    text = re.sub(r"\b\d{5}\b", " ", text)
+    text = _PREFIX_RE.sub("", text.strip())
+    return " ".join(text.split()).strip(" ,;-")
 
 
 class FormDrafter:
@@ -305,11 +340,15 @@ class FormDrafter:
             official = official_name(commune)
             if official:
                 matches = match_name(official, list(kinds))
-        confident = [m for m in matches if not m.is_prefix or len(matches) == 1]
-        if len(matches) > 1:
-            profile.ambiguous = [m.name for m in matches]
-        elif confident:
-            profile.matched_name = confident[0].name
+        # « Noisy », « Saint », « Paris »: the start of several names is not a name.
+        typed = normalise_name(commune)
+        starts_like = [n for n in kinds if normalise_name(n).startswith(typed + " ")]
+        if len(matches) > 1 or (not matches and (len(starts_like) > 0 or len(typed) < 3)):
+            profile.ambiguous = [m.name for m in matches] or starts_like
+            profile.unclear = True
+            return profile, record
+        if matches:
+            profile.matched_name = matches[0].name
             profile.kind = "EPT" if kinds[profile.matched_name] == "EPT" else "commune"
             profile.selected = True
         member = ept_of(profile.matched_name or commune) if profile.kind == "commune" else None
@@ -335,6 +374,8 @@ class FormDrafter:
         """(value, citation or None, note) for one pre-filled field; value None when no evidence."""
         facts = FactAnswerer(view)
         table_note = "d'après la table de référence des EPT fournie avec l'assistant (hors corpus), à vérifier"
+        if profile.unclear and spec.prefill in ("commune_name", "collectivity_type", "ept", "selected"):
+            return None, None, None  # which collectivity is meant is not known: nothing to state
         if spec.prefill == "commune_name":
             if profile.matched_name:
                 citation = facts._list_citation(record, n, profile.matched_name) if record else None
@@ -397,18 +438,21 @@ class FormDrafter:
 
     # -- drafting -------------------------------------------------------------------------------
     def draft(self, commune: str, answers: dict[str, Any] | None = None) -> FormDraft:
-        commune = " ".join((commune or "").split())
+        commune = clean_commune(commune)
         if not commune:
             raise ValueError("indiquez la commune ou l'EPT")
-        answers = {k: v for k, v in (answers or {}).items() if v not in (None, "", [])}
+        answers = {str(k): v for k, v in (answers or {}).items() if v not in (None, "", [])}
         view = self.assistant.index.view()
         profile, record = self.profile(commune, view)
         citations: list[Citation] = []
         values: list[FieldValue] = []
         invalid: list[dict[str, str]] = []
-        known = {f.id for f in self.definition.fields()}
-        for unknown in sorted(set(answers) - known):
-            invalid.append({"field": unknown, "reason": "champ inconnu du formulaire"})
+        known = {f.id for f in self.definition.fields() if f.source == "user"}
+        prefilled = {f.id for f in self.definition.fields() if f.source != "user"}
+        for key in sorted(set(answers) - known):
+            reason = ("champ établi d'après les documents : il ne se saisit pas" if key in prefilled
+                      else "champ inconnu du formulaire")
+            invalid.append({"field": key, "reason": reason})
         validated, errors = self._validate({k: v for k, v in answers.items() if k in known})
         invalid += errors
         for section in self.definition.sections:
@@ -426,10 +470,11 @@ class FormDrafter:
                             value.citations = [(same or citation).n]
                 if spec.id in validated:  # the agent's answer wins over a pre-filled value
                     value.value, value.origin, value.note, value.citations = validated[spec.id], "user", None, []
-                elif spec.id in answers and any(e["field"] == spec.id for e in errors):
+                elif spec.id in known and spec.id in answers and any(e["field"] == spec.id for e in errors):
                     value.status = "invalid"
-                    value.value = answers[spec.id]
+                    value.value = clean_text(str(answers[spec.id]))[:500]
                     value.origin = "user"
+                    value.citations = []
                     value.note = next(e["reason"] for e in errors if e["field"] == spec.id)
                 if value.status != "invalid" and value.value is None and spec.required:
                     value.status = "missing"
@@ -456,10 +501,14 @@ class FormDrafter:
     def _warnings(self, profile: CommuneProfile, record) -> list[str]:
         reference = record.reference if record else "de désignation"
         if profile.selected:
+            if profile.matched_name and normalise_name(profile.matched_name) != normalise_name(profile.typed):
+                return [f"« {profile.typed} » a été rapproché de « {profile.matched_name} », nom écrit dans la délibération "
+                        f"{reference} : vérifiez qu'il s'agit bien de votre collectivité."]
             return []
-        if profile.ambiguous:
-            return [f"« {profile.typed} » peut désigner plusieurs bénéficiaires : {', '.join(profile.ambiguous)}. "
-                    "Précisez le nom complet."]
+        if profile.unclear:
+            listed = f" : {', '.join(profile.ambiguous)}" if profile.ambiguous else ""
+            return [f"« {profile.typed} » est incomplet ou peut désigner plusieurs bénéficiaires{listed}. "
+                    "Précisez le nom complet de la collectivité."]
         text = (f"{profile.official_name or profile.typed} ne figure pas parmi les bénéficiaires désignés par la "
                 f"délibération {reference}.")
         if profile.via_ept:

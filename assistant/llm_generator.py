@@ -9,12 +9,17 @@ from collections.abc import Iterator
 
 from assistant.components.llm import ChatModel
 from assistant.generation import Draft, Generator
-from assistant.grounding import ground_answer
+from assistant.grounding import _negated, ground_answer
 from assistant.prompts import Prompts
 from assistant.query import DOMAIN_TERMS, GENERIC_TERMS, strip_follow_up
 from assistant.schemas import Passage, Turn
 from assistant.text import tokenize
 
+_WEIGHTY = frozenset(tokenize(
+    "engage engagement engagent garantit garantir garantie assure assurer aucun aucune jamais toujours tous toutes "
+    "totalité intégralité entièrement supprimer suppression obligatoire interdit moitié tiers quart double triple "
+    "douzaine dizaine centaine millier majorité minorité"
+))
 _SOURCE_TAG_RE = re.compile(r"<\s*/?\s*source\b[^>]*>?", re.IGNORECASE)
 
 
@@ -91,7 +96,12 @@ class LLMGenerator(Generator):
             text = sanitise(self.model.complete([{"role": "user", "content": prompt}])).strip()
         except LLMError:
             return None
-        if len(text) < 20 or new_facts(text, f"{notes}\n{collectivity}\n{label}\n{help}", sentence_starts=True):
+        source = f"{notes}\n{collectivity}\n{label}\n{help}"
+        if len(text) < 20 or new_facts(text, source, sentence_starts=True):
+            return None
+        # Nor a commitment, an absolute, a quantity or a denial that the notes do not hold.
+        said = set(tokenize(source))
+        if any(t not in said for t in tokenize(text) if t in _WEIGHTY) or (_negated(text) and not _negated(source)):
             return None
         return text
 

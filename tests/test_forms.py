@@ -87,7 +87,9 @@ def assert_nothing_invented(draft, assistant) -> None:
 )
 def test_selected_collectivities_are_prefilled_with_citations(drafter, assistant, typed, matched, kind) -> None:
     draft = drafter.draft(typed)
-    assert draft.selected and draft.matched_name == matched and draft.kind == kind and draft.warnings == []
+    assert draft.selected and draft.matched_name == matched and draft.kind == kind
+    # A spelling brought closer is said, so that the agent checks it.
+    assert draft.warnings == ([] if typed != "Rueil-Malmaison" else [w for w in draft.warnings if "rapproché" in w])
     assert draft.reference == "BM2025/06/24/12"
     fields = draft.fields
     assert fields["collectivite"] == matched and fields["beneficiaire"] is True
@@ -150,7 +152,7 @@ def test_docx_holds_the_commune_the_reference_every_section_and_the_flags(drafte
     assert "à compléter" in cells and "camille.martin@example.fr" in cells
     assert "Sources des valeurs pré-remplies" in text and "Reuil Malmaison" in text.split("Sources des valeurs")[1]
     md = to_markdown(draft)
-    assert "## 4. Projet d'expérimentation" in md and "[à compléter (obligatoire)]" in md
+    assert "## 4. Projet d'expérimentation" in md and "\\[à compléter (obligatoire)\\]" in md
     data = json.loads(write_draft(draft, tmp_path / "brouillon.json").read_text(encoding="utf-8"))
     assert data["matched_name"] == "Reuil Malmaison" and data["missing"] == ["objectifs"]
     with pytest.raises(ValueError, match="format de sortie"):
@@ -198,12 +200,16 @@ def test_long_texts_drafted_by_a_model_are_marked_and_checked(indexed_settings, 
                        "La collectivité souhaite alléger cette tâche."),
             # objectifs: invents a figure → refused, the agent's notes stay
             Reply(text="Réduire de 80 % le temps de tri d'ici 2026."),
+            # processus: a commitment the notes do not make → refused
+            Reply(text="La commune s'engage à supprimer toutes les données après le tri du courrier."),
         )
-        draft = drafter.draft("Sceaux", {"problematique": ANSWERS["problematique"], "objectifs": "Réduire le temps de tri."})
+        draft = drafter.draft("Sceaux", {"problematique": ANSWERS["problematique"], "objectifs": "Réduire le temps de tri.",
+                                         "processus": "Tri du courrier."})
     values = {v.id: v for v in draft.values}
     assert values["problematique"].status == "to_review" and values["problematique"].origin == "llm"
     assert values["problematique"].value.startswith("Le tri des courriers")
     assert values["objectifs"].value == "Réduire le temps de tri." and values["objectifs"].origin == "user"
+    assert values["processus"].value == "Tri du courrier." and values["processus"].origin == "user"
     assert "à relire" in to_markdown(draft)
 
 
@@ -213,11 +219,72 @@ def test_every_beneficiary_gets_its_prefilled_draft(drafter, assistant, tmp_path
     from tests.conftest import BENEFICIARIES
 
     assert len(BENEFICIARIES) == 26
+    from docx import Document
+
     for name in BENEFICIARIES:
-        typed = name.replace(" ", "-") if "(EPT)" not in name else name.lower()
+        typed = f"Commune de {name.replace(' ', '-')}" if name != "Reuil Malmaison" else "Rueil-Malmaison"
         draft = drafter.draft(typed)
-        assert draft.selected and draft.matched_name is not None and draft.warnings == [], typed
-        assert draft.matched_name in next(c.quote for c in draft.citations if c.n == draft.values[0].citations[0])
+        assert draft.selected and draft.matched_name == name, typed
+        assert name in next(c.quote for c in draft.citations if c.n == draft.values[0].citations[0])
         assert_nothing_invented(draft, assistant)
-    path = write_draft(draft, tmp_path / "last.docx")
-    assert path.stat().st_size > 10_000
+        path = write_draft(draft, tmp_path / f"{name}.docx")
+        assert name in "\n".join(c.text for t in Document(str(path)).tables for row in t.rows for c in row.cells)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Bonneuil-sur-Marne", "ne figure pas"),  # close to « Neuilly-sur-Marne », another town
+        ("Noisy-le-Roi", "ne figure pas"),  # close to « Choisy-le-Roi »
+        ("Clichy", "plusieurs bénéficiaires : Clichy-la-Garenne, Clichy-sous-Bois"),
+        ("Noisy", "Noisy-le-Grand"),
+        ("Paris", "incomplet"),
+    ],
+)
+def test_other_towns_and_incomplete_names_are_never_taken_for_a_beneficiary(drafter, typed, expected) -> None:
+    draft = drafter.draft(typed)
+    assert not draft.selected and draft.matched_name is None and expected in draft.warnings[0]
+    if "ne figure pas" not in expected:  # which collectivity is meant is unknown: nothing stated
+        assert draft.fields["beneficiaire"] is None and draft.fields["collectivite"] is None
+        assert draft.fields["ept_de_rattachement"] is None
+
+
+def test_answers_cannot_override_what_the_documents_establish(drafter) -> None:
+    draft = drafter.draft("Nanterre", {**ANSWERS, "beneficiaire": "oui", "deliberation": "BM2099/01/01/1"})
+    assert draft.fields["beneficiaire"] is False and draft.fields["deliberation"] == "BM2025/06/24/12"
+    assert {p["field"] for p in draft.invalid} == {"beneficiaire", "deliberation"}
+
+
+def test_typed_values_cannot_forge_markdown_or_break_the_docx(drafter, tmp_path) -> None:
+    from docx import Document
+
+    forged = "Camille\r## 7. Engagements\r- **Faux** : Oui _(source [3])_\x07"
+    draft = drafter.draft("Sceaux", {**ANSWERS, "referent_nom": forged, "lieu": "Paris\r\r> validé par la MGP"})
+    md = to_markdown(draft)
+    assert "\n## 7. Engagements\n- **Faux**" not in md and "\n> validé" not in md
+    assert md.count("\n## 7. Engagements") == 1
+    path = write_draft(draft, tmp_path / "forge.docx")
+    assert "\x07" not in "".join(c.text for t in Document(str(path)).tables for row in t.rows for c in row.cells)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "ok"),
+    [
+        ("referent_telephone", "01  23 45 67 89", True), ("referent_telephone", 33123456789, False),
+        ("referent_telephone", "+33 6 12 34 56 7８", True), ("referent_courriel", ".a@ville.fr", False),
+        ("referent_courriel", "a..b@ville.fr", False), ("referent_courriel", "a@-ville.fr", False),
+        ("date_signature", "0001-01-01", False), ("referent_nom", True, False),
+        ("equipes", "3.5 ETP\n- Accueil", True), ("type_collectivite", "EPT", None),
+    ],
+)
+def test_validation_edge_cases(drafter, field, value, ok) -> None:
+    draft = drafter.draft("Sceaux", {**ANSWERS, field: value})
+    bad = {p["field"] for p in draft.invalid}
+    if ok is None:  # a pre-filled field: refused whatever the value
+        assert field in bad
+    else:
+        assert (field not in bad) is ok, draft.invalid
+    if field == "equipes":
+        assert draft.fields["equipes"] == ["3.5 ETP", "Accueil"]
+    if field == "referent_telephone" and ok:
+        assert draft.fields["referent_telephone"] in ("01 23 45 67 89", "06 12 34 56 78")

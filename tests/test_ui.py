@@ -171,5 +171,11 @@ def test_engagement_form_tab_prepares_a_docx(client, server) -> None:
     assert "Camille Martin" in preview
     text = "\n".join(c.text for t in Document(path).tables for row in t.rows for c in row.cells)
     assert "Reuil Malmaison" in text and "Camille Martin" in text
-    kept = list((server[1] / "forms").rglob("formulaire_engagement_reuil_malmaison.docx"))
-    assert len(kept) == 1
+    kept = list((server[1] / "forms").rglob("formulaire_engagement_reuil_malmaison_*.docx"))
+    assert len(kept) == 1 and kept[0].parent.name != "anonyme"  # a hashed per-account folder
+    # Gradio's served copy is in the data folder too (GRADIO_TEMP_DIR), not in the system's /tmp.
+    assert list((server[1] / "gradio-cache").rglob("formulaire_engagement_reuil_malmaison_*.docx"))
+    # « Non » typed in a text field stays text; only yes/no fields turn it into a boolean.
+    status, preview, _ = client.predict("Sceaux", *[{"lieu": "Non", "donnees_personnelles": "Non"}.get(i)
+                                                   for i in user_fields], api_name="/draft_form")
+    assert "Fait à Non" in preview

@@ -178,8 +178,8 @@ class WebApp:
 
     def prepare_form(self, commune: str, *values: Any, request: gr.Request = None) -> tuple[str, str, str | None]:
         """The draft for the chosen collectivity: a summary of what is missing, a preview, and the
-        DOCX to download (a copy stays in the data folder, never in a public place)."""
-        import tempfile
+        DOCX to download (written in the data folder only)."""
+        import hashlib
         import uuid
 
         from assistant.form_output import to_markdown, write_draft
@@ -192,23 +192,27 @@ class WebApp:
         except FormDefinitionError as exc:
             log.error("form definition invalid")
             raise gr.Error(f"Définition du formulaire invalide : {exc}")
-        ids = [f.id for f in self.user_fields()]
+        fields = self.user_fields()
         answers = {}
-        for field_id, value in zip(ids, values):
+        for spec, value in zip(fields, values):
             if isinstance(value, str):
                 value = value.strip()
-                value = {"Oui": True, "Non": False}.get(value, value)
+                if spec.type == "yes_no":
+                    value = {"Oui": True, "Non": False}.get(value, value)
             if value not in (None, "", []):
-                answers[field_id] = value
-        draft = drafter.draft(commune, answers)
-        slug = re.sub(r"[^\w]+", "_", (draft.matched_name or draft.commune).lower()).strip("_") or "collectivite"
-        name = f"formulaire_engagement_{slug}.docx"
-        user = self.users.user(getattr(request, "username", None)).name
-        kept = self.settings.forms_dir / re.sub(r"[^\w.-]+", "_", user or "anonyme") / name
+                answers[spec.id] = value
+        try:
+            draft = drafter.draft(commune, answers)
+        except ValueError as exc:
+            raise gr.Error(str(exc))
+        slug = re.sub(r"[^\w]+", "_", (draft.matched_name or draft.commune).lower()).strip("_")[:60] or "collectivite"
+        user = self.users.user(getattr(request, "username", None)).name or "anonyme"
+        # One folder per account (a hash: no path from a user name), one file per draft (an
+        # unguessable name: Gradio serves it to this session only through its cache).
+        folder = self.settings.forms_dir / hashlib.sha256(user.encode()).hexdigest()[:16]
+        path = folder / f"formulaire_engagement_{slug}_{uuid.uuid4().hex[:8]}.docx"
         with self._write_lock:
-            write_draft(draft, kept)
-        download = Path(tempfile.mkdtemp(prefix="mgp-form-")) / name
-        write_draft(draft, download)
+            write_draft(draft, path)
         labels = {v.id: v.label for v in draft.values}
         lines = []
         for warning in draft.warnings:
@@ -225,7 +229,7 @@ class WebApp:
         reviewed = [v.label for v in draft.values if v.status == "to_review"]
         if reviewed:
             lines.append("✍️ **À relire (rédigé par le modèle de langage) :** " + " ; ".join(reviewed))
-        return "\n\n".join(lines), to_markdown(draft), str(download)
+        return "\n\n".join(lines), to_markdown(draft), str(path)
 
     # -- Corpus tab --------------------------------------------------------------------
     def documents_table(self) -> list[list[Any]]:
@@ -366,7 +370,8 @@ def safe_file_name(name: str) -> str:
 
 
 def build_app(web: WebApp) -> gr.Blocks:
-    with gr.Blocks(title="Assistant IA « Appropriation Métropolitaine »") as demo:
+    # Served copies of drafts and reports are removed from Gradio's cache after an hour.
+    with gr.Blocks(title="Assistant IA « Appropriation Métropolitaine »", delete_cache=(3600, 3600)) as demo:
         gr.Markdown("# Assistant IA « Appropriation Métropolitaine »\nMétropole du Grand Paris — parcours "
                     "« IA-Administration Interne des Collectivités ». Les réponses citent les documents officiels.")
         answers = gr.State([])
@@ -462,6 +467,11 @@ def build_app(web: WebApp) -> gr.Blocks:
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
+    import os
+
+    # Gradio copies every file it serves (form drafts hold personal data) into its cache: keep that
+    # cache in the data folder, and let Blocks(delete_cache=…) empty it.
+    os.environ.setdefault("GRADIO_TEMP_DIR", str((settings.data_dir / "gradio-cache").resolve()))
     web = WebApp(settings)
     web.assistant.index.view()  # fail early, with the CLI's message, when there is no index yet
     demo = build_app(web)
@@ -471,5 +481,5 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
         server_name=host, server_port=port, show_error=False, css=CSS, auth=auth,
         auth_message="Assistant « Appropriation Métropolitaine » — connectez-vous avec le compte fourni par l'équipe du programme.",
         max_file_size=f"{settings.max_file_mb:g}mb",
-        allowed_paths=[str(settings.data_dir / "evals")],
+        allowed_paths=[str(settings.data_dir / "evals"), str(settings.forms_dir)],
     )
