@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -326,6 +327,32 @@ def draft(
         console.print(f"À compléter : {', '.join(result.missing)}")
     for problem in result.invalid:
         console.print(f"[red]Invalide[/red] {problem['field']} : {problem['reason']}")
+
+
+@app.command()
+def bench(
+    as_json: Annotated[bool, typer.Option("--json", help="Afficher le résumé en JSON.")] = False,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Dossier où écrire bench.json et bench.md.")] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="Version courte (index de 500 passages, 2 variantes) pour vérifier le banc.")] = False,
+    profile: Annotated[bool, typer.Option("--profile", help="Profil pyinstrument des requêtes sur le plus grand index (HTML dans --out).")] = False,
+) -> None:
+    """Mesurer qualité et vitesse face à une RAG LangChain naïve, ingestion, 1k/10k/100k passages, serveur Chroma."""
+    from evals.bench import run_bench, table
+
+    target = out or load_settings().data_dir / "bench"
+    sizes = (500,) if quick else (1_000, 10_000, 100_000)
+
+    def progress(message: str) -> None:
+        if not as_json:
+            err.print(f"[dim]{time.strftime('%H:%M:%S')}[/dim] {message}")
+
+    result = run_bench(sizes=sizes, variants=2 if quick else 60, out=target, profile=profile, progress=progress,
+                       server_replicas=2 if quick else 3)
+    if as_json:
+        print(json.dumps(result["summary"], ensure_ascii=False))
+        return
+    Console().print(table(result))
+    Console().print(f"Résultats : {target / 'bench.json'} et {target / 'bench.md'}")
 
 
 users_app = typer.Typer(help="Comptes de l'application web (fichier MGP_UI_USERS).", no_args_is_help=True)

@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
     dense_weight: float = Field(default=1.0, ge=0)
     keyword_weight: float = Field(default=1.0, ge=0)
+    records_weight: float = Field(
+        default=2.0, ge=0, description="Weight of the passages the deliberation records cite for the question (0: off)."
+    )
 
     # Answering.
     answer_max_quotes: int = Field(default=3, ge=1, le=10)

@@ -38,9 +38,20 @@ class IndexView:
         # Computed once per generation, not per question (the abstention check reads them).
         self.vocabulary: set[str] = set(self.keyword.vocabulary)
         self.vocabulary_prefixes: set[str] = {t[:5] for t in self.vocabulary if len(t) >= 5}
+        self._dedup: dict[str, str] = {}
         self.store: ChunkStore = build_store(settings)
         if self.manifest.collection:
             self.store.use_collection(self.manifest.collection)
+
+    def dedup_key(self, chunk_id: str) -> str:
+        """The chunk's text without case, accents or punctuation (near-identical copies share it),
+        computed once per chunk and generation."""
+        key = self._dedup.get(chunk_id)
+        if key is None:
+            from assistant.retrieval import dedup_key
+
+            key = self._dedup[chunk_id] = dedup_key(self.chunks[chunk_id].text)
+        return key
 
     def passage(self, chunk_id: str) -> Passage | None:
         """A committed chunk as the generator, the facts and the UI see it."""

@@ -52,6 +52,29 @@ def matches_filters(metadata: dict[str, Any], filters: SearchFilters) -> bool:
     return True
 
 
+_SECOND_QUESTION_RE = re.compile(
+    r"\s*(?:,\s*)?\bet\s+(?=(?:qu(?:el|elle|els|elles|i|and|e|oi)|combien|o[uù]|comment|pourquoi|[àa] qui|de quoi|en quoi)\b)",
+    re.IGNORECASE,
+)
+
+
+def split_question(question: str) -> list[str]:
+    """The parts of a question that asks two things, or the question alone."""
+    parts = [p.strip(" ?") for p in _SECOND_QUESTION_RE.split(question)]
+    parts = [p for p in parts if len(p.split()) >= 3]
+    return parts if len(parts) > 1 else [question]
+
+
+def record_evidence(view: IndexView, question: str) -> list[str]:
+    """Chunks that the deliberation records cite for this question (none for most questions)."""
+    from assistant.facts import FactAnswerer
+
+    fact = FactAnswerer(view).answer(question)
+    if fact is None:
+        return []
+    return list(dict.fromkeys(c.chunk_id for c in fact.draft.citations))
+
+
 def dedup_key(text: str) -> str:
     return re.sub(r"[\W_]+", " ", fold(text)).strip()
 
@@ -78,17 +101,35 @@ class HybridRetriever(BaseRetriever):
         vector = self.query_vector or self.embeddings.embed_query(query)
         dense: list[tuple[str, float]] = []
         if s.dense_weight > 0 and committed:
-            result = self.view.store.query(vector, s.retrieval_candidates, chroma_where(self.filters))
+            result = self.view.store.query(vector, s.retrieval_candidates, chroma_where(self.filters),
+                                           known_count=len(committed))
             dense = [(cid, 1.0 - dist) for cid, dist in result if cid in committed]
         # Keyword.
         keyword: list[tuple[str, float]] = []
         if s.keyword_weight > 0:
             keyword = self.view.keyword.search(query, s.retrieval_candidates, allowed=allowed)
             keyword = [(cid, score) for cid, score in keyword if cid in committed]
+        # Records: a question about a recorded fact (who presided, is X a beneficiary…) names the
+        # passage that holds it, whatever its wording (« Rueil est-elle retenue ? »).
+        recorded: list[str] = []
+        if s.records_weight > 0 and self.filters.is_empty():
+            recorded = [cid for cid in record_evidence(self.view, query) if cid in committed]
         # Fusion.
         fused: dict[str, float] = {}
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense)}
         keyword_rank = {cid: r for r, (cid, _) in enumerate(keyword)}
+        for r, cid in enumerate(recorded):
+            fused[cid] = fused.get(cid, 0.0) + s.records_weight / (s.rrf_k + r + 1)
+        # A question that asks two things (« Quelle délibération a lancé le programme et quelle
+        # délibération a sélectionné les communes ? ») is also searched part by part, so that each
+        # part gets its passage among the first ones.
+        parts = split_question(query)
+        if len(parts) > 1:
+            for part in parts:
+                sub = HybridRetriever(view=self.view, embeddings=self.embeddings, settings=self.settings,
+                                      k=self.k, filters=self.filters)
+                for r, passage in enumerate(sub.passages(part)):
+                    fused[passage.chunk_id] = fused.get(passage.chunk_id, 0.0) + 1.0 / (s.rrf_k + r + 1)
         for cid, r in dense_rank.items():
             fused[cid] = fused.get(cid, 0.0) + s.dense_weight / (s.rrf_k + r + 1)
         for cid, r in keyword_rank.items():
@@ -103,7 +144,7 @@ class HybridRetriever(BaseRetriever):
                 chunk_id=cid, text=chunk.text, metadata=chunk.metadata, score=fused[cid],
                 dense_similarity=similarity.get(cid), dense_rank=dense_rank.get(cid), keyword_rank=keyword_rank.get(cid),
             )
-            key = dedup_key(chunk.text)
+            key = self.view.dedup_key(cid)
             kept = chosen.get(key)
             if kept is None:
                 chosen[key] = passage

@@ -17,7 +17,7 @@ from evals.schema import DEFAULT_TESTSET, SourcePassage, EvalSetError, load_test
 # floors the programme team asked for (recall@5 0.9, fact accuracy 0.85, quote fidelity 1.0,
 # abstention recall 0.9).
 GATE = {
-    "recall@5": 0.92,  # measured 0.938
+    "recall@5": 0.97,  # measured 0.988 (0.938 before record-routed and multi-part retrieval)
     "fact_accuracy": 0.92,  # measured 0.939
     "quote_fidelity": 1.0,  # measured 1.0
     "abstention_recall": 0.95,  # measured 1.0 (21 cases: one miss fails the gate)

@@ -65,7 +65,9 @@ class ChunkStore(ABC):
     def count(self) -> int: ...
 
     @abstractmethod
-    def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+    def query(
+        self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None, known_count: int | None = None
+    ) -> list[tuple[str, float]]:
         """Nearest chunks as (chunk_id, cosine distance), closest first."""
 
     @abstractmethod
@@ -195,8 +197,10 @@ class ChromaChunkStore(ChunkStore):
     def count(self) -> int:
         return int(self.collection.count())
 
-    def query(self, vector, k, where=None):  # type: ignore[override]
-        n = self.count()
+    def query(self, vector, k, where=None, known_count=None):  # type: ignore[override]
+        """``known_count``: a lower bound of the collection's size that the caller already knows
+        (the committed chunks), which saves a count request per question."""
+        n = known_count if known_count is not None else self.count()
         if n == 0:
             return []
         got = self.collection.query(

