@@ -133,10 +133,12 @@ class ExtractiveGenerator(Generator):
 
     name = "extractive"
 
-    def __init__(self, embeddings: Embeddings, max_quotes: int = 3, embed_candidates: int = 8) -> None:
+    def __init__(self, embeddings: Embeddings, max_quotes: int = 3, embed_candidates: int = 8,
+                 embed_margin: float = 0.5) -> None:
         self.embeddings = embeddings
         self.max_quotes = max_quotes
         self.embed_candidates = embed_candidates
+        self.embed_margin = embed_margin
         self.vectors = _VectorCache(embeddings)
 
     def generate(
@@ -165,7 +167,10 @@ class ExtractiveGenerator(Generator):
         if not candidates:
             return Draft(answer="", abstained=True)
         candidates.sort(key=lambda c: -c[0])
-        top = candidates[: self.embed_candidates]
+        # Only sentences that the similarity could still lift to the top are embedded (embedding
+        # them is most of an answer's time): at most ``embed_candidates``, within reach of the best.
+        reach = candidates[0][0] - self.embed_margin
+        top = [c for c in candidates[: self.embed_candidates] if c[0] >= reach]
         qv = query_vector or self.embeddings.embed_query(question)
         vectors = self.vectors.get([_squash(c[3]) for c in top])
         rescored = []

@@ -95,6 +95,14 @@ def write_corpus(folder: Path, chunks: int, seed: int = 7) -> int:
 
 
 def _rss_mb() -> float:
+    """Peak resident memory of this process. /proc's VmHWM, not getrusage: a child's ru_maxrss
+    starts from its parent's at fork (the benchmark's parent holds two models)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
