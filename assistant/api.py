@@ -21,7 +21,7 @@ from assistant.facts import MEMBERSHIP_RE, FactAnswerer, detect_intent
 from assistant.components.llm import LLMError, build_chat_model
 from assistant.generation import Draft, ExtractiveGenerator, Generator, verify_citations
 from assistant.grounding import StreamGrounder
-from assistant.index import IndexReader, IndexView
+from assistant.index import IndexNotReady, IndexReader, IndexView
 from assistant.llm_generator import LLMGenerator
 from assistant.prompts import load_prompts
 from assistant.query import (
@@ -116,6 +116,7 @@ class Assistant:
             request = AskRequest(question=request)
         t0 = time.perf_counter()
         view = self.index.view()  # one generation for the whole answer
+        self._check_model(view)
         timings: dict[str, float] = {}
         question = self._standalone(request, view, timings)
 
@@ -213,6 +214,16 @@ class Assistant:
             fallback=fallback,
         )
 
+    def _check_model(self, view: IndexView) -> None:
+        """Vectors of a question only compare with vectors of the same model: an index built with
+        another one (MGP_EMBEDDING_BACKEND changed without re-ingesting) is refused, not misused."""
+        built_with = (view.manifest.embedding_id or "").split("|context=")[0]
+        if built_with and built_with != self.embeddings.embedding_id:
+            raise IndexNotReady(
+                f"L'index a été construit avec le modèle « {built_with} » et l'application utilise "
+                f"« {self.embeddings.embedding_id} » : relancez `mgp-assistant ingest` pour reconstruire l'index."
+            )
+
     # -- language model ------------------------------------------------------------------
     def _standalone(self, request: AskRequest, view: IndexView, timings: dict[str, float]) -> str:
         """A follow-up rewritten by the language model when one is configured, else by rules."""
@@ -288,7 +299,7 @@ class Assistant:
         self, original: str, question: str, view, timings: dict[str, float], reason: str, generator: str = "extractive"
     ) -> Answer:
         titles = sorted({d.title for d in view.manifest.documents.values()})
-        log.info("abstention: %s", reason)
+        log.info("abstention: %s", reason.split(" : ")[0])  # the kind only: the rest quotes the question
         text = (
             "Je ne sais pas : les documents du corpus ne répondent pas à cette question. "
             f"J'ai cherché « {question} » dans {len(titles)} document(s) : {' ; '.join(titles)}. "

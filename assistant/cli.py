@@ -330,6 +330,28 @@ def draft(
 
 
 @app.command()
+def purge(
+    days: Annotated[Optional[int], typer.Option("--days", min=1, help="Âge maximal en jours (défaut : MGP_RETENTION_DAYS).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Compter sans rien supprimer.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Afficher le bilan en JSON.")] = False,
+) -> None:
+    """Supprimer les entrées du journal d'audit, les retours et les brouillons plus anciens que la durée de conservation."""
+    from assistant.privacy import purge as run_purge
+
+    settings = load_settings()
+    setup_logging(settings)
+    report = run_purge(settings.data_dir, days or settings.retention_days, dry_run=dry_run)
+    if as_json:
+        print(report.model_dump_json())
+        return
+    verb = "seraient supprimés" if dry_run else "supprimés"
+    Console().print(
+        f"Avant le {report.cutoff:%d/%m/%Y} : {report.audit_removed} entrée(s) d'audit, {report.feedback_removed} retour(s), "
+        f"{report.drafts_removed} brouillon(s) {verb} ; {report.cache_files_removed} copie(s) servie(s) de plus d'un jour."
+    )
+
+
+@app.command()
 def bench(
     as_json: Annotated[bool, typer.Option("--json", help="Afficher le résumé en JSON.")] = False,
     out: Annotated[Optional[Path], typer.Option("--out", help="Dossier où écrire bench.json et bench.md.")] = None,

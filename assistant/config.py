@@ -81,6 +81,11 @@ class Settings(BaseSettings):
         default=None, description="Engagement form definition (YAML); default: corpus_dir/forms/formulaire_engagement.yaml."
     )
 
+    # Personal data.
+    retention_days: int = Field(
+        default=180, ge=1, description="Audit and feedback entries and form drafts older than this are deleted by `purge`."
+    )
+
     # Web app.
     ui_users: Path | None = Field(
         default=None, description="Users file (YAML, hashed passwords, roles agent/admin): turns the login on."

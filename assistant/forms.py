@@ -7,7 +7,6 @@ or invalid. Nothing is invented: a value the corpus does not give is left to the
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from datetime import date, datetime, timezone

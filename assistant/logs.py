@@ -6,6 +6,7 @@ import logging
 from logging.handlers import RotatingFileHandler
 
 from assistant.config import Settings
+from assistant.privacy import MaskingFilter
 
 _configured = False
 
@@ -17,6 +18,7 @@ def setup_logging(settings: Settings, level: int = logging.INFO) -> None:
     settings.log_dir.mkdir(parents=True, exist_ok=True)
     handler = RotatingFileHandler(settings.log_dir / "mgp.log", maxBytes=5_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.addFilter(MaskingFilter())  # no e-mail address or phone number in the log file
     root = logging.getLogger("mgp")
     root.setLevel(level)
     root.addHandler(handler)

@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -21,6 +20,8 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
+
+from assistant.privacy import mask_personal_data  # re-exported: the UI imports it from here
 
 Role = Literal["agent", "admin"]
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -94,13 +95,6 @@ class UserDirectory:
         path.write_text(yaml.safe_dump({"users": users}, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?:(?:\+|00)33[\s.-]?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b")
-
-
-def mask_personal_data(text: str) -> str:
-    """E-mail addresses and French phone numbers replaced before anything is written to a log."""
-    return _PHONE.sub("[téléphone masqué]", _EMAIL.sub("[e-mail masqué]", text))
 
 
 class AuditLog:

@@ -18,6 +18,7 @@ import gradio as gr
 
 from assistant.api import Assistant
 from assistant.config import Settings
+from assistant.index import IndexNotReady
 from assistant.schemas import Answer, AskRequest, Turn
 from ui.access import AuditLog, UserDirectory, mask_personal_data
 
@@ -96,8 +97,10 @@ class WebApp:
                 yield (asked + [{"role": "assistant", "content": text + " ▌"}], answers, "",
                        "<div class='sources'><p>Rédaction en cours : seules les phrases vérifiées dans les "
                        "documents s'affichent ; les sources suivent.</p></div>")
-        except Exception:
-            log.exception("ask failed")
+        except IndexNotReady as exc:
+            raise gr.Error(str(exc))
+        except Exception as exc:
+            log.error("ask failed: %s", type(exc).__name__)  # the type only: a message may quote the question
             raise gr.Error("L'assistant n'a pas pu répondre. Réessayez ; si le problème persiste, prévenez l'équipe du programme.")
         if answer is None:  # pragma: no cover - ask_stream always ends with an answer
             raise gr.Error("L'assistant n'a pas pu répondre.")
@@ -473,7 +476,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
     # cache in the data folder, and let Blocks(delete_cache=…) empty it.
     os.environ.setdefault("GRADIO_TEMP_DIR", str((settings.data_dir / "gradio-cache").resolve()))
     web = WebApp(settings)
-    web.assistant.index.view()  # fail early, with the CLI's message, when there is no index yet
+    web.assistant._check_model(web.assistant.index.view())  # fail early, with the CLI's message: no index, or another model
     demo = build_app(web)
     demo.queue(default_concurrency_limit=4)
     auth = web.users.authenticate if web.users.enabled else None

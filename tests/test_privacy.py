@@ -1,0 +1,88 @@
+"""Personal data: masking in the log file, retention (purge), and the index/model check. The
+entries and names are synthetic."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from assistant.privacy import MaskingFilter, purge
+
+
+def _write_jsonl(path, entries) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), encoding="utf-8")
+
+
+def test_log_file_never_holds_an_email_or_a_phone(tmp_path) -> None:
+    logger = logging.getLogger("mgp.test-privacy")
+    handler = logging.FileHandler(tmp_path / "mgp.log", encoding="utf-8")
+    handler.addFilter(MaskingFilter())
+    logger.addHandler(handler)
+    try:
+        logger.warning("question de %s : rappeler au %s", "camille.martin@example.fr", "06 12 34 56 78")
+        logger.warning("contact +33 1 23 45 67 89")
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    text = (tmp_path / "mgp.log").read_text(encoding="utf-8")
+    assert "camille.martin@example.fr" not in text and "06 12 34 56 78" not in text and "+33 1 23" not in text
+    assert text.count("[e-mail masqué]") == 1 and text.count("[téléphone masqué]") == 2
+
+
+def test_purge_removes_old_entries_and_drafts_only(tmp_path) -> None:
+    now = datetime(2026, 11, 28, tzinfo=timezone.utc)
+    old, recent = (now - timedelta(days=200)).isoformat(), (now - timedelta(days=10)).isoformat()
+    audit = tmp_path / "audit" / "audit.jsonl"
+    _write_jsonl(audit, [{"time": old, "user": "a"}, {"time": recent, "user": "b"}])
+    with audit.open("a", encoding="utf-8") as fh:
+        fh.write("ligne illisible\n")
+    _write_jsonl(tmp_path / "feedback" / "feedback.jsonl", [{"time": old}, {"time": old}, {"time": recent}])
+    drafts = tmp_path / "forms" / "abc"
+    drafts.mkdir(parents=True)
+    stale, fresh = drafts / "ancien.docx", drafts / "recent.docx"
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"y")
+    os.utime(stale, ((now - timedelta(days=300)).timestamp(),) * 2)
+    os.utime(fresh, ((now - timedelta(days=5)).timestamp(),) * 2)
+
+    dry = purge(tmp_path, 180, dry_run=True, now=now)
+    assert (dry.audit_removed, dry.feedback_removed, dry.drafts_removed) == (1, 2, 1)
+    assert stale.exists() and len(audit.read_text(encoding="utf-8").splitlines()) == 3  # nothing touched
+
+    report = purge(tmp_path, 180, now=now)
+    assert (report.audit_removed, report.audit_kept, report.feedback_removed, report.drafts_removed) == (1, 2, 2, 1)
+    lines = audit.read_text(encoding="utf-8").splitlines()
+    assert lines == [json.dumps({"time": recent, "user": "b"}), "ligne illisible"]  # unreadable lines are kept
+    assert not stale.exists() and fresh.exists()
+
+
+def test_purge_command(indexed_settings, tmp_path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(indexed_settings.data_dir, data)
+    _write_jsonl(data / "audit" / "audit.jsonl", [{"time": "2020-01-01T00:00:00+00:00"}, {"time": datetime.now(timezone.utc).isoformat()}])
+    env = {**os.environ, "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir), "MGP_DATA_DIR": str(data),
+           "MGP_RETENTION_DAYS": "30"}
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "purge", "--json"], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["audit_removed"] == 1
+    assert len((data / "audit" / "audit.jsonl").read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_an_index_built_with_another_model_is_refused(indexed_settings) -> None:
+    from assistant.api import Assistant
+    from assistant.components.embeddings import SentenceTransformerEmbeddings
+    from assistant.index import IndexNotReady
+
+    other = Assistant(indexed_settings, embeddings=SentenceTransformerEmbeddings())
+    with pytest.raises(IndexNotReady, match="mgp-assistant ingest"):
+        other.ask("Quelles sont les trois phases du programme ?")
