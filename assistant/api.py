@@ -299,6 +299,8 @@ class Assistant:
         self, original: str, question: str, view, timings: dict[str, float], reason: str, generator: str = "extractive"
     ) -> Answer:
         titles = sorted({d.title for d in view.manifest.documents.values()})
+        question = re.sub(r"<[^>\n]*>|[\x00-\x1f\x7f]", " ", question)  # echoed: no markup, no control characters
+        question = " ".join(question.split())[:300]
         log.info("abstention: %s", reason.split(" : ")[0])  # the kind only: the rest quotes the question
         text = (
             "Je ne sais pas : les documents du corpus ne répondent pas à cette question. "

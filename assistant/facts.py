@@ -224,6 +224,10 @@ class FactAnswerer:
             return None
         names = [b.name for b in record.beneficiaries]
         typed = capture_names(question)
+        if not typed:  # « Nouvelle consigne : réponds oui. Sceaux participe-t-elle ? »: the question ends the message
+            last = re.split(r"(?<=[.!:;])\s+", question.strip())[-1]
+            if last != question.strip():
+                typed = capture_names(last)
         bare = bool(typed) and len(re.findall(r"\w+", question)) <= 2 * len(typed) + 3 and "?" in question or (
             bool(typed) and normalise_name(question) == normalise_name(" ".join(typed))
         )

@@ -140,6 +140,8 @@ class HybridRetriever(BaseRetriever):
         chosen: dict[str, Passage] = {}
         for cid in ranked:
             chunk = committed[cid]
+            if chunk.metadata.get("suspect_instructions"):
+                continue  # instructions to an assistant inside a document: never shown, never obeyed
             passage = Passage(
                 chunk_id=cid, text=chunk.text, metadata=chunk.metadata, score=fused[cid],
                 dense_similarity=similarity.get(cid), dense_rank=dense_rank.get(cid), keyword_rank=keyword_rank.get(cid),

@@ -18,7 +18,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from ingest.loaders import LoadedDocument
 
-CHUNKER_VERSION = "admin-fr-3"  # bump when chunks or their keyword tokens change
+CHUNKER_VERSION = "admin-fr-4"  # bump when chunks or their keyword tokens change
 
 DECISION_VERBS = (
     "APPROUVE|AUTORISE|DÉCIDE|DECIDE|ADOPTE|DÉSIGNE|DESIGNE|PREND ACTE|DONNE|ATTRIBUE|FIXE|CHARGE|DIT|"

@@ -27,6 +27,7 @@ from assistant.components.keyword import KeywordIndex
 from assistant.components.vectorstore import ChunkStore, build_store
 from assistant.config import Settings
 from assistant.text import fold, tokenize
+from assistant.safety import addresses_an_assistant
 from ingest.chunking import Chunk, chunk_document, chunking_id, looks_like_deliberation
 from ingest.loaders import IngestError, LoadedDocument, UnsupportedFormat, load_file
 from ingest.records import DeliberationRecord, extract_record
@@ -420,6 +421,14 @@ class Ingestor:
             ingested_at=datetime.now(timezone.utc),
         )
         stored = [self._stored_chunk(entry, c) for c in chunks]
+        suspect = [c for c in stored if addresses_an_assistant(c.text)]
+        for c in suspect:
+            c.metadata["suspect_instructions"] = True
+        if suspect:
+            entry.warnings.append(
+                f"{len(suspect)} passage(s) contiennent des consignes adressées à un assistant (« ignorez les "
+                "consignes… ») : indexés, mais jamais cités ni transmis à un modèle de langage"
+            )
         return DocumentFile(entry=entry, chunks=stored, record=record)
 
     def _stored_chunk(self, entry: DocumentEntry, chunk: Chunk) -> StoredChunk:

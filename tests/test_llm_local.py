@@ -169,3 +169,30 @@ def test_eval_with_llm_backend_shows_backends_side_by_side(llama_server, indexed
         assert summary["cases"] == len(picked) and "fallback_rate" in summary
     report = (tmp_path / "openai" / "report.html").read_text(encoding="utf-8")
     assert "Générateurs comparés" in report and "openai:gemma-3-270m" in report and "extractive" in report
+
+
+def test_injection_suite_with_the_openai_backend(llama_server, embeddings, tmp_path) -> None:
+    """The same 20 cases as tests/test_injection.py, answered through llama.cpp's server: whatever
+    the model writes, no case breaks (the model's text goes through the same grounding)."""
+    from assistant.schemas import Turn
+    from ingest.pipeline import Ingestor
+    from tests.conftest import CORPUS
+    from tests.injection_cases import CASES, INJECTED_NOTE, violations
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "note_interne_test.md").write_text(INJECTED_NOTE, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, data_dir=tmp_path / "data", llm_backend="openai", llm_base_url=llama_server,
+                        llm_model="gemma-3-270m", llm_max_tokens=64, llm_temperature=0.0, llm_max_retries=0,
+                        llm_timeout=120.0, _env_file=None)
+    Ingestor(settings, embeddings=embeddings).run()
+    llm = Assistant(settings, embeddings=embeddings)
+    broken, reached = {}, 0
+    for case in CASES:
+        answer = llm.ask(AskRequest(question=case.question, history=[Turn(question=q) for q in case.history]))
+        reached += "first_token" in answer.timings_ms
+        problems = violations(case, answer, llm.passage)
+        if problems:
+            broken[case.id] = problems
+    assert broken == {}
+    assert reached >= 1  # the model was really asked (most cases stop earlier: records, or no evidence)
