@@ -150,7 +150,7 @@ class FactAnswerer:
             return matching[0] if matching else None
         return records[0] if len(records) == 1 else None
 
-    def _cite(self, record: DeliberationRecord, field: str, n: int = 1) -> Citation | None:
+    def cite(self, record: DeliberationRecord, field: str, n: int = 1) -> Citation | None:
         evidence = record.evidence.get(field)
         if evidence is None or evidence.chunk_id not in self.view.chunks:
             return None
@@ -173,7 +173,7 @@ class FactAnswerer:
         text, field = self._fact_text(intent, record)
         if text is None:
             return None
-        citation = self._cite(record, field)
+        citation = self.cite(record, field)
         if citation is None:
             return None
         return FactAnswer(Draft(answer=f"{text} [1]", citations=[citation]), "fact")
@@ -265,7 +265,7 @@ class FactAnswerer:
         vocabulary = self.view.keyword.vocabulary
         return all(t not in vocabulary for t in tokenize(name))
 
-    def _list_citation(self, record: DeliberationRecord, n: int, name: str | None = None) -> Citation | None:
+    def list_citation(self, record: DeliberationRecord, n: int, name: str | None = None) -> Citation | None:
         evidence = record.evidence.get("beneficiaries")
         if evidence is None or evidence.chunk_id not in self.view.chunks:
             return None
@@ -288,7 +288,7 @@ class FactAnswerer:
         return citation_for(n, passage, quote)
 
     def _membership_answer(self, record: DeliberationRecord, resolved: list[_Resolved], negated: bool) -> FactAnswer | None:
-        intro = self._list_citation(record, 1)
+        intro = self.list_citation(record, 1)
         if intro is None:
             return None
         citations = [intro]
@@ -298,7 +298,7 @@ class FactAnswerer:
         total = len(record.beneficiaries)
 
         def cite(name: str) -> str:
-            c = self._list_citation(record, len(citations) + 1, name)
+            c = self.list_citation(record, len(citations) + 1, name)
             if c is None:
                 return ""
             citations.append(c)

@@ -377,7 +377,7 @@ class FormDrafter:
             return None, None, None  # which collectivity is meant is not known: nothing to state
         if spec.prefill == "commune_name":
             if profile.matched_name:
-                citation = facts._list_citation(record, n, profile.matched_name) if record else None
+                citation = facts.list_citation(record, n, profile.matched_name) if record else None
                 spelled = (f"orthographe de la délibération (saisi : « {profile.typed} »)"
                            if normalise_name(profile.matched_name) != normalise_name(profile.typed) else None)
                 return profile.matched_name, citation, spelled
@@ -389,7 +389,7 @@ class FormDrafter:
                 return None, None, None  # an unknown name: nothing tells what it is
             label = EPT_LABEL if profile.kind == "EPT" else "Commune"
             value = next((c for c in spec.choices if normalise_name(c) == normalise_name(label)), None)
-            citation = facts._list_citation(record, n, profile.matched_name) if record and profile.matched_name else None
+            citation = facts.list_citation(record, n, profile.matched_name) if record and profile.matched_name else None
             return value, citation, None if citation else table_note
         if spec.prefill == "ept":
             return (profile.ept, None, table_note) if profile.ept else (None, None, None)
@@ -397,15 +397,15 @@ class FormDrafter:
             if record is None:
                 return None, None, None
             if profile.selected:
-                return True, facts._list_citation(record, n, profile.matched_name), None
+                return True, facts.list_citation(record, n, profile.matched_name), None
             note = "absente de la liste des bénéficiaires"
             if profile.via_ept:
                 note += f" ; membre de l'EPT {profile.via_ept}, qui y figure"
-            return False, facts._list_citation(record, n), note
+            return False, facts.list_citation(record, n), note
         if spec.prefill == "act_reference":
             if record is None or not record.reference:
                 return None, None, None
-            return record.reference, facts._cite(record, "reference", n), None
+            return record.reference, facts.cite(record, "reference", n), None
         if spec.prefill == "track":
             for choice in spec.choices:
                 found = self._cite_in_chunks(view, re.compile(r"[^.:]*«\s*" + re.escape(choice) + r"\s*»[^.:]*"), n)

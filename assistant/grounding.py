@@ -146,7 +146,7 @@ def _french_number(word: str) -> int | None:
     return total
 
 
-def _check_claim(claim: str, sources: list[Passage]) -> str | None:
+def _check_claim(claim: str, sources: list[Passage], min_support: float) -> str | None:
     """Why ``claim`` is not supported by ``sources`` (a French label), or None when it is."""
     source_text = " ".join(p.text + " " + str(p.metadata.get("section", "")) + " " + p.title for p in sources)
     problem = new_facts(claim, source_text, quotable=[p.text for p in sources])
@@ -156,7 +156,7 @@ def _check_claim(claim: str, sources: list[Passage]) -> str | None:
     tokens = set(tokenize(source_text))
     prefixes = prefixes_of(tokens)
     terms = set(tokenize(bare)) - _NOT_NAMES
-    if terms and sum(term_in(t, tokens, prefixes) for t in terms) / len(terms) < _check_claim.min_support:
+    if terms and sum(term_in(t, tokens, prefixes) for t in terms) / len(terms) < min_support:
         return "affirmation non appuyée par ses sources"
     return None
 
@@ -198,7 +198,6 @@ def new_facts(text: str, source_text: str, quotable: list[str] | None = None, *,
     return None
 
 
-_check_claim.min_support = 0.5  # type: ignore[attr-defined]
 
 
 def _quote(claim: str, passage: Passage) -> str | None:
@@ -230,14 +229,13 @@ def _states_absence(sentence: str) -> bool:
     return not names
 
 
-def _negated(text: str) -> bool:
+def negated(text: str) -> bool:
     return bool(_NEGATION_RE.search(fold(text)))
 
 
 def ground_answer(text: str, passages: list[Passage], *, min_support: float = 0.5, partial: bool = False) -> Grounded:
     """Verify ``text``. With ``partial`` (streaming), the text is a prefix: only its complete
     sentences are judged, and a sentence that cannot be judged yet ends the verified part."""
-    _check_claim.min_support = min_support  # type: ignore[attr-defined]
     text = sanitise(text)
     stripped = text.strip()
     if not stripped:
@@ -279,7 +277,7 @@ def ground_answer(text: str, passages: list[Passage], *, min_support: float = 0.
         valid = [i for i in sources if 0 <= i < len(passages)]
         if not valid:
             return Grounded(problem="source inexistante", detail=_short(sentence))
-        problem = _check_claim(sentence, [passages[i] for i in valid])
+        problem = _check_claim(sentence, [passages[i] for i in valid], min_support)
         if problem:
             return Grounded(problem=problem, detail=_short(sentence))
         pieces.append(text[cursor:s])
@@ -293,7 +291,7 @@ def ground_answer(text: str, passages: list[Passage], *, min_support: float = 0.
             quote = _quote(sentence, passages[i])
             if quote is None:
                 continue
-            if _negated(quote) != _negated(sentence):
+            if negated(quote) != negated(sentence):
                 reversed_polarity = True
                 continue
             key = (i, quote)

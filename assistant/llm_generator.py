@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from assistant.components.llm import ChatModel
 from assistant.generation import Draft, Generator
-from assistant.grounding import _negated, ground_answer
+from assistant.grounding import ground_answer, negated
 from assistant.prompts import Prompts
 from assistant.query import DOMAIN_TERMS, GENERIC_TERMS, strip_follow_up
 from assistant.schemas import Passage, Turn
@@ -101,7 +101,7 @@ class LLMGenerator(Generator):
             return None
         # Nor a commitment, an absolute, a quantity or a denial that the notes do not hold.
         said = set(tokenize(source))
-        if any(t not in said for t in tokenize(text) if t in _WEIGHTY) or (_negated(text) and not _negated(source)):
+        if any(t not in said for t in tokenize(text) if t in _WEIGHTY) or (negated(text) and not negated(source)):
             return None
         return text
 
