@@ -89,10 +89,14 @@ class Assistant:
         return f"{previous.rstrip(' ?')} : {fragment} ?"
 
     # -- answering -------------------------------------------------------------------
-    def _retriever(self, view: IndexView, request: AskRequest, query_vector: list[float] | None = None) -> HybridRetriever:
+    def _retriever(
+        self, view: IndexView, request: AskRequest, query_vector: list[float] | None = None,
+        record_hits: list[str] | None = None,
+    ) -> HybridRetriever:
         return HybridRetriever(
             view=view, embeddings=self.embeddings, settings=self.settings,
             k=request.k or self.settings.retrieval_k, filters=request.filters, query_vector=query_vector,
+            record_hits=record_hits,
         )
 
     def retrieve(self, request: AskRequest, query: str | None = None) -> list[Passage]:
@@ -120,8 +124,10 @@ class Assistant:
         timings: dict[str, float] = {}
         question = self._standalone(request, view, timings)
 
+        record_hits: list[str] | None = None
         if request.filters.is_empty():
             fact = FactAnswerer(view).answer(question)
+            record_hits = list(dict.fromkeys(c.chunk_id for c in fact.draft.citations)) if fact else []
             if fact is not None:
                 chunks = {cid: view.chunks[cid].text for cid in {c.chunk_id for c in fact.draft.citations}}
                 citations = verify_citations(fact.draft.citations, chunks)
@@ -137,7 +143,7 @@ class Assistant:
 
         query = normalise_question(question)
         query_vector = self.embeddings.embed_query(query)
-        passages = self._retriever(view, request, query_vector).passages(query)
+        passages = self._retriever(view, request, query_vector, record_hits).passages(query)
         timings["retrieve"] = _ms(t0)
         t1 = time.perf_counter()
         reason = self.insufficient_evidence(question, passages, view)

@@ -90,6 +90,9 @@ class HybridRetriever(BaseRetriever):
     k: int = 5
     filters: SearchFilters = SearchFilters()
     query_vector: list[float] | None = None
+    # The chunks the records cite for this question, when the caller has already asked the records
+    # (Assistant.ask does, before retrieving): not worked out a second time.
+    record_hits: list[str] | None = None
 
     def passages(self, query: str) -> list[Passage]:
         s = self.settings
@@ -113,7 +116,8 @@ class HybridRetriever(BaseRetriever):
         # passage that holds it, whatever its wording (« Rueil est-elle retenue ? »).
         recorded: list[str] = []
         if s.records_weight > 0 and self.filters.is_empty():
-            recorded = [cid for cid in record_evidence(self.view, query) if cid in committed]
+            hits = self.record_hits if self.record_hits is not None else record_evidence(self.view, query)
+            recorded = [cid for cid in hits if cid in committed]
         # Fusion.
         fused: dict[str, float] = {}
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense)}

@@ -195,7 +195,7 @@ class WebApp:
         except FormDefinitionError as exc:
             log.error("form definition invalid")
             raise gr.Error(f"Définition du formulaire invalide : {exc}")
-        fields = self.user_fields()
+        fields = [f for f in drafter.definition.fields() if f.source == "user"]  # the definition just read
         answers = {}
         for spec, value in zip(fields, values):
             if isinstance(value, str):
