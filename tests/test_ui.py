@@ -179,3 +179,77 @@ def test_engagement_form_tab_prepares_a_docx(client, server) -> None:
     status, preview, _ = client.predict("Sceaux", *[{"lieu": "Non", "donnees_personnelles": "Non"}.get(i)
                                                    for i in user_fields], api_name="/draft_form")
     assert "Fait à Non" in preview
+
+
+def test_upload_with_odd_file_names_stays_in_the_upload_folder(client, server, tmp_path) -> None:
+    """Names a browser may send: hidden, excluded patterns, unicode, very long, twice the same name.
+    Every file is indexed, kept under a safe name inside the uploads folder, and survives a reindex."""
+    from gradio_client import handle_file
+
+    from ui.app import MAX_NAME_BYTES, safe_file_name
+
+    # Path parts never survive (Gradio strips them too: this is the second line of defence).
+    for hostile in ("../../etc/passwd.txt", "..\\..\\boot.ini.txt", "/abs/olu.txt", ".."):
+        assert "/" not in safe_file_name(hostile) and "\\" not in safe_file_name(hostile)
+        assert not safe_file_name(hostile).startswith(".")
+    _, data = server
+    names = [".cache.txt", "_brouillon.txt", "README.md", "délibération ünïcode 😀.txt", "é" * 100 + ".txt"]
+    files = []
+    for i, name in enumerate(names):
+        path = tmp_path / name
+        path.write_text(f"Note SYNTHÉTIQUE {i} : le registre des essais {i} est tenu au greffe.", encoding="utf-8")
+        files.append(path)
+    for i in (1, 2):  # two different files with one name in the same upload
+        folder = tmp_path / f"dossier{i}"
+        folder.mkdir()
+        (folder / "note.txt").write_text(f"Note SYNTHÉTIQUE du dossier {i} : sujet {i}.", encoding="utf-8")
+        files.append(folder / "note.txt")
+    before = len(client.predict(api_name="/documents")["data"])
+    result, table = client.predict([handle_file(str(f)) for f in files], api_name="/upload")
+    assert result.count("✅") == len(files) and "❌" not in result and "⚠️" not in result
+    assert "enregistré sous « note (2).txt »" in result
+    assert len(table["data"]) == before + len(files)
+    uploads = data / "uploads"
+    stored = sorted(p.name for p in uploads.iterdir())
+    assert len(stored) == len(files) and all(not n.startswith((".", "_")) for n in stored)
+    assert all(len(n.encode()) <= MAX_NAME_BYTES for n in stored)
+    assert "délibération ünïcode _.txt" in stored and "document-README.md" in stored
+    doc_ids = [row[6] for row in table["data"]]
+    assert sum(1 for d in doc_ids if d.startswith(str(uploads))) == len(files)
+    message, table = client.predict(api_name="/reindex")  # excluded-looking names would be dropped here
+    assert len(table["data"]) == before + len(files) and "0 supprimés" in message
+
+
+def test_upload_of_a_broken_new_version_or_a_duplicate_loses_nothing(client, server, tmp_path) -> None:
+    from gradio_client import handle_file
+
+    from tests.conftest import FICHE_MD
+
+    _, data = server
+    good = make_pdf(tmp_path / "calendrier.pdf", ["Calendrier SYNTHÉTIQUE : la revue des essais a lieu en mars."],
+                    title="Calendrier synthétique")
+    result, _ = client.predict([handle_file(str(good))], api_name="/upload")
+    assert "✅ calendrier.pdf : indexé" in result
+    broken_dir = tmp_path / "v2"
+    broken_dir.mkdir()
+    broken = broken_dir / "calendrier.pdf"
+    broken.write_bytes(good.read_bytes()[:300])  # a truncated copy
+    copy = tmp_path / "fiche_en_double.md"
+    copy.write_bytes(FICHE_MD.read_bytes())
+    result, table = client.predict([handle_file(str(broken)), handle_file(str(copy))], api_name="/upload")
+    assert "❌ calendrier.pdf : PDF corrompu" in result and "la version précédente est conservée" in result
+    assert "⚠️ fiche_en_double.md : contenu identique à « fiche_programme_appropriation_metropolitaine.md »" in result
+    assert (data / "uploads" / "calendrier.pdf").read_bytes() == good.read_bytes()
+    assert not (data / "uploads" / "fiche_en_double.md").exists()
+    assert not [p for p in (data / "uploads").iterdir() if p.name.startswith(".")]  # no backup left
+    titles = [row[0] for row in table["data"]]
+    assert "Calendrier synthétique" in titles and titles.count(titles[0]) == 1
+    messages, _, _ = client.predict("Quand a lieu la revue des essais ?", [], api_name="/ask")
+    assert "mars" in text_of(messages[-1])
+    # A good new version replaces the old one.
+    fixed = make_pdf(broken, ["Calendrier SYNTHÉTIQUE : la revue des essais a lieu en avril."],
+                     title="Calendrier synthétique")
+    result, table = client.predict([handle_file(str(fixed))], api_name="/upload")
+    assert "✅ calendrier.pdf : nouvelle version indexée" in result
+    messages, _, _ = client.predict("Quand a lieu la revue des essais ?", [], api_name="/ask")
+    assert "avril" in text_of(messages[-1]) and "mars" not in text_of(messages[-1])

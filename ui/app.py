@@ -7,9 +7,11 @@ from __future__ import annotations
 import html
 import json
 import logging
+import os
 import re
 import shutil
 import threading
+import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -254,38 +256,68 @@ class WebApp:
         def report(stage: str, done: int, total: int, label: str) -> None:
             if progress is not None and stage == "files" and total:
                 progress(done / total, desc=f"Indexation : {label}")
+            elif progress is not None and stage == "pages" and total:
+                progress(done / total, desc=f"Indexation : {label}, page {done} sur {total}")
 
         return Ingestor(self.settings, embeddings=self.assistant.embeddings, progress=report).run(paths)
 
     def upload(self, files: list[str] | None, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
+        """Add files to the corpus. A file named like an earlier upload is its new version; if the new
+        version cannot be indexed the previous file is put back, so nothing stored is lost."""
+        from ingest.pipeline import is_excluded
+
         self._require_admin(request)
         if not files:
             return "Aucun fichier reçu.", self.documents_table()
         self.uploads_dir.mkdir(parents=True, exist_ok=True)
         limit = int(self.settings.max_file_mb * 1024 * 1024)
-        lines, saved = [], []
+        lines: list[str] = []
+        staged: list[tuple[str, Path, Path | None]] = []  # (name shown, target, previous version)
+        taken: set[str] = set()
         for tmp in files:
             source = Path(tmp)
-            name = safe_file_name(source.name)
+            shown = source.name
+            name = safe_file_name(shown)
+            if is_excluded(name, self.settings.corpus_exclude):
+                name = safe_file_name(f"document-{name}")
+            name = _unique_name(name, taken)
+            taken.add(name.casefold())
             if source.stat().st_size > limit:
-                lines.append(f"❌ {name} : fichier trop volumineux (limite {self.settings.max_file_mb:.0f} Mo)")
+                lines.append(f"❌ {shown} : fichier trop volumineux (limite {self.settings.max_file_mb:.0f} Mo)")
                 continue
             target = self.uploads_dir / name
-            shutil.copyfile(source, target)
-            saved.append(target)
-        if saved:
-            report = self._ingest(saved, progress)
-            failed = {Path(f.path).name: f.reason for f in report.failed}
-            skipped = {Path(f.path).name: f.reason for f in report.skipped}
-            for path in saved:
-                if path.name in failed:
-                    lines.append(f"❌ {path.name} : {failed[path.name]}")
-                    path.unlink(missing_ok=True)
-                elif path.name in skipped:
-                    lines.append(f"⚠️ {path.name} : {skipped[path.name]}")
-                    path.unlink(missing_ok=True)
+            backup = None
+            if target.exists():
+                backup = target.with_name(f".{name}.précédent")
+                os.replace(target, backup)
+            partial = target.with_name(f".{name}.partiel")
+            shutil.copyfile(source, partial)
+            os.replace(partial, target)  # a reindex running meanwhile never reads half a copy
+            staged.append((shown, target, backup))
+        if staged:
+            report = self._ingest([target for _, target, _ in staged], progress)
+            failed = {str(Path(f.path)): f.reason for f in report.failed}
+            skipped = {str(Path(f.path)): f.reason for f in report.skipped}
+            restored: list[Path] = []
+            for shown, target, backup in staged:
+                saved_as = "" if target.name == shown else f" (enregistré sous « {target.name} »)"
+                problem = failed.get(str(target)) or skipped.get(str(target))
+                if problem is None:
+                    verb = "nouvelle version indexée" if backup else "indexé"
+                    lines.append(f"✅ {shown}{saved_as} : {verb}")
+                    if backup:
+                        backup.unlink(missing_ok=True)
+                    continue
+                mark = "❌" if str(target) in failed else "⚠️"
+                kept = " — la version précédente est conservée" if backup else ""
+                lines.append(f"{mark} {shown} : {problem}{kept}")
+                if backup:
+                    os.replace(backup, target)
+                    restored.append(target)
                 else:
-                    lines.append(f"✅ {path.name} : indexé")
+                    target.unlink(missing_ok=True)
+            if restored:  # the index and the folder agree again on the previous versions
+                self._ingest(restored, None)
         return "\n".join(lines), self.documents_table()
 
     def delete(self, doc_id: str, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
@@ -362,14 +394,33 @@ class WebApp:
 _UNSAFE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
 
 
+MAX_NAME_BYTES = 150
+
+
 def safe_file_name(name: str) -> str:
-    """A file name without path parts or odd characters, at most 120 characters."""
-    base = Path(name.replace("\\", "/")).name
-    base = _UNSAFE.sub("_", base).strip(" .") or "document"
+    """A file name without path parts, hidden-file dot or odd characters, at most 150 bytes of UTF-8
+    (file systems count bytes: 120 accented or Asian characters can exceed their 255-byte limit)."""
+    base = unicodedata.normalize("NFC", name.replace("\\", "/")).split("/")[-1]
+    base = _UNSAFE.sub("_", base).strip(" ._") or "document"
     stem, dot, suffix = base.rpartition(".")
-    if not dot:
-        return base[:120]
-    return f"{stem[: 120 - len(suffix) - 1]}.{suffix}"
+    if not dot or not stem:
+        stem, suffix = base, ""
+    suffix = suffix[:16]
+    room = MAX_NAME_BYTES - len(suffix.encode()) - 1
+    stem = stem.encode()[:room].decode(errors="ignore").rstrip(" .") or "document"
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def _unique_name(name: str, taken: set[str]) -> str:
+    """``name (2).pdf`` when two files of one upload would get the same name."""
+    if name.casefold() not in taken:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    stem, dot = (stem, ".") if dot and stem else (name, "")
+    number = 2
+    while f"{stem} ({number}){dot}{suffix if dot else ''}".casefold() in taken:
+        number += 1
+    return f"{stem} ({number}){dot}{suffix if dot else ''}"
 
 
 def build_app(web: WebApp) -> gr.Blocks:

@@ -1,0 +1,165 @@
+"""Odd inputs at ingestion (issue 9): a PDF of thousands of pages, duplicate content under two names,
+a document modified while it is ingested. Every file built here is a SYNTHETIC fixture.
+
+Each test checks the three promises: nothing already stored is lost, the problem is reported in
+French with the file's name, the other files are processed."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import threading
+import time
+from pathlib import Path
+
+from ingest.pipeline import Ingestor
+from ingest.state import IndexState
+from tests.conftest import BENEFICIARIES, FICHE_MD
+
+
+THEMES = ["courrier", "état civil", "marchés publics", "ressources humaines", "urbanisme", "voirie", "écoles"]
+
+
+def _pdf_of_pages(path: Path, count: int) -> Path:
+    """A real PDF (fpdf2): a running header and one numbered entry per page."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_font("Helvetica", size=11)
+    for number in range(1, count + 1):
+        pdf.add_page()
+        pdf.text(20, 15, f"Registre SYNTHETIQUE - page {number}")
+        commune, theme = BENEFICIARIES[number % 26], THEMES[number % 7]
+        pdf.text(20, 30, f"Feuillet {number} : dossier de {commune} sur le theme {theme}.")
+    pdf.output(str(path))
+    return path
+
+
+def _chunks_of(settings, doc_id: str) -> list:
+    state = IndexState(settings.index_dir)
+    entry = state.load_manifest().documents[doc_id]
+    return state.read_document_file(entry.doc_file).chunks
+
+
+def test_pdf_of_thousands_of_pages_is_bounded_then_indexed_page_by_page(corpus_copy, make_settings, embeddings) -> None:
+    _pdf_of_pages(corpus_copy / "registre.pdf", 2000)
+    settings = make_settings(corpus_copy, max_pdf_pages=1000)
+    refused = Ingestor(settings, embeddings=embeddings).run()
+    reasons = {Path(f.path).name: f.reason for f in refused.failed}
+    assert "2000 pages, limite 1000" in reasons["registre.pdf"] and "MGP_MAX_PDF_PAGES" in reasons["registre.pdf"]
+    assert refused.documents == 3  # the rest of the corpus is indexed
+
+    seen: list[tuple[int, int]] = []
+
+    def progress(stage: str, done: int, total: int, label: str) -> None:
+        if stage == "pages":
+            assert label == "registre.pdf"
+            seen.append((done, total))
+
+    settings = make_settings(corpus_copy, max_pdf_pages=5000)
+    report = Ingestor(settings, embeddings=embeddings, progress=progress).run()
+    assert report.failed == [] and report.documents == 4 and report.added == 1
+    assert seen[-1] == (2000, 2000) and len(seen) >= 40  # the extraction shows its progress
+    entry = IndexState(settings.index_dir).load_manifest().documents["registre.pdf"]
+    assert entry.pages == 2000
+    chunks = _chunks_of(settings, "registre.pdf")
+    for number in (1, 999, 1937, 2000):
+        chunk = next(c for c in chunks if f"Feuillet {number} :" in c.text)
+        assert "Registre SYNTHETIQUE - page" not in chunk.text  # the running header is removed
+        # a passage's page is the page of its first line; this line sits on that page or a later one
+        first = int(chunk.text.split("Feuillet ", 1)[1].split(" ", 1)[0])
+        assert chunk.metadata["page"] == first <= number <= chunk.metadata["page_end"]
+
+
+def test_duplicate_content_under_two_names_is_indexed_once(corpus_copy, make_settings, embeddings, tmp_path) -> None:
+    settings = make_settings(corpus_copy)
+    Ingestor(settings, embeddings=embeddings).run()
+    shutil.copyfile(FICHE_MD, corpus_copy / "copie_de_la_fiche.md")
+    outside = tmp_path / "fiche_recue_par_courriel.md"
+    shutil.copyfile(FICHE_MD, outside)
+
+    report = Ingestor(settings, embeddings=embeddings).run()
+    skipped = {Path(f.path).name: f.reason for f in report.skipped}
+    assert "contenu identique à « fiche_programme_appropriation_metropolitaine.md »" in skipped["copie_de_la_fiche.md"]
+    assert (report.documents, report.added, report.failed) == (3, 0, [])
+    # A file given explicitly is compared with the whole index, not only with the files of its run.
+    explicit = Ingestor(settings, embeddings=embeddings).run([outside])
+    assert [Path(f.path).name for f in explicit.skipped] == ["fiche_recue_par_courriel.md"]
+    assert explicit.documents == 3
+
+    # The copy is re-examined each run: deleting the original makes it the document, nothing is lost.
+    (corpus_copy / FICHE_MD.name).unlink()
+    after = Ingestor(settings, embeddings=embeddings).run()
+    assert (after.documents, after.added, after.removed, after.skipped) == (3, 1, 1, [])
+    manifest = IndexState(settings.index_dir).load_manifest()
+    assert "copie_de_la_fiche.md" in manifest.documents and FICHE_MD.name not in manifest.documents
+
+    # Two new files with one content: the first name is kept, the other reported.
+    shutil.copyfile(FICHE_MD, corpus_copy / "a_fiche.md")
+    shutil.copyfile(FICHE_MD, corpus_copy / "b_fiche.md")
+    twins = Ingestor(settings, embeddings=embeddings).run()
+    assert sorted(Path(f.path).name for f in twins.skipped) == ["a_fiche.md", "b_fiche.md"]  # copie_de… is indexed
+    assert twins.documents == 3
+
+
+def test_document_modified_between_listing_and_reading_is_indexed_as_read(corpus_copy, make_settings, embeddings) -> None:
+    note = corpus_copy / "note.md"
+    note.write_text("# Note SYNTHÉTIQUE\n\nPremière version : le comité se réunit le lundi.\n", encoding="utf-8")
+    second = "# Note SYNTHÉTIQUE\n\nSeconde version : le comité se réunit le jeudi.\n"
+
+    def progress(stage: str, done: int, total: int, label: str) -> None:
+        if stage == "files" and label == "note.md":  # hashed already, not read yet
+            note.write_text(second, encoding="utf-8")
+
+    settings = make_settings(corpus_copy)
+    report = Ingestor(settings, embeddings=embeddings, progress=progress).run()
+    assert report.failed == [] and report.documents == 4
+    entry = IndexState(settings.index_dir).load_manifest().documents["note.md"]
+    assert entry.sha256 == hashlib.sha256(second.encode()).hexdigest()  # the hash of what was indexed
+    assert all("Première version" not in c.text for c in _chunks_of(settings, "note.md"))
+    again = Ingestor(settings, embeddings=embeddings).run()
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 4)
+
+
+def test_document_still_being_written_keeps_its_previous_version(corpus_copy, make_settings, embeddings) -> None:
+    note = corpus_copy / "note.md"
+    note.write_text("# Note SYNTHÉTIQUE\n\nVersion stable : le comité se réunit le lundi.\n", encoding="utf-8")
+    settings = make_settings(corpus_copy)
+    Ingestor(settings, embeddings=embeddings).run()
+    stable = IndexState(settings.index_dir).load_manifest().documents["note.md"]
+
+    stop = threading.Event()
+
+    def keep_writing() -> None:  # a slow save: the file changes every 20 ms
+        n = 0
+        while not stop.is_set():
+            n += 1
+            note.write_text(f"# Note SYNTHÉTIQUE\n\nBrouillon {n} en cours d'enregistrement…\n", encoding="utf-8")
+            time.sleep(0.02)
+
+    writer = threading.Thread(target=keep_writing)
+
+    def progress(stage: str, done: int, total: int, label: str) -> None:
+        if stage == "files" and label == "note.md" and not writer.is_alive():
+            writer.start()
+            time.sleep(0.05)
+
+    note.write_text("# Note SYNTHÉTIQUE\n\nVersion 2 : le comité se réunit le mardi.\n", encoding="utf-8")
+    (corpus_copy / "autre.md").write_text("# Autre note SYNTHÉTIQUE\n\nLe bureau siège à Paris.\n", encoding="utf-8")
+    try:
+        report = Ingestor(settings, embeddings=embeddings, progress=progress).run()
+    finally:
+        stop.set()
+        if writer.is_alive():
+            writer.join()
+    reasons = {Path(f.path).name: f.reason for f in report.failed}
+    assert "modifié pendant sa lecture" in reasons["note.md"] and "version déjà indexée est conservée" in reasons["note.md"]
+    assert report.added == 1  # autre.md is processed
+    kept = IndexState(settings.index_dir).load_manifest().documents["note.md"]
+    assert kept.sha256 == stable.sha256
+    assert any("Version stable" in c.text for c in _chunks_of(settings, "note.md"))
+    assert not list((settings.data_dir / "tmp").glob("*"))  # no private copy left behind
+
+    settled = Ingestor(settings, embeddings=embeddings).run()  # once saved, the next run takes it
+    assert settled.updated == 1 and settled.failed == []
+    assert any("Brouillon" in c.text for c in _chunks_of(settings, "note.md"))
