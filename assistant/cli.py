@@ -377,6 +377,38 @@ def bench(
     Console().print(f"Résultats : {target / 'bench.json'} et {target / 'bench.md'}")
 
 
+@app.command()
+def load(
+    url: Annotated[str, typer.Option("--url", help="Adresse de l'application web (mgp-assistant serve).")] = "http://127.0.0.1:7860/",
+    users: Annotated[int, typer.Option("--users", min=1, max=200, help="Utilisateurs simultanés.")] = 20,
+    user: Annotated[Optional[str], typer.Option("--user", help="Compte, si l'application demande une connexion.")] = None,
+    with_feedback: Annotated[bool, typer.Option("--with-feedback", help="Chaque utilisateur laisse aussi un avis (serveur de test seulement).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Afficher le rapport en JSON.")] = False,
+) -> None:
+    """Simuler des utilisateurs simultanés : erreurs, fuites entre sessions, latence p50/p95."""
+    from evals.load import simulate
+    from ingest.state import IndexState
+
+    settings = load_settings()
+    records = IndexState(settings.index_dir).load_records()
+    names = list(dict.fromkeys(b.name for r in records.values() for b in r.beneficiaries))
+    if not names:
+        err.print("[red]Erreur :[/red] aucune liste de bénéficiaires dans l'index local (lancez `mgp-assistant ingest`).")
+        raise typer.Exit(1)
+    auth = None
+    if user:
+        auth = (user, typer.prompt(f"Mot de passe de {user}", hide_input=True))
+    report = simulate(url, names, users=users, auth=auth, rate=with_feedback)
+    if as_json:
+        print(report.model_dump_json())
+    else:
+        Console().print(report.summary())
+        for result in report.results:
+            for problem in result.errors + result.leaks:
+                Console().print(f"[red]utilisateur {result.user}[/red] : {problem}")
+    raise typer.Exit(0 if report.errors == report.leaks == 0 else 2)
+
+
 users_app = typer.Typer(help="Comptes de l'application web (fichier MGP_UI_USERS).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 

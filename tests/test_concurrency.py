@@ -1,0 +1,151 @@
+"""20 simulated users at once against a real `mgp-assistant serve` (Gradio client, loopback): no
+error, no answer or history of one session seen by another, latency reported; an ingestion during
+the chat never breaks an answer. The uploaded documents are SYNTHETIC fixtures."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from evals.load import simulate
+from tests.conftest import BENEFICIARIES, make_pdf
+
+pytestmark = pytest.mark.slow
+
+
+def _feedback_by_token(data) -> dict[str, list[dict]]:
+    path = data / "feedback" / "feedback.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    out: dict[str, list[dict]] = {}
+    for record in records:
+        out.setdefault(record["comment"], []).append(record)
+    return out
+
+
+def _check(report, data) -> None:
+    print("\n" + report.summary())
+    problems = [(r.user, r.errors, r.leaks) for r in report.results if r.errors or r.leaks]
+    assert report.errors == 0 and report.leaks == 0, problems
+    assert report.requests == 3 * report.users
+    # Server side: each session's « answers » state is its own (the feedback reads it).
+    feedback = _feedback_by_token(data)
+    for result in report.results:
+        script_follow_up = f"et {BENEFICIARIES[(result.user + 7) % len(BENEFICIARIES)]} ?"
+        records = feedback[result.token]
+        assert [r["question"] for r in records] == [script_follow_up]
+
+
+def test_twenty_users_at_once_get_their_own_answers(server) -> None:
+    url, data = server
+    report = simulate(url, BENEFICIARIES, users=20)
+    _check(report, data)
+
+
+def test_ingestion_during_the_chat_breaks_no_answer(server, tmp_path) -> None:
+    from gradio_client import Client, handle_file
+
+    url, data = server
+    calendar = tmp_path / "calendrier_des_essais.pdf"
+    uploads: list[str] = []
+    windows: list[tuple[float, float]] = []
+
+    def ingest_twice() -> None:  # an admin adds a document, then a new version of it, while agents chat
+        admin = Client(url, verbose=False)
+        for month in ("mars", "avril"):
+            make_pdf(calendar, [f"Calendrier SYNTHÉTIQUE : la revue des essais a lieu en {month}."],
+                     title="Calendrier des essais")
+            started = time.time()
+            result, _ = admin.predict([handle_file(str(calendar))], api_name="/upload")
+            windows.append((started, time.time()))
+            uploads.append(result)
+
+    for token in list(_feedback_by_token(data)):  # the first test's records are not this run's
+        assert token.startswith("utilisateur-simulé-")
+    (data / "feedback" / "feedback.jsonl").unlink(missing_ok=True)
+    report = simulate(url, BENEFICIARIES, users=20, during=ingest_twice)
+    assert uploads == ["✅ calendrier_des_essais.pdf : indexé", "✅ calendrier_des_essais.pdf : nouvelle version indexée"]
+    _check(report, data)
+    overlapping = [s for r in report.results for s in r.spans if any(s[0] < end and start < s[1] for start, end in windows)]
+    print(f"{len(overlapping)} requêtes servies pendant les deux indexations")
+    assert overlapping  # the chat really ran while the index changed
+    messages, _, _ = Client(url, verbose=False).predict("Quand a lieu la revue des essais ?", [], api_name="/ask")
+    assert "avril" in str(messages[-1]["content"])  # the server reads the new generation
+
+
+def test_readers_see_the_old_or_the_new_index_never_a_broken_one(corpus_copy, make_settings, embeddings) -> None:
+    """In one process, as in the web app: two readers ask without pause while ingestion commits
+    generation after generation (a document added, changed twice, the index rebuilt, the document
+    deleted). Every answer must be complete and verified, from one generation or the next."""
+    import threading
+
+    from assistant.api import Assistant
+    from ingest.pipeline import Ingestor
+
+    settings = make_settings(corpus_copy)
+    Ingestor(settings, embeddings=embeddings).run()
+    assistant = Assistant(settings, embeddings=embeddings)
+    note = corpus_copy / "note_des_essais.md"
+    stop = threading.Event()
+    failures: list[str] = []
+    answered = {"membership": 0, "note": 0, "note found": 0}
+
+    def reader(question: str, kind: str, check) -> None:
+        while not stop.is_set():
+            try:
+                answer = assistant.ask(question)
+                if not check(answer):
+                    failures.append(f"{kind}: {answer.answer[:120]}")
+                for citation in answer.citations:  # every quote is in the passage it cites
+                    passage = assistant.passage(citation.chunk_id)
+                    if passage is not None and citation.quote not in passage.text:
+                        failures.append(f"{kind}: citation hors de son passage")
+                answered[kind] += 1
+                answered["note found"] += kind == "note" and not answer.abstained
+            except Exception as exc:  # noqa: BLE001 - any error is the failure under test
+                failures.append(f"{kind}: {type(exc).__name__}: {exc}")
+
+    def membership_ok(answer) -> bool:
+        return answer.answer.startswith("Oui") and "Sceaux" in answer.answer and bool(answer.citations)
+
+    def note_ok(answer) -> bool:  # before the note exists, or after its deletion: an abstention
+        return answer.abstained or any(m in answer.answer for m in ("lundi", "mardi", "mercredi"))
+
+    threads = [threading.Thread(target=reader, args=("Est-ce que Sceaux participe au parcours ?", "membership", membership_ok)),
+               threading.Thread(target=reader, args=("Quel jour se tient la revue SYNTHÉTIQUE des essais ?", "note", note_ok))]
+    for thread in threads:
+        thread.start()
+    try:
+        generations = []
+        for step, day in enumerate(("lundi", "mardi", "mercredi")):
+            note.write_text(f"# Note SYNTHÉTIQUE\n\nLa revue SYNTHÉTIQUE des essais se tient le {day}.\n", encoding="utf-8")
+            generations.append(Ingestor(settings, embeddings=embeddings).run(rebuild=step == 2).generation)
+        note.unlink()
+        generations.append(Ingestor(settings, embeddings=embeddings).run().generation)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert generations == sorted(set(generations)) and len(generations) == 4
+    assert failures == []
+    assert answered["membership"] >= 4 and answered["note"] >= 4 and answered["note found"] >= 1
+    print(f"\n{answered} réponses pendant 4 générations, aucune erreur")
+
+
+def test_load_command_reports_figures_and_writes_no_feedback(server, indexed_settings) -> None:
+    import os
+    import subprocess
+    import sys
+
+    url, data = server
+    before = (data / "feedback" / "feedback.jsonl").read_text(encoding="utf-8") if (data / "feedback" / "feedback.jsonl").exists() else ""
+    env = {**os.environ, "MGP_DATA_DIR": str(data), "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir)}
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "load", "--url", url, "--users", "5", "--json"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert (report["users"], report["requests"], report["errors"], report["leaks"]) == (5, 10, 0, 0)
+    assert 0 < report["p50_ms"] <= report["p95_ms"] <= report["max_ms"]
+    after = (data / "feedback" / "feedback.jsonl").read_text(encoding="utf-8") if (data / "feedback" / "feedback.jsonl").exists() else ""
+    assert after == before  # a production server's feedback is not polluted by the simulation
