@@ -10,6 +10,7 @@ import re
 import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Callable
 
 from pydantic import BaseModel
 
@@ -17,9 +18,69 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:(?:\+|00)33[\s.-]?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b")
 
 
-def mask_personal_data(text: str) -> str:
-    """E-mail addresses and French phone numbers replaced before anything is written to a log."""
-    return _PHONE.sub("[téléphone masqué]", _EMAIL.sub("[e-mail masqué]", text))
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zß-öø-ÿ"
+_NAME_WORD = rf"[{_UPPER}](?:[{_LOWER}'’]+|[{_UPPER}'’]+)(?:-[{_UPPER}{_LOWER}'’]+)*"
+_NAME_RUN = re.compile(rf"\b{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}\b")
+_CIVILITY = re.compile(
+    rf"\b(M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Mademoiselle|Dr|Docteure?|Maître|Me|Pr)\.?[ \t]+"
+    rf"({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})"
+)
+_INTRODUCTION = re.compile(
+    rf"((?i:je\s+m['’]appelle|mon\s+nom\s+est|mon\s+prénom\s+est|nom\s*:|prénom\s*:|signé\s*:?))[ \t]+"
+    rf"({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})"
+)
+# Capitalised words that start questions or name institutions, never a person.
+_NOT_NAMES = frozenset(
+    """est-ce qui que quoi quel quelle quels quelles comment pourquoi quand où combien bonjour merci madame
+    monsieur le la les un une des du de et ou mais donc je tu il elle nous vous ils elles on mon ma mes
+    votre vos notre nos ce cette ces peut-on puis-je dois-je faut-il y a-t-il est-il""".split()
+)
+NAME_MASK = "[nom masqué]"
+
+
+def _is_title(word: str) -> bool:
+    return any(c.islower() for c in word)
+
+
+def mask_personal_data(text: str, public: Callable[[str], bool] | None = None) -> str:
+    """E-mail addresses, French phone numbers and people's names replaced before anything is
+    written to a log. Names are found without a model: after a civility (« Mme Durand ») or an
+    introduction (« je m'appelle… »), and as runs of two to four capitalised words (« Jeanne
+    DUPONT »). Over-masking is preferred to a leak; ``public`` (e.g. « every word is in the
+    corpus ») keeps names the documents already make public (the president, the communes)."""
+    text = _PHONE.sub("[téléphone masqué]", _EMAIL.sub("[e-mail masqué]", text))
+
+    def keep(candidate: str) -> bool:
+        return public is not None and public(candidate)
+
+    text = _CIVILITY.sub(lambda m: m.group(0) if keep(m.group(2)) else f"{m.group(1)} {NAME_MASK}", text)
+    text = _INTRODUCTION.sub(lambda m: m.group(0) if keep(m.group(2)) else f"{m.group(1)} {NAME_MASK}", text)
+
+    def run(match: re.Match[str]) -> str:
+        words = match.group(0).split()
+        start, end = 0, len(words)
+        while start < end and words[start].lower() in _NOT_NAMES:
+            start += 1
+        while end > start and words[end - 1].lower() in _NOT_NAMES:
+            end -= 1
+        name = words[start:end]
+        if len(name) < 2 or not any(_is_title(w) for w in name) or keep(" ".join(name)):
+            return match.group(0)
+        return " ".join(words[:start] + [NAME_MASK] + words[end:])
+
+    return _NAME_RUN.sub(run, text)
+
+
+def corpus_words(vocabulary: set[str]) -> Callable[[str], bool]:
+    """« Public » when every word of the name is a word of the corpus (keyword index vocabulary)."""
+    from assistant.text import tokenize
+
+    def public(candidate: str) -> bool:
+        tokens = tokenize(candidate)
+        return bool(tokens) and all(t in vocabulary for t in tokens)
+
+    return public
 
 
 class MaskingFilter(logging.Filter):

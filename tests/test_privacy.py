@@ -28,12 +28,63 @@ def test_log_file_never_holds_an_email_or_a_phone(tmp_path) -> None:
     try:
         logger.warning("question de %s : rappeler au %s", "camille.martin@example.fr", "06 12 34 56 78")
         logger.warning("contact +33 1 23 45 67 89")
+        logger.warning("demande de Mme Durand pour %s", "Jeanne DUPONT")
     finally:
         logger.removeHandler(handler)
         handler.close()
     text = (tmp_path / "mgp.log").read_text(encoding="utf-8")
     assert "camille.martin@example.fr" not in text and "06 12 34 56 78" not in text and "+33 1 23" not in text
     assert text.count("[e-mail masqué]") == 1 and text.count("[téléphone masqué]") == 2
+    assert "Durand" not in text and "DUPONT" not in text and text.count("[nom masqué]") == 2
+
+
+# Synthetic people. Each line: what a user types, the words that must disappear.
+NAMED = [
+    ("Bonjour, je suis Jeanne Dupont, DGS de Vanves : est-ce que Vanves participe ?", ["Jeanne", "Dupont"]),
+    ("Je m'appelle Kévin Nguyen-Lambert, quelle est la date de la séance ?", ["Kévin", "Nguyen"]),
+    ("Mme Durand peut-elle suivre la formation ?", ["Durand"]),
+    ("DUPONT Jeanne, mairie de Sceaux : le programme est-il gratuit ?", ["DUPONT", "Jeanne"]),
+    ("Contact : Jean-Pierre Martin-Lefèvre au 01 23 45 67 89 ou jp.martin@ville.fr", ["Jean-Pierre", "Lefèvre", "45 67", "jp.martin"]),
+    ("prénom : Aïcha, nom : Benali", ["Aïcha", "Benali"]),
+    ("M. Olivier Petit demande si Sucy-en-Brie est retenue", ["Olivier", "Petit"]),
+]
+UNTOUCHED = [
+    "Est-ce que Rueil-Malmaison participe au parcours ?",
+    "Quelle délibération a lancé le programme ?",
+    "Est-ce que Saint-Ouen-sur-Seine participe ?",
+    "Le Blanc-Mesnil est-il retenu ?",
+    "Le RGPD et la CNIL encadrent-ils les essais ?",
+    "Combien de communes ? Et Vincennes ?",
+]
+
+
+@pytest.mark.parametrize("typed, secret", NAMED)
+def test_names_typed_by_users_are_masked(typed, secret) -> None:
+    from assistant.privacy import NAME_MASK, mask_personal_data
+
+    masked = mask_personal_data(typed)
+    assert NAME_MASK in masked
+    for word in secret:
+        assert word not in masked, masked
+
+
+@pytest.mark.parametrize("typed", UNTOUCHED)
+def test_questions_without_a_person_are_left_as_typed(typed) -> None:
+    from assistant.privacy import mask_personal_data
+
+    assert mask_personal_data(typed) == typed
+
+
+def test_names_made_public_by_the_corpus_stay_readable(indexed_settings) -> None:
+    from assistant.privacy import corpus_words, mask_personal_data
+    from ingest.state import IndexState
+
+    vocabulary = set(IndexState(indexed_settings.index_dir).load_keyword_index().vocabulary)
+    public = corpus_words(vocabulary)
+    for typed in ("Patrick OLLIER a-t-il signé ?", "Est-ce que Paris Ouest La Défense participe ?"):
+        assert mask_personal_data(typed, public) == typed  # names the deliberation itself publishes
+        assert "[nom masqué]" in mask_personal_data(typed)  # the log file masks them all the same
+    assert mask_personal_data("Jeanne Dupont et Patrick OLLIER", public) == "[nom masqué] et Patrick OLLIER"
 
 
 def test_purge_removes_old_entries_and_drafts_only(tmp_path) -> None:

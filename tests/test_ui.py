@@ -253,3 +253,20 @@ def test_upload_of_a_broken_new_version_or_a_duplicate_loses_nothing(client, ser
     assert "✅ calendrier.pdf : nouvelle version indexée" in result
     messages, _, _ = client.predict("Quand a lieu la revue des essais ?", [], api_name="/ask")
     assert "avril" in text_of(messages[-1]) and "mars" not in text_of(messages[-1])
+
+
+def test_audit_and_feedback_mask_what_users_type_about_themselves(client, server) -> None:
+    _, data = server
+    typed = "Je m'appelle Camille Martin (06 12 34 56 78) : Patrick OLLIER a-t-il présidé la séance ?"
+    messages, _, _ = client.predict(typed, [], api_name="/ask")
+    assert "Patrick OLLIER" in text_of(messages[-1])  # the answer is not degraded by the masking
+    client.predict(0, False, "Rappelez Mme Durand au 01 23 45 67 89", api_name="/feedback")
+    audit = json.loads((data / "audit" / "audit.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    feedback = json.loads((data / "feedback" / "feedback.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    stored = json.dumps([audit, feedback], ensure_ascii=False)
+    for secret in ("Camille", "Martin", "12 34", "Durand", "45 67"):
+        assert secret not in stored
+    assert "Patrick OLLIER" in audit["question"]  # a name the deliberation publishes stays readable
+    assert audit["question"].startswith("Je m'appelle [nom masqué]")
+    log = (data / "logs" / "mgp.log")
+    assert not log.exists() or "Camille" not in log.read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
 import yaml
 
@@ -105,12 +105,12 @@ class AuditLog:
         self._lock = threading.Lock()
 
     def record(self, user: str, session: str, question: str, answer_id: str, citations: list[str], latency_ms: float,
-               abstained: bool) -> None:
+               abstained: bool, public: Callable[[str], bool] | None = None) -> None:
         entry = {
             "time": datetime.now(timezone.utc).isoformat(),
             "user": user,
             "session": session,
-            "question": mask_personal_data(question),
+            "question": mask_personal_data(question, public),
             "answer_id": answer_id,
             "abstained": abstained,
             "citations": citations,

@@ -110,7 +110,7 @@ class WebApp:
             user=self.users.user(getattr(request, "username", None)).name,
             session=str(getattr(request, "session_hash", "") or ""),
             question=question, answer_id=answer.id, citations=[c.chunk_id for c in answer.citations],
-            latency_ms=answer.timings_ms.get("total", 0.0), abstained=answer.abstained,
+            latency_ms=answer.timings_ms.get("total", 0.0), abstained=answer.abstained, public=self._public_names(),
         )
         content = f"_{answer.fallback}_\n\n{answer.answer}" if answer.fallback else answer.answer
         answers = answers + [answer.model_dump(mode="json")]
@@ -151,13 +151,14 @@ class WebApp:
         if not 0 <= index < len(answers):
             raise gr.Error("Réponse introuvable pour ce retour.")
         answer = answers[index]
+        public = self._public_names()
         record = {
             "time": datetime.now(timezone.utc).isoformat(),
             "rating": "up" if liked else "down",
-            "comment": mask_personal_data((comment or "").strip()[:2000]),
+            "comment": mask_personal_data((comment or "").strip()[:2000], public),
             "answer_id": answer["id"],
-            "question": mask_personal_data(answer["question"]),
-            "standalone_question": mask_personal_data(answer["standalone_question"]),
+            "question": mask_personal_data(answer["question"], public),
+            "standalone_question": mask_personal_data(answer["standalone_question"], public),
             "answer": answer["answer"],
             "abstained": answer["abstained"],
             "citations": answer["citations"],
@@ -167,6 +168,15 @@ class WebApp:
         with self._write_lock, self.feedback_path.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         return "Merci, votre retour est enregistré."
+
+    def _public_names(self):
+        """Names every word of which is in the corpus (the president, the communes) stay readable."""
+        from assistant.privacy import corpus_words
+
+        try:
+            return corpus_words(self.assistant.index.view().vocabulary)
+        except IndexNotReady:
+            return None
 
     def on_like(self, answers: list[dict], comment: str, data: gr.LikeData) -> str:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
