@@ -319,6 +319,15 @@ LOADERS: dict[str, Callable[[Path], LoadedDocument]] = {
 }
 
 
+def megabytes(size: float) -> str:
+    """« 0,2 », « 50 », « 1,5 » (Mo of 1024 × 1024 bytes, as MGP_MAX_FILE_MB counts them)."""
+    value = size / (1024 * 1024)
+    if 0 < value < 0.1:
+        return "< 0,1"
+    text = f"{value:.1f}" if value < 100 else f"{value:.0f}"
+    return text.removesuffix(".0").replace(".", ",")
+
+
 def load_file(
     path: Path,
     max_bytes: int | None = None,
@@ -334,9 +343,7 @@ def load_file(
     if size == 0:
         raise IngestError("fichier vide (0 octet)")
     if max_bytes is not None and size > max_bytes:
-        raise IngestError(
-            f"fichier trop volumineux ({size / 1e6:.1f} Mo, limite {max_bytes / 1e6:.0f} Mo)"
-        )
+        raise IngestError(f"fichier trop volumineux ({megabytes(size)} Mo, limite {megabytes(max_bytes)} Mo)")
     if loader is load_pdf:
         return load_pdf(path, max_pages=max_pages, progress=progress)
     return loader(path)

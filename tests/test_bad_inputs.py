@@ -163,3 +163,20 @@ def test_document_still_being_written_keeps_its_previous_version(corpus_copy, ma
     settled = Ingestor(settings, embeddings=embeddings).run()  # once saved, the next run takes it
     assert settled.updated == 1 and settled.failed == []
     assert any("Brouillon" in c.text for c in _chunks_of(settings, "note.md"))
+
+
+def test_files_over_the_size_limit_are_refused_and_keep_their_previous_version(corpus_copy, make_settings, embeddings) -> None:
+    settings = make_settings(corpus_copy, max_file_mb=0.2)
+    Ingestor(settings, embeddings=embeddings).run()
+    fiche = corpus_copy / FICHE_MD.name
+    before = IndexState(settings.index_dir).load_manifest().documents[fiche.name]
+    fiche.write_text(fiche.read_text(encoding="utf-8") + "\n\nAnnexe SYNTHÉTIQUE. " * 20_000, encoding="utf-8")
+    _pdf_of_pages(corpus_copy / "enorme.pdf", 1500)
+    (corpus_copy / "petite_note.md").write_text("# Note SYNTHÉTIQUE\n\nLe comité se réunit le jeudi.\n", encoding="utf-8")
+    report = Ingestor(settings, embeddings=embeddings).run()
+    reasons = {Path(f.path).name: f.reason for f in report.failed}
+    assert set(reasons) == {fiche.name, "enorme.pdf"}
+    assert all("fichier trop volumineux" in r and "limite 0,2 Mo" in r for r in reasons.values()), reasons
+    assert report.added == 1 and report.documents == 4
+    kept = IndexState(settings.index_dir).load_manifest().documents[fiche.name]
+    assert kept.sha256 == before.sha256 and kept.chunks == before.chunks

@@ -274,6 +274,7 @@ class WebApp:
     def upload(self, files: list[str] | None, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
         """Add files to the corpus. A file named like an earlier upload is its new version; if the new
         version cannot be indexed the previous file is put back, so nothing stored is lost."""
+        from ingest.loaders import megabytes
         from ingest.pipeline import is_excluded
 
         self._require_admin(request)
@@ -293,7 +294,8 @@ class WebApp:
             name = _unique_name(name, taken)
             taken.add(name.casefold())
             if source.stat().st_size > limit:
-                lines.append(f"❌ {shown} : fichier trop volumineux (limite {self.settings.max_file_mb:.0f} Mo)")
+                lines.append(f"❌ {shown} : fichier trop volumineux ({megabytes(source.stat().st_size)} Mo, "
+                             f"limite {megabytes(limit)} Mo)")
                 continue
             target = self.uploads_dir / name
             backup = None
