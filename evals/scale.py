@@ -1,6 +1,6 @@
 """Index sizes for the benchmark: a corpus of N chunks, built and queried in separate processes so
 that each process's peak memory is its own. ``python -m evals.scale build|query --size N --dir D``
-prints one JSON object.
+prints one JSON object; ``long-pdf --size PAGES`` ingests one synthetic PDF of that many pages.
 
 The documents are SYNTHETIC: sentences of the real corpus (the deliberation and the fact sheet)
 recombined, with act references, dates and commune names varied, so that the keyword index sees
@@ -194,9 +194,52 @@ def client(data_dir: Path, corpus: Path, chroma_url: str, questions: list[str]) 
     return {"start_s": start_s, "asking_s": time.perf_counter() - t1, "latencies_ms": latencies, "errors": errors}
 
 
+THEMES = ["courrier", "état civil", "marchés publics", "ressources humaines", "urbanisme", "voirie", "écoles"]
+COMMUNES = ["Antony", "Meudon", "Montreuil", "Sceaux", "Suresnes", "Vanves", "Vincennes"]
+
+
+def write_long_pdf(path: Path, pages: int) -> Path:
+    """A SYNTHETIC register as a real PDF (fpdf2): a running header and one numbered entry per page."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_font("Helvetica", size=11)
+    for number in range(1, pages + 1):
+        pdf.add_page()
+        pdf.text(20, 15, f"Registre SYNTHETIQUE - page {number}")
+        commune, theme = COMMUNES[number % len(COMMUNES)], THEMES[number % len(THEMES)]
+        pdf.text(20, 30, f"Feuillet {number} : dossier de {commune} sur le theme {theme}.")
+    pdf.output(str(path))
+    return path
+
+
+def long_pdf(pages: int, directory: Path) -> dict:
+    """Ingest one PDF of ``pages`` pages with the real default embedding model: extraction time
+    (from the page progress), whole ingestion, chunks, peak memory of this process."""
+    from assistant.config import Settings
+    from ingest.pipeline import Ingestor
+
+    corpus = directory / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    path = write_long_pdf(corpus / "registre.pdf", pages)
+    marks: list[float] = []
+
+    def progress(stage: str, done: int, total: int, label: str) -> None:
+        if stage == "pages":
+            marks.append(time.perf_counter())
+
+    settings = Settings(corpus_dir=corpus, data_dir=directory / "data", max_pdf_pages=max(pages, 1), _env_file=None)
+    ingestor = Ingestor(settings, progress=progress)  # model loaded before the clock starts
+    t0 = time.perf_counter()
+    report = ingestor.run()
+    return {"pages": pages, "megabytes": round(path.stat().st_size / 1e6, 2), "chunks": report.chunks,
+            "extract_s": round(marks[-1] - t0, 2) if marks else None, "ingest_s": round(time.perf_counter() - t0, 2),
+            "peak_rss_mb": round(_rss_mb(), 1), "failed": len(report.failed)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("action", choices=["build", "query", "client"])
+    parser.add_argument("action", choices=["build", "query", "client", "long-pdf"])
     parser.add_argument("--size", type=int, required=True)
     parser.add_argument("--dir", type=Path, required=True)
     parser.add_argument("--profile", type=Path, default=None)
@@ -208,6 +251,8 @@ def main() -> None:
     questions = [c.question for c in load_testset(DEFAULT_TESTSET).cases if not c.history]
     if args.action == "build":
         print(json.dumps(build(args.size, args.dir)))
+    elif args.action == "long-pdf":
+        print(json.dumps(long_pdf(args.size, args.dir)))
     elif args.action == "query":
         print(json.dumps(query(args.size, args.dir, questions, profile=args.profile)))
     else:

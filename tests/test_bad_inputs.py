@@ -14,25 +14,8 @@ from pathlib import Path
 
 from ingest.pipeline import Ingestor
 from ingest.state import IndexState
-from tests.conftest import BENEFICIARIES, FICHE_MD
-
-
-THEMES = ["courrier", "état civil", "marchés publics", "ressources humaines", "urbanisme", "voirie", "écoles"]
-
-
-def _pdf_of_pages(path: Path, count: int) -> Path:
-    """A real PDF (fpdf2): a running header and one numbered entry per page."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.set_font("Helvetica", size=11)
-    for number in range(1, count + 1):
-        pdf.add_page()
-        pdf.text(20, 15, f"Registre SYNTHETIQUE - page {number}")
-        commune, theme = BENEFICIARIES[number % 26], THEMES[number % 7]
-        pdf.text(20, 30, f"Feuillet {number} : dossier de {commune} sur le theme {theme}.")
-    pdf.output(str(path))
-    return path
+from evals.scale import write_long_pdf
+from tests.conftest import FICHE_MD
 
 
 def _chunks_of(settings, doc_id: str) -> list:
@@ -42,7 +25,7 @@ def _chunks_of(settings, doc_id: str) -> list:
 
 
 def test_pdf_of_thousands_of_pages_is_bounded_then_indexed_page_by_page(corpus_copy, make_settings, embeddings) -> None:
-    _pdf_of_pages(corpus_copy / "registre.pdf", 2000)
+    write_long_pdf(corpus_copy / "registre.pdf", 2000)
     settings = make_settings(corpus_copy, max_pdf_pages=1000)
     refused = Ingestor(settings, embeddings=embeddings).run()
     reasons = {Path(f.path).name: f.reason for f in refused.failed}
@@ -171,7 +154,7 @@ def test_files_over_the_size_limit_are_refused_and_keep_their_previous_version(c
     fiche = corpus_copy / FICHE_MD.name
     before = IndexState(settings.index_dir).load_manifest().documents[fiche.name]
     fiche.write_text(fiche.read_text(encoding="utf-8") + "\n\nAnnexe SYNTHÉTIQUE. " * 20_000, encoding="utf-8")
-    _pdf_of_pages(corpus_copy / "enorme.pdf", 1500)
+    write_long_pdf(corpus_copy / "enorme.pdf", 1500)
     (corpus_copy / "petite_note.md").write_text("# Note SYNTHÉTIQUE\n\nLe comité se réunit le jeudi.\n", encoding="utf-8")
     report = Ingestor(settings, embeddings=embeddings).run()
     reasons = {Path(f.path).name: f.reason for f in report.failed}

