@@ -270,3 +270,36 @@ def test_audit_and_feedback_mask_what_users_type_about_themselves(client, server
     assert audit["question"].startswith("Je m'appelle [nom masqué]")
     log = (data / "logs" / "mgp.log")
     assert not log.exists() or "Camille" not in log.read_text(encoding="utf-8")
+
+
+def test_two_admins_uploading_one_name_at_once_leave_one_consistent_version(server, tmp_path) -> None:
+    import threading
+
+    from gradio_client import Client, handle_file
+
+    url, data = server
+    versions = []
+    for word in ("lundi", "vendredi"):
+        folder = tmp_path / word
+        folder.mkdir()
+        path = folder / "permanence.txt"
+        path.write_text(f"Note SYNTHÉTIQUE : la permanence du référent a lieu le {word}.", encoding="utf-8")
+        versions.append(path)
+    results: list[str] = []
+
+    def send(path) -> None:
+        result, _ = Client(url, verbose=False).predict([handle_file(str(path))], api_name="/upload")
+        results.append(result)
+
+    threads = [threading.Thread(target=send, args=(v,)) for v in versions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.split(" : ")[1] for r in results) == ["indexé", "nouvelle version indexée"]
+    on_disk = (data / "uploads" / "permanence.txt").read_text(encoding="utf-8")
+    assert on_disk in [v.read_text(encoding="utf-8") for v in versions]
+    assert not [p for p in (data / "uploads").iterdir() if p.name.startswith(".")]
+    messages, _, _ = Client(url, verbose=False).predict("Quel jour a lieu la permanence du référent ?", [], api_name="/ask")
+    day = "lundi" if "lundi" in on_disk else "vendredi"
+    assert day in text_of(messages[-1])  # the index holds the version the folder holds

@@ -63,6 +63,7 @@ class WebApp:
         self.users = UserDirectory(settings.ui_users)
         self.audit = AuditLog(settings.data_dir / "audit" / "audit.jsonl")
         self._write_lock = threading.Lock()
+        self._corpus_lock = threading.Lock()  # uploads and deletions change the uploads folder one at a time
 
     def _require_admin(self, request: gr.Request | None) -> None:
         """Admin-only handlers check the role themselves: the API is as protected as the page."""
@@ -274,63 +275,77 @@ class WebApp:
     def upload(self, files: list[str] | None, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
         """Add files to the corpus. A file named like an earlier upload is its new version; if the new
         version cannot be indexed the previous file is put back, so nothing stored is lost."""
-        from ingest.loaders import megabytes
-        from ingest.pipeline import is_excluded
-
         self._require_admin(request)
         if not files:
             return "Aucun fichier reçu.", self.documents_table()
+        with self._corpus_lock:  # two uploads at once must not swap each other's previous versions
+            lines = self._upload(files, progress)
+        return "\n".join(lines), self.documents_table()
+
+    def _upload(self, files: list[str], progress) -> list[str]:
+        from ingest.loaders import megabytes
+        from ingest.pipeline import is_excluded
+
         self.uploads_dir.mkdir(parents=True, exist_ok=True)
         limit = int(self.settings.max_file_mb * 1024 * 1024)
         lines: list[str] = []
         staged: list[tuple[str, Path, Path | None]] = []  # (name shown, target, previous version)
         taken: set[str] = set()
-        for tmp in files:
-            source = Path(tmp)
-            shown = source.name
-            name = safe_file_name(shown)
-            if is_excluded(name, self.settings.corpus_exclude):
-                name = safe_file_name(f"document-{name}")
-            name = _unique_name(name, taken)
-            taken.add(name.casefold())
-            if source.stat().st_size > limit:
-                lines.append(f"❌ {shown} : fichier trop volumineux ({megabytes(source.stat().st_size)} Mo, "
-                             f"limite {megabytes(limit)} Mo)")
-                continue
-            target = self.uploads_dir / name
-            backup = None
-            if target.exists():
-                backup = target.with_name(f".{name}.précédent")
-                os.replace(target, backup)
-            partial = target.with_name(f".{name}.partiel")
-            shutil.copyfile(source, partial)
-            os.replace(partial, target)  # a reindex running meanwhile never reads half a copy
-            staged.append((shown, target, backup))
-        if staged:
-            report = self._ingest([target for _, target, _ in staged], progress)
-            failed = {str(Path(f.path)): f.reason for f in report.failed}
-            skipped = {str(Path(f.path)): f.reason for f in report.skipped}
-            restored: list[Path] = []
-            for shown, target, backup in staged:
-                saved_as = "" if target.name == shown else f" (enregistré sous « {target.name} »)"
-                problem = failed.get(str(target)) or skipped.get(str(target))
-                if problem is None:
-                    verb = "nouvelle version indexée" if backup else "indexé"
-                    lines.append(f"✅ {shown}{saved_as} : {verb}")
-                    if backup:
-                        backup.unlink(missing_ok=True)
+
+        def put_back(target: Path, backup: Path | None) -> None:
+            if backup is not None:
+                os.replace(backup, target)
+            else:
+                target.unlink(missing_ok=True)
+
+        try:
+            for tmp in files:
+                source = Path(tmp)
+                shown = source.name
+                name = safe_file_name(shown)
+                if is_excluded(name, self.settings.corpus_exclude):
+                    name = safe_file_name(f"document-{name}")
+                name = _unique_name(name, taken)
+                taken.add(name.casefold())
+                if source.stat().st_size > limit:
+                    lines.append(f"❌ {shown} : fichier trop volumineux ({megabytes(source.stat().st_size)} Mo, "
+                                 f"limite {megabytes(limit)} Mo)")
                     continue
-                mark = "❌" if str(target) in failed else "⚠️"
-                kept = " — la version précédente est conservée" if backup else ""
-                lines.append(f"{mark} {shown} : {problem}{kept}")
+                target = self.uploads_dir / name
+                partial = target.with_name(f".{name}.partiel")
+                shutil.copyfile(source, partial)
+                backup = None
+                if target.exists():
+                    backup = target.with_name(f".{name}.précédent")
+                    os.replace(target, backup)
+                staged.append((shown, target, backup))
+                os.replace(partial, target)  # a reindex running meanwhile never reads half a copy
+            report = self._ingest([target for _, target, _ in staged], progress) if staged else None
+        except Exception:
+            for _, target, backup in staged:  # the folder as it was before this upload
+                put_back(target, backup)
+            raise
+        if report is None:
+            return lines
+        failed = {str(Path(f.path)): f.reason for f in report.failed}
+        skipped = {str(Path(f.path)): f.reason for f in report.skipped}
+        restored: list[Path] = []
+        for shown, target, backup in staged:
+            saved_as = "" if target.name == shown else f" (enregistré sous « {target.name} »)"
+            problem = failed.get(str(target)) or skipped.get(str(target))
+            if problem is None:
+                lines.append(f"✅ {shown}{saved_as} : {'nouvelle version indexée' if backup else 'indexé'}")
                 if backup:
-                    os.replace(backup, target)
-                    restored.append(target)
-                else:
-                    target.unlink(missing_ok=True)
-            if restored:  # the index and the folder agree again on the previous versions
-                self._ingest(restored, None)
-        return "\n".join(lines), self.documents_table()
+                    backup.unlink(missing_ok=True)
+                continue
+            mark = "❌" if str(target) in failed else "⚠️"
+            lines.append(f"{mark} {shown} : {problem}{' — la version précédente est conservée' if backup else ''}")
+            put_back(target, backup)
+            if backup:
+                restored.append(target)
+        if restored:  # the index and the folder agree again on the previous versions
+            self._ingest(restored, None)
+        return lines
 
     def delete(self, doc_id: str, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
         from ingest.state import IndexState
@@ -342,8 +357,9 @@ class WebApp:
         source = Path(entry.source)
         path = source if source.is_absolute() else self.settings.corpus_dir / source
         folder = path.parent
-        path.unlink(missing_ok=True)
-        self._ingest([folder], progress)
+        with self._corpus_lock:
+            path.unlink(missing_ok=True)
+            self._ingest([folder], progress)
         return f"Document supprimé : {entry.title}", self.documents_table()
 
     def reindex(self, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
