@@ -267,22 +267,31 @@ class Ingestor:
                 hashes[doc_id] = file_sha256(path)
             except OSError as exc:
                 report.failed.append(FileIssue(path=str(path), reason=f"lecture impossible ({exc.strerror})"))
-        # Documents whose file is gone from a scanned folder are about to be removed: not a twin.
-        remaining = {
-            d: e for d, e in documents.items()
-            if d in found.files or not any(_is_within(self._source_path(e), r) for r in found.roots)
-        }
-        duplicates = self._duplicates(hashes, remaining)
-        for doc_id, keeper in duplicates.items():
+        # Identical content under several names is indexed once: the copy indexed first wins; the
+        # others are re-examined on each run (one takes over if the indexed copy goes or fails).
+        twins = self._twins(hashes, previous.documents, found)
+        rank = {d: i for ids in twins.values() for i, d in enumerate(ids)}
+        failed_ids: set[str] = set()
+        skipped_twins: set[str] = set()
+
+        def indexed_twin(doc_id: str, sha: str) -> str | None:
+            for other in twins.get(sha, ()):
+                if other == doc_id:
+                    return None
+                entry = documents.get(other)
+                if entry is not None and entry.sha256 == sha and other not in failed_ids:
+                    return other
+            return None
+
+        def skip_twin(doc_id: str, twin: str) -> None:
             report.skipped.append(FileIssue(
                 path=str(found.files[doc_id]),
-                reason=f"contenu identique à « {remaining[keeper].file_name if keeper in remaining else found.files[keeper].name} » "
-                ": indexé une seule fois",
+                reason=f"contenu identique à « {documents[twin].file_name} » : indexé une seule fois",
             ))
+            skipped_twins.add(doc_id)
+
         todo: list[tuple[str, Path, str, bool]] = []
-        for doc_id, sha in hashes.items():
-            if doc_id in duplicates:
-                continue
+        for doc_id, sha in sorted(hashes.items(), key=lambda item: (rank.get(item[0], 0), item[0])):
             path = found.files[doc_id]
             entry = documents.get(doc_id)
             if (
@@ -291,14 +300,21 @@ class Ingestor:
                 and previous.chunking_id == chunk_config
                 and self.state.has_document_file(entry.doc_file)
             ):
-                report.unchanged += 1
+                twin = indexed_twin(doc_id, sha)
+                if twin is not None:
+                    skip_twin(doc_id, twin)
+                else:
+                    report.unchanged += 1
                 continue
             todo.append((doc_id, path, sha, entry is not None))
 
-        # Load, chunk, embed, store each changed file.
-        failed_ids: set[str] = set()
+        # Load, chunk, embed, store each changed file (first copies of a content first).
         for done, (doc_id, path, sha, existed) in enumerate(todo):
             self.progress("files", done, len(todo), path.name)
+            twin = indexed_twin(doc_id, sha)
+            if twin is not None:
+                skip_twin(doc_id, twin)
+                continue
             try:
                 doc_file = self._prepare(doc_id, path, sha, chunk_config)
             except UnsupportedFormat as exc:
@@ -333,7 +349,7 @@ class Ingestor:
         removed = [
             doc_id
             for doc_id, entry in previous.documents.items()
-            if doc_id in duplicates  # its file now holds the content of another document
+            if doc_id in skipped_twins  # its file now holds the content of another document
             or doc_id not in found.files
             and any(_is_within(self._source_path(entry), r) for r in found.roots)
             and not any(_is_within(self._source_path(entry), p) for p in found.protected)
@@ -396,25 +412,35 @@ class Ingestor:
         report.generation = manifest.generation
         return report
 
-    @staticmethod
-    def _duplicates(hashes: dict[str, str], documents: dict[str, DocumentEntry]) -> dict[str, str]:
-        """Files whose bytes are those of another file → the file kept. The copy already indexed
-        wins, else the first name; a duplicate is re-examined on each run, so it is indexed as soon
-        as its twin is deleted or changed."""
+    def _twins(
+        self, hashes: dict[str, str], indexed: dict[str, DocumentEntry], found: Discovery
+    ) -> dict[str, list[str]]:
+        """Contents held by several files → their doc ids, the order in which one is kept: copies
+        already indexed (oldest first), then the others by name. A document outside this run's
+        paths counts only if its file is still there with that content."""
         by_sha: dict[str, list[str]] = {}
         for doc_id, sha in hashes.items():
             by_sha.setdefault(sha, []).append(doc_id)
-        for doc_id, entry in documents.items():  # documents outside this run's paths count too
-            if doc_id not in hashes and entry.sha256 in by_sha:
+        for doc_id, entry in indexed.items():
+            if doc_id not in hashes and entry.sha256 in by_sha and self._still_there(entry, found):
                 by_sha[entry.sha256].append(doc_id)
-        duplicates: dict[str, str] = {}
-        for sha, ids in by_sha.items():
-            if len(ids) < 2:
-                continue
-            indexed = [d for d in ids if d in documents and documents[d].sha256 == sha]
-            keeper = min(indexed or ids)
-            duplicates.update({d: keeper for d in ids if d != keeper and d in hashes})
-        return duplicates
+
+        def order(sha: str, doc_id: str) -> tuple[int, float, str]:
+            entry = indexed.get(doc_id)
+            if entry is not None and entry.sha256 == sha:
+                return (0, entry.ingested_at.timestamp(), doc_id)
+            return (1, 0.0, doc_id)
+
+        return {sha: sorted(ids, key=lambda d: order(sha, d)) for sha, ids in by_sha.items() if len(ids) > 1}
+
+    def _still_there(self, entry: DocumentEntry, found: Discovery) -> bool:
+        source = self._source_path(entry)
+        if any(_is_within(source, root) for root in found.roots):
+            return False  # inside a scanned folder but not found: it is being removed
+        try:
+            return file_sha256(source) == entry.sha256
+        except OSError:
+            return False
 
     def _source_path(self, entry: DocumentEntry) -> Path:
         source = Path(entry.source)

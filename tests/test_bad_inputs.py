@@ -163,3 +163,66 @@ def test_files_over_the_size_limit_are_refused_and_keep_their_previous_version(c
     assert report.added == 1 and report.documents == 4
     kept = IndexState(settings.index_dir).load_manifest().documents[fiche.name]
     assert kept.sha256 == before.sha256 and kept.chunks == before.chunks
+
+
+def test_a_twin_whose_file_is_gone_does_not_hide_the_new_copy(corpus_copy, make_settings, embeddings, tmp_path) -> None:
+    settings = make_settings(corpus_copy)
+    Ingestor(settings, embeddings=embeddings).run()
+    (corpus_copy / FICHE_MD.name).unlink()  # deleted, the index not refreshed yet
+    copy = tmp_path / "fiche_recue.md"
+    shutil.copyfile(FICHE_MD, copy)
+    report = Ingestor(settings, embeddings=embeddings).run([copy])
+    assert (report.added, report.skipped) == (1, [])  # indexed: the other copy no longer exists
+
+
+def test_the_copy_indexed_first_stays_the_one_kept_across_a_rebuild(corpus_copy, make_settings, embeddings) -> None:
+    settings = make_settings(corpus_copy)
+    shutil.copyfile(FICHE_MD, corpus_copy / "z_premiere_copie.md")
+    (corpus_copy / FICHE_MD.name).unlink()
+    Ingestor(settings, embeddings=embeddings).run()
+    shutil.copyfile(FICHE_MD, corpus_copy / "a_copie_tardive.md")  # sorts first by name, came later
+    for rebuild in (False, True):
+        report = Ingestor(settings, embeddings=embeddings).run(rebuild=rebuild)
+        assert [Path(f.path).name for f in report.skipped] == ["a_copie_tardive.md"], rebuild
+        assert "« z_premiere_copie.md »" in report.skipped[0].reason
+        assert "z_premiere_copie.md" in IndexState(settings.index_dir).load_manifest().documents
+
+
+def test_a_failed_new_version_and_a_copy_of_its_old_content_lose_nothing(corpus_copy, make_settings, embeddings) -> None:
+    """The upload sequence the review found: note.pdf replaced by a broken file while copie.pdf holds
+    its previous content; note.pdf is then put back. Both contents stay searchable at every step."""
+    from tests.conftest import make_pdf
+
+    settings = make_settings(corpus_copy)
+    note = make_pdf(corpus_copy / "note.pdf", ["Note SYNTHÉTIQUE : la permanence a lieu le mardi."])
+    good = note.read_bytes()
+    Ingestor(settings, embeddings=embeddings).run()
+    note.write_bytes(good[:300])
+    (corpus_copy / "copie.pdf").write_bytes(good)
+    report = Ingestor(settings, embeddings=embeddings).run([note, corpus_copy / "copie.pdf"])
+    assert [Path(f.path).name for f in report.failed] == ["note.pdf"] and report.added == 1
+    note.write_bytes(good)  # the previous version is put back
+    Ingestor(settings, embeddings=embeddings).run([note])
+    documents = IndexState(settings.index_dir).load_manifest().documents
+    assert {"note.pdf", "copie.pdf"} <= set(documents)
+    full = Ingestor(settings, embeddings=embeddings).run()  # a full pass keeps the older copy only
+    assert [Path(f.path).name for f in full.skipped] == ["copie.pdf"] and full.removed == 1
+    assert "note.pdf" in IndexState(settings.index_dir).load_manifest().documents
+
+
+def test_upload_names_matching_a_custom_exclusion_survive_a_reindex(corpus_copy, make_settings, embeddings, tmp_path) -> None:
+    """The web app's upload handler in-process: a team-defined pattern (*brouillon*) must not let a
+    file be indexed at upload and dropped at the next reindex."""
+    from assistant.api import Assistant
+    from ui.app import WebApp
+
+    settings = make_settings(corpus_copy, corpus_exclude=["README.md", "scripts/*", "forms/*", "*brouillon*"])
+    Ingestor(settings, embeddings=embeddings).run()
+    web = WebApp(settings, Assistant(settings, embeddings=embeddings))
+    sent = tmp_path / "brouillon budget.md"
+    sent.write_text("# Budget SYNTHÉTIQUE\n\nLe budget des essais est voté en juin.\n", encoding="utf-8")
+    result, table = web.upload([str(sent)], None, None)
+    assert "✅ brouillon budget.md (enregistré sous « document.md ») : indexé" in result
+    count = len(table)
+    message, table = web.reindex(None, None)
+    assert len(table) == count and "0 supprimés" in message

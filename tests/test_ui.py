@@ -213,11 +213,28 @@ def test_upload_with_odd_file_names_stays_in_the_upload_folder(client, server, t
     stored = sorted(p.name for p in uploads.iterdir())
     assert len(stored) == len(files) and all(not n.startswith((".", "_")) for n in stored)
     assert all(len(n.encode()) <= MAX_NAME_BYTES for n in stored)
-    assert "délibération ünïcode _.txt" in stored and "document-README.md" in stored
+    assert "délibération ünïcode.txt" in stored and "document-README.md" in stored
     doc_ids = [row[6] for row in table["data"]]
     assert sum(1 for d in doc_ids if d.startswith(str(uploads))) == len(files)
     message, table = client.predict(api_name="/reindex")  # excluded-looking names would be dropped here
     assert len(table["data"]) == before + len(files) and "0 supprimés" in message
+
+    # A later batch: two new « note.txt » and a name made of a symbol. The renamed ones must not
+    # replace the earlier « note (2).txt » nor any other earlier upload.
+    earlier = (uploads / "note (2).txt").read_bytes()
+    later = []
+    for i in (3, 4):
+        folder = tmp_path / f"lot2-{i}"
+        folder.mkdir()
+        (folder / "note.txt").write_text(f"Note SYNTHÉTIQUE du second lot {i} : sujet {i}.", encoding="utf-8")
+        later.append(folder / "note.txt")
+    symbol = tmp_path / "😀.txt"
+    symbol.write_text("Note SYNTHÉTIQUE au nom fait d'un symbole : sujet 5.", encoding="utf-8")
+    result, _ = client.predict([handle_file(str(f)) for f in later + [symbol]], api_name="/upload")
+    assert result.count("✅") == 3, result
+    assert (uploads / "note (2).txt").read_bytes() == earlier
+    assert "nouvelle version indexée" in result.splitlines()[0]  # « note.txt » as sent: its new version
+    assert "enregistré sous « note (3).txt »" in result and "enregistré sous « document.txt »" in result
 
 
 def test_upload_of_a_broken_new_version_or_a_duplicate_loses_nothing(client, server, tmp_path) -> None:

@@ -302,10 +302,13 @@ class WebApp:
             for tmp in files:
                 source = Path(tmp)
                 shown = source.name
-                name = safe_file_name(shown)
-                if is_excluded(name, self.settings.corpus_exclude):
-                    name = safe_file_name(f"document-{name}")
-                name = _unique_name(name, taken)
+                name = next((n for n in _name_choices(safe_file_name(shown))
+                             if not is_excluded(n, self.settings.corpus_exclude)), None)
+                if name is None:
+                    lines.append(f"❌ {shown} : nom de fichier exclu du corpus (MGP_CORPUS_EXCLUDE)")
+                    continue
+                # Only the name as sent replaces an earlier upload; a renamed file never does.
+                name = _unique_name(name, taken, lambda n: (self.uploads_dir / n).exists(), renamed=name != shown)
                 taken.add(name.casefold())
                 if source.stat().st_size > limit:
                     lines.append(f"❌ {shown} : fichier trop volumineux ({megabytes(source.stat().st_size)} Mo, "
@@ -365,7 +368,8 @@ class WebApp:
     def reindex(self, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
         self._require_admin(request)
         paths = [self.settings.corpus_dir] + ([self.uploads_dir] if self.uploads_dir.is_dir() else [])
-        report = self._ingest(paths, progress)
+        with self._corpus_lock:
+            report = self._ingest(paths, progress)
         text = (f"Réindexation terminée : {report.documents} documents, {report.chunks} passages "
                 f"({report.added} ajoutés, {report.updated} modifiés, {report.removed} supprimés).")
         if report.failed:
@@ -429,26 +433,37 @@ def safe_file_name(name: str) -> str:
     """A file name without path parts, hidden-file dot or odd characters, at most 150 bytes of UTF-8
     (file systems count bytes: 120 accented or Asian characters can exceed their 255-byte limit)."""
     base = unicodedata.normalize("NFC", name.replace("\\", "/")).split("/")[-1]
-    base = _UNSAFE.sub("_", base).strip(" ._") or "document"
     stem, dot, suffix = base.rpartition(".")
-    if not dot or not stem:
-        stem, suffix = base, ""
-    suffix = suffix[:16]
+    if not dot or not stem.strip(" ._"):
+        stem, suffix = (base, "") if not dot else (stem, suffix)
+    stem = _UNSAFE.sub("_", stem).strip(" ._")
+    suffix = _UNSAFE.sub("", suffix)[:16]
+    if not stem or not stem.strip("_"):
+        stem = "document"
     room = MAX_NAME_BYTES - len(suffix.encode()) - 1
     stem = stem.encode()[:room].decode(errors="ignore").rstrip(" .") or "document"
     return f"{stem}.{suffix}" if suffix else stem
 
 
-def _unique_name(name: str, taken: set[str]) -> str:
-    """``name (2).pdf`` when two files of one upload would get the same name."""
-    if name.casefold() not in taken:
+def _name_choices(name: str) -> list[str]:
+    """The name, then names that escape the corpus exclusion patterns (« _brouillon », README.md…)."""
+    stem, dot, suffix = name.rpartition(".")
+    return [name, safe_file_name(f"document-{name}"), f"document{dot}{suffix}" if dot else "document"]
+
+
+def _unique_name(name: str, taken: set[str], exists=lambda candidate: False, renamed: bool = True) -> str:
+    """``name (2).pdf`` when another file of the same upload has the name, or when the folder has it
+    and the file was ``renamed`` on the way: only a name as sent replaces an earlier upload."""
+    if name.casefold() not in taken and not (renamed and exists(name)):
         return name
     stem, dot, suffix = name.rpartition(".")
     stem, dot = (stem, ".") if dot and stem else (name, "")
     number = 2
-    while f"{stem} ({number}){dot}{suffix if dot else ''}".casefold() in taken:
+    while True:
+        candidate = f"{stem} ({number}){dot}{suffix if dot else ''}"
+        if candidate.casefold() not in taken and not exists(candidate):
+            return candidate
         number += 1
-    return f"{stem} ({number}){dot}{suffix if dot else ''}"
 
 
 def build_app(web: WebApp) -> gr.Blocks:
