@@ -44,9 +44,14 @@ NAMED = [
     ("Je m'appelle Kévin Nguyen-Lambert, quelle est la date de la séance ?", ["Kévin", "Nguyen"]),
     ("Mme Durand peut-elle suivre la formation ?", ["Durand"]),
     ("DUPONT Jeanne, mairie de Sceaux : le programme est-il gratuit ?", ["DUPONT", "Jeanne"]),
+    ("JEANNE DUPONT et ÉMILIE MARTIN ont écrit", ["JEANNE", "DUPONT", "ÉMILIE", "MARTIN"]),
     ("Contact : Jean-Pierre Martin-Lefèvre au 01 23 45 67 89 ou jp.martin@ville.fr", ["Jean-Pierre", "Lefèvre", "45 67", "jp.martin"]),
     ("prénom : Aïcha, nom : Benali", ["Aïcha", "Benali"]),
     ("M. Olivier Petit demande si Sucy-en-Brie est retenue", ["Olivier", "Petit"]),
+    ("Mme O'Brien et Marie-Hélène D'Alembert", ["Brien", "Hélène", "Alembert"]),
+    ("Mme de La Fontaine, puis Jean de La Fontaine", ["Fontaine", "Jean"]),
+    ("J. Dupont et Jeanne D. ont signé ; M.Durand aussi", ["Dupont", "Jeanne", "Durand"]),
+    ("Rappelez Mme Michel demain", ["Michel"]),
 ]
 UNTOUCHED = [
     "Est-ce que Rueil-Malmaison participe au parcours ?",
@@ -55,6 +60,10 @@ UNTOUCHED = [
     "Le Blanc-Mesnil est-il retenu ?",
     "Le RGPD et la CNIL encadrent-ils les essais ?",
     "Combien de communes ? Et Vincennes ?",
+    "Le Conseil Municipal doit-il délibérer sur les Données Personnelles ?",
+    "Code Général des Collectivités Territoriales, Conseil Métropolitain, Grand Paris, Boucle Nord",
+    "L'Intelligence Artificielle Générative est-elle couverte ? Et Saint Denis ? M. le Maire signe-t-il ?",
+    "Vincennes. Jeanne",
 ]
 
 
@@ -76,15 +85,20 @@ def test_questions_without_a_person_are_left_as_typed(typed) -> None:
 
 
 def test_names_made_public_by_the_corpus_stay_readable(indexed_settings) -> None:
-    from assistant.privacy import corpus_words, mask_personal_data
+    from assistant.privacy import corpus_names, mask_personal_data
     from ingest.state import IndexState
 
-    vocabulary = set(IndexState(indexed_settings.index_dir).load_keyword_index().vocabulary)
-    public = corpus_words(vocabulary)
-    for typed in ("Patrick OLLIER a-t-il signé ?", "Est-ce que Paris Ouest La Défense participe ?"):
+    state = IndexState(indexed_settings.index_dir)
+    manifest = state.load_manifest()
+    texts = [c.text for e in manifest.documents.values() for c in state.read_document_file(e.doc_file).chunks]
+    public = corpus_names(texts)
+    for typed in ("Patrick OLLIER a-t-il signé ?", "Est-ce que Reuil Malmaison participe ?"):
         assert mask_personal_data(typed, public) == typed  # names the deliberation itself publishes
         assert "[nom masqué]" in mask_personal_data(typed)  # the log file masks them all the same
     assert mask_personal_data("Jeanne Dupont et Patrick OLLIER", public) == "[nom masqué] et Patrick OLLIER"
+    # Only the exact name is public: a first name of the corpus with another surname is not.
+    assert mask_personal_data("Je m'appelle Patrick Boyer", public) == "Je m'appelle [nom masqué]"
+    assert mask_personal_data("M. Antony Paris a appelé", public) == "M. [nom masqué] a appelé"
 
 
 def test_purge_removes_old_entries_and_drafts_only(tmp_path) -> None:

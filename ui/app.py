@@ -64,6 +64,7 @@ class WebApp:
         self.audit = AuditLog(settings.data_dir / "audit" / "audit.jsonl")
         self._write_lock = threading.Lock()
         self._corpus_lock = threading.Lock()  # uploads and deletions change the uploads folder one at a time
+        self._public: tuple[Any, Any] | None = None
 
     def _require_admin(self, request: gr.Request | None) -> None:
         """Admin-only handlers check the role themselves: the API is as protected as the page."""
@@ -171,13 +172,18 @@ class WebApp:
         return "Merci, votre retour est enregistré."
 
     def _public_names(self):
-        """Names every word of which is in the corpus (the president, the communes) stay readable."""
-        from assistant.privacy import corpus_words
+        """Names the corpus itself writes (the president, the communes) stay readable; computed
+        once per index generation."""
+        from assistant.privacy import corpus_names
 
         try:
-            return corpus_words(self.assistant.index.view().vocabulary)
+            view = self.assistant.index.view()
         except IndexNotReady:
             return None
+        with self._write_lock:
+            if self._public is None or self._public[0] is not view:
+                self._public = (view, corpus_names(chunk.text for chunk in view.chunks.values()))
+            return self._public[1]
 
     def on_like(self, answers: list[dict], comment: str, data: gr.LikeData) -> str:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
