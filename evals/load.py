@@ -38,6 +38,8 @@ class UserResult(BaseModel):
 
 class LoadReport(BaseModel):
     users: int
+    distinct_names: int
+    """Users beyond the number of names share a commune: a leak between two of them cannot be seen."""
     requests: int
     errors: int
     leaks: int
@@ -48,7 +50,9 @@ class LoadReport(BaseModel):
     results: list[UserResult]
 
     def summary(self) -> str:
-        return (f"{self.users} utilisateurs simultanés, {self.requests} requêtes en {self.wall_s:.1f} s : "
+        shared = "" if self.distinct_names == self.users else (
+            f" (seulement {self.distinct_names} communes différentes : fuites non détectables entre homonymes)")
+        return (f"{self.users} utilisateurs simultanés{shared}, {self.requests} requêtes en {self.wall_s:.1f} s : "
                 f"{self.errors} erreur(s), {self.leaks} fuite(s) entre sessions ; latence p50 "
                 f"{self.p50_ms:.0f} ms, p95 {self.p95_ms:.0f} ms, max {self.max_ms:.0f} ms")
 
@@ -73,6 +77,17 @@ def _text(message: dict) -> str:
     return str(content)
 
 
+def _judge(result: UserResult, answer: str, name: str, others: set[str], which: str) -> None:
+    """The answer must be about ``name``: it may name an EPT further on, but a commune another
+    session asked about, named before (or instead of) ours, is a leak."""
+    position = answer.find(name)
+    foreign = sorted(n for n in others if n not in name and 0 <= answer.find(n) and (position < 0 or answer.find(n) < position))
+    if foreign:
+        result.leaks.append(f"{which} qui porte sur une autre commune : {foreign}")
+    elif position < 0:
+        result.errors.append(f"{which} sans la commune demandée")
+
+
 def run_user(
     url: str, script: UserScript, names: list[str], auth: tuple[str, str] | None = None, rate: bool = True
 ) -> UserResult:
@@ -94,20 +109,12 @@ def run_user(
         messages, _, _ = timed(lambda: client.predict(script.first, [], api_name="/ask"))
         if [m["role"] for m in messages] != ["user", "assistant"] or _text(messages[0]) != script.first:
             result.leaks.append(f"premier échange inattendu : {len(messages)} messages")
-        if script.first_name not in _text(messages[-1]):
-            result.errors.append("première réponse sans la commune demandée")
+        _judge(result, _text(messages[-1]), script.first_name, others, "première réponse")
         messages, _, _ = timed(lambda: client.predict(script.follow_up, messages, api_name="/ask"))
         asked = [_text(m) for m in messages if m["role"] == "user"]
         if asked != [script.first, script.follow_up]:
             result.leaks.append(f"questions d'une autre session dans l'historique : {asked}")
-        answer = _text(messages[-1])
-        position = answer.find(script.follow_up_name)
-        if position < 0:
-            result.errors.append("la relance n'a pas été comprise avec l'historique de la session")
-        # An answer may name the EPT of the commune further on; the commune it is about comes first.
-        foreign = sorted(n for n in others if 0 <= answer.find(n) < position and n not in script.follow_up_name)
-        if foreign:
-            result.leaks.append(f"réponse qui porte sur une autre commune : {foreign}")
+        _judge(result, _text(messages[-1]), script.follow_up_name, others, "relance")
         if rate:
             status = timed(lambda: client.predict(1, True, script.token, api_name="/feedback"))
             if "enregistré" not in str(status):
@@ -150,7 +157,7 @@ def simulate(
     latencies = sorted(x for r in results for x in r.latencies_ms)
     p95 = statistics.quantiles(latencies, n=20, method="inclusive")[-1] if len(latencies) >= 2 else (latencies or [0.0])[0]
     return LoadReport(
-        users=users, requests=len(latencies), errors=sum(len(r.errors) for r in results),
+        users=users, distinct_names=min(users, len(set(names))), requests=len(latencies), errors=sum(len(r.errors) for r in results),
         leaks=sum(len(r.leaks) for r in results), wall_s=round(wall, 2),
         p50_ms=round(statistics.median(latencies), 1) if latencies else 0.0, p95_ms=round(p95, 1),
         max_ms=round(latencies[-1], 1) if latencies else 0.0, results=results,

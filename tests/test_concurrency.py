@@ -149,3 +149,40 @@ def test_load_command_reports_figures_and_writes_no_feedback(server, indexed_set
     assert 0 < report["p50_ms"] <= report["p95_ms"] <= report["max_ms"]
     after = (data / "feedback" / "feedback.jsonl").read_text(encoding="utf-8") if (data / "feedback" / "feedback.jsonl").exists() else ""
     assert after == before  # a production server's feedback is not polluted by the simulation
+
+
+def test_the_simulation_sees_a_server_that_mixes_sessions(tmp_path) -> None:
+    """The leak detector itself: a deliberately broken Gradio app (SYNTHETIC, not ours) that
+    answers each question with the previous question asked by anyone, as a shared global history
+    would. The simulation must report leaks, not only errors."""
+    import threading
+
+    import gradio as gr
+
+    from tests.conftest import free_port
+
+    lock = threading.Lock()
+    shared = {"previous": None}
+
+    def answer_for(question: str) -> str:
+        name = question.removeprefix("Est-ce que ").removesuffix(" participe au parcours ?").removeprefix("et ").removesuffix(" ?")
+        return f"Oui. {name} figure parmi les bénéficiaires."
+
+    def ask(question, messages):
+        with lock:
+            leaked, shared["previous"] = shared["previous"] or question, question
+        time.sleep(0.05)
+        return (messages or []) + [{"role": "user", "content": question},
+                                   {"role": "assistant", "content": answer_for(leaked)}], "", ""
+
+    with gr.Blocks() as demo:
+        question, chat, sources = gr.Textbox(), gr.Chatbot(), gr.HTML()
+        gr.Button("ask").click(ask, [question, chat], [chat, question, sources], api_name="ask")
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        report = simulate(f"http://127.0.0.1:{port}/", BENEFICIARIES, users=8, rate=False)
+    finally:
+        demo.close()
+    print("\n" + report.summary())
+    assert report.leaks > 0 and report.requests == 16

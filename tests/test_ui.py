@@ -320,3 +320,21 @@ def test_two_admins_uploading_one_name_at_once_leave_one_consistent_version(serv
     messages, _, _ = Client(url, verbose=False).predict("Quel jour a lieu la permanence du référent ?", [], api_name="/ask")
     day = "lundi" if "lundi" in on_disk else "vendredi"
     assert day in text_of(messages[-1])  # the index holds the version the folder holds
+
+    # Two broken new versions at once: the version in place survives both.
+    results.clear()
+    broken = []
+    for i in (1, 2):
+        folder = tmp_path / f"casse{i}"
+        folder.mkdir()
+        (folder / "permanence.txt").write_bytes(b"\x00\x01binaire" * 50)
+        broken.append(folder / "permanence.txt")
+    threads = [threading.Thread(target=send, args=(b,)) for b in broken]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all("❌ permanence.txt" in r and "la version précédente est conservée" in r for r in results), results
+    assert (data / "uploads" / "permanence.txt").read_text(encoding="utf-8") == on_disk
+    messages, _, _ = Client(url, verbose=False).predict("Quel jour a lieu la permanence du référent ?", [], api_name="/ask")
+    assert day in text_of(messages[-1])
