@@ -73,7 +73,10 @@ class ScriptedOpenAIServer:
                     echo = f"scripted {reply.status} for {self.headers.get('Authorization', '')}: {json.dumps(body)[:300]}"
                     return self._json(reply.status, {"error": {"message": echo,
                                                                "type": "test", "code": reply.status}}, reply.headers)
-                self._stream(reply)
+                try:
+                    self._stream(reply)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client stopped reading: what a rejected answer does
 
             def _json(self, status: int, payload: dict, headers: dict[str, str] | None = None) -> None:
                 data = json.dumps(payload).encode()
