@@ -226,3 +226,38 @@ def test_upload_names_matching_a_custom_exclusion_survive_a_reindex(corpus_copy,
     count = len(table)
     message, table = web.reindex(None, None)
     assert len(table) == count and "0 supprimés" in message
+
+
+def test_two_replicas_sending_broken_versions_at_once_keep_the_indexed_one(corpus_copy, make_settings, embeddings, tmp_path) -> None:
+    """Two web app instances on one data folder (two replicas), each receiving a broken new version
+    of the same upload at the same moment: the uploads folder is changed under a file lock, so the
+    good version in place is what both put back."""
+    import threading
+
+    from assistant.api import Assistant
+    from ui.app import WebApp
+
+    settings = make_settings(corpus_copy)
+    Ingestor(settings, embeddings=embeddings).run()
+    replicas = [WebApp(settings, Assistant(settings, embeddings=embeddings)) for _ in range(2)]
+    good = tmp_path / "permanence.txt"
+    good.write_text("Note SYNTHÉTIQUE : la permanence a lieu le jeudi.", encoding="utf-8")
+    assert "✅" in replicas[0].upload([str(good)], None, None)[0]
+    results: list[str] = []
+    broken = []
+    for i in range(2):
+        folder = tmp_path / f"casse{i}"
+        folder.mkdir()
+        (folder / "permanence.txt").write_bytes(b"\x00\x01binaire" * 50)
+        broken.append(folder / "permanence.txt")
+    threads = [threading.Thread(target=lambda w=w, b=b: results.append(w.upload([str(b)], None, None)[0]))
+               for w, b in zip(replicas, broken)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 2 and all("la version précédente est conservée" in r for r in results), results
+    uploads = settings.data_dir / "uploads"
+    assert (uploads / "permanence.txt").read_text(encoding="utf-8") == good.read_text(encoding="utf-8")
+    assert not [p for p in uploads.iterdir() if p.name.startswith(".")]
+    assert "jeudi" in replicas[1].assistant.ask("Quel jour a lieu la permanence ?").answer

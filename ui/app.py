@@ -4,6 +4,7 @@ the ingestion and evaluation pipelines. French for users; one process serves eve
 
 from __future__ import annotations
 
+import fcntl
 import html
 import json
 import logging
@@ -12,6 +13,8 @@ import re
 import shutil
 import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -63,8 +66,20 @@ class WebApp:
         self.users = UserDirectory(settings.ui_users)
         self.audit = AuditLog(settings.data_dir / "audit" / "audit.jsonl")
         self._write_lock = threading.Lock()
-        self._corpus_lock = threading.Lock()  # uploads and deletions change the uploads folder one at a time
+        self._corpus_lock = threading.Lock()  # see _corpus_changes
         self._public: tuple[Any, Any] | None = None
+
+    @contextmanager
+    def _corpus_changes(self) -> Iterator[None]:
+        """Uploads, deletions and reindexing change the uploads folder one at a time, across the
+        threads of this process and the replicas sharing the data folder (a file lock)."""
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        with self._corpus_lock, (self.settings.data_dir / "uploads.lock").open("w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _require_admin(self, request: gr.Request | None) -> None:
         """Admin-only handlers check the role themselves: the API is as protected as the page."""
@@ -284,7 +299,7 @@ class WebApp:
         self._require_admin(request)
         if not files:
             return "Aucun fichier reçu.", self.documents_table()
-        with self._corpus_lock:  # two uploads at once must not swap each other's previous versions
+        with self._corpus_changes():  # two uploads at once must not swap each other's previous versions
             lines = self._upload(files, progress)
         return "\n".join(lines), self.documents_table()
 
@@ -366,7 +381,7 @@ class WebApp:
         source = Path(entry.source)
         path = source if source.is_absolute() else self.settings.corpus_dir / source
         folder = path.parent
-        with self._corpus_lock:
+        with self._corpus_changes():
             path.unlink(missing_ok=True)
             self._ingest([folder], progress)
         return f"Document supprimé : {entry.title}", self.documents_table()
@@ -374,7 +389,7 @@ class WebApp:
     def reindex(self, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
         self._require_admin(request)
         paths = [self.settings.corpus_dir] + ([self.uploads_dir] if self.uploads_dir.is_dir() else [])
-        with self._corpus_lock:
+        with self._corpus_changes():
             report = self._ingest(paths, progress)
         text = (f"Réindexation terminée : {report.documents} documents, {report.chunks} passages "
                 f"({report.added} ajoutés, {report.updated} modifiés, {report.removed} supprimés).")
