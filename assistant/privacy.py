@@ -162,28 +162,16 @@ def mask_personal_data(text: str, public: Callable[[str], bool] | None = None) -
     return "".join(pieces)
 
 
-def corpus_names(texts: Iterable[str]) -> Callable[[str], bool]:
-    """« Public » when the exact name (case and accents aside) is written in the corpus: each run of
-    capitalised words of the documents, and each part of it (« Patrick OLLIER », « Grand Paris »)."""
+def corpus_names(find: Callable[[str], Iterable[str]]) -> Callable[[str], bool]:
+    """« Public » when the exact name (case and accents aside, whole words) is written in the
+    corpus, e.g. « Patrick OLLIER ». ``find(name)`` gives the passages that may hold it (the
+    keyword index's best ones): checked only when a name was found, never a scan of the corpus."""
     from assistant.text import fold
 
-    known: set[str] = set()
-    for text in texts:
-        tokens = _tokens(text)
-        i = 0
-        while i < len(tokens):
-            if not tokens[i].name_like():
-                i += 1
-                continue
-            k = _runs(text, tokens, i)
-            words = [t.core for t in tokens[i:k]]
-            for a in range(len(words)):
-                for b in range(a + 1, min(len(words), a + 6) + 1):
-                    known.add(fold(" ".join(words[a:b])))
-            i = max(k, i + 1)
-
     def public(candidate: str) -> bool:
-        return fold(" ".join(candidate.split())) in known
+        phrase = fold(" ".join(candidate.split()))
+        pattern = re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
+        return any(pattern.search(fold(text)) for text in find(candidate))
 
     return public
 

@@ -67,7 +67,6 @@ class WebApp:
         self.audit = AuditLog(settings.data_dir / "audit" / "audit.jsonl")
         self._write_lock = threading.Lock()
         self._corpus_lock = threading.Lock()  # see _corpus_changes
-        self._public: tuple[Any, Any] | None = None
 
     @contextmanager
     def _corpus_changes(self) -> Iterator[None]:
@@ -187,18 +186,19 @@ class WebApp:
         return "Merci, votre retour est enregistré."
 
     def _public_names(self):
-        """Names the corpus itself writes (the president, the communes) stay readable; computed
-        once per index generation."""
+        """Names the corpus itself writes (the president, the communes) stay readable; looked up
+        in the keyword index only when a name is found."""
         from assistant.privacy import corpus_names
 
         try:
             view = self.assistant.index.view()
         except IndexNotReady:
             return None
-        with self._write_lock:
-            if self._public is None or self._public[0] is not view:
-                self._public = (view, corpus_names(chunk.text for chunk in view.chunks.values()))
-            return self._public[1]
+
+        def passages(name: str) -> list[str]:
+            return [view.chunks[cid].text for cid, _ in view.keyword.search(name, k=20) if cid in view.chunks]
+
+        return corpus_names(passages)
 
     def on_like(self, answers: list[dict], comment: str, data: gr.LikeData) -> str:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
@@ -337,7 +337,11 @@ class WebApp:
                     continue
                 target = self.uploads_dir / name
                 partial = target.with_name(f".{name}.partiel")
-                shutil.copyfile(source, partial)
+                try:
+                    shutil.copyfile(source, partial)
+                except OSError:
+                    partial.unlink(missing_ok=True)
+                    raise
                 backup = None
                 if target.exists():
                     backup = target.with_name(f".{name}.précédent")
