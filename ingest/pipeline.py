@@ -160,9 +160,6 @@ class Ingestor:
         except ValueError:
             return absolute.as_posix()
 
-    def _excluded(self, rel: str) -> bool:
-        return is_excluded(rel, self.settings.corpus_exclude)
-
     def discover(self, paths: Sequence[Path]) -> "Discovery":
         found = Discovery()
         for path in paths:
@@ -180,7 +177,7 @@ class Ingestor:
                     for name in sorted(names):
                         candidate = Path(folder) / name
                         rel = candidate.relative_to(root).as_posix()
-                        if self._excluded(rel):
+                        if is_excluded(rel, self.settings.corpus_exclude):
                             continue
                         try:
                             if not candidate.is_file():

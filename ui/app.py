@@ -210,9 +210,6 @@ class WebApp:
 
         return load_form(self.settings.forms_file)
 
-    def user_fields(self) -> list:
-        return [f for f in self.form_definition().fields() if f.source == "user"]
-
     def prepare_form(self, commune: str, *values: Any, request: gr.Request = None) -> tuple[str, str, str | None]:
         """The draft for the chosen collectivity: a summary of what is missing, a preview, and the
         DOCX to download (written in the data folder only)."""
