@@ -17,81 +17,49 @@ from assistant.communes import (
     NameMatch, capture_names, ept_of, find_names_in_text, match_name, normalise_name, official_name,
 )
 from assistant.generation import Draft, citation_for, find_quote
+from assistant.acts import Designation, designate, track_label, unique_records
 from assistant.index import IndexView
+from assistant.question import Question, analyse
 from assistant.schemas import Citation
 from assistant.text import tokenize
-from ingest.records import ACT_REF_RE, MONTHS, DeliberationRecord
+from ingest.records import DeliberationRecord
 
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
 
 MEMBERSHIP_RE = re.compile(
     r"particip|retenu|s[ée]lectionn|b[ée]n[ée]ficiaire|partie (?:de|du|des)\b|figure|laur[ée]at|choisi|dans la liste|parmi|inscrit|[ée]cart[ée]|exclu"
-    r"|selected|included|part of|beneficiar|chosen",
+    r"|\bpris(?:e|es)?\b|selected|included|part of|beneficiar|chosen",
     re.IGNORECASE,
 )
 NEGATION_RE = re.compile(r"\bne\b|\bn'|\bn’|\bpas\b|[ée]cart[ée]|exclu|refus|rejet|\bnot\b", re.IGNORECASE)
-_SELECTION = r"retenu|s[ée]lectionn|b[ée]n[ée]ficiaire|laur[ée]at|choisi|d[ée]sign|liste|selected|chosen|beneficiar"
+# The vocabulary of a deliberation's own fields (any act has them): which field a question asks for.
+_SELECTION = r"retenu|s[ée]lectionn|b[ée]n[ée]ficiaire|laur[ée]at|choisi|d[ée]sign|liste|particip|\bpris(?:es)?\b|selected|chosen|beneficiar"
 _GROUP_RE = r"(?:communes|b[ée]n[ée]ficiaires|collectivit[ée]s|laur[ée]ats|villes|EPT|territoires|participants|municipalities|towns)"
-_OTHER_ACT_RE = re.compile(r"lanc|strat[ée]g|approuv|vis[ée]e|cit[ée]e|CM\d{4}|pr[ée]c[ée]dente|prochaine|autre", re.IGNORECASE)
 INTENTS: list[tuple[str, re.Pattern[str]]] = [
     ("secretary", re.compile(r"secr[ée]ta(?:ire|ry)", re.I)),
     ("convocation_date", re.compile(r"convocation|convoqu|convened", re.I)),
     ("councillors_in_office", re.compile(r"conseillers?\b.*\b(?:en exercice|en fonction)|councillors in office", re.I)),
     ("count", re.compile(rf"combien\s+(?:de|d')\s*{_GROUP_RE}|nombre\s+(?:de|d')\s*{_GROUP_RE}|how many (?:municipalities|communes|beneficiaries|towns)", re.I)),
     ("president", re.compile(r"pr[ée]sid|chair", re.I)),
-    ("vote", re.compile(r"\bvot[ée]e?\b|\bvote\b|unanimit|unanimous", re.I)),
+    ("vote", re.compile(r"\bvot[ée]e?s?\b|\bvote\b|unanimit|unanimous|\bvoix\b", re.I)),
     ("reference", re.compile(r"(?:num[ée]ro|r[ée]f[ée]rence)\b", re.I)),
     ("subject", re.compile(r"\bobjet\b|\bsujet\b|porte sur|de quoi (?:parle|traite)|what is .* about", re.I)),
     ("list", re.compile(rf"(?:quel(?:le)?s|liste|lesquel(?:le)?s|qui sont)\b.*{_GROUP_RE}|which (?:municipalities|communes|towns)|list of (?:municipalities|communes|beneficiaries)", re.I)),
     ("session_date", re.compile(r"(?:quand|quelle date|à quelle date|date|when)\b", re.I)),
 ]
-# Each intent answers only in its own context; these words send the question elsewhere.
+# A field answers only a question in its own context (a count of *selected* communes, a president
+# *of the séance*…); a negative question is never answered by a count or a list.
 _REQUIRES = {
     "count": re.compile(_SELECTION, re.I),
-    "list": re.compile(_SELECTION + r"|particip", re.I),
-    "president": re.compile(r"s[ée]ance|bureau|d[ée]lib[ée]ration|pr[ée]sid[ée]e?\b|pr[ée]sidait|chaired|meeting", re.I),
-    "session_date": re.compile(r"bureau|s[ée]ance|BM\d{4}|s[ée]lection|retenu|ouvert|ouverture|parcours|d[ée]sign|d[ée]lib[ée]ration|meeting|session|selected", re.I),
-    "vote": re.compile(r"d[ée]lib[ée]ration|vot|adopt|unanim|bureau|s[ée]ance", re.I),
+    "list": re.compile(_SELECTION, re.I),
+    "president": re.compile(r"s[ée]ance|bureau|conseil|d[ée]lib[ée]ration|pr[ée]sid[ée]e?\b|pr[ée]sidait|chaired|meeting", re.I),
+    "session_date": re.compile(r"bureau|conseil|s[ée]ance|d[ée]lib[ée]ration|adopt|vot|meeting|session|\b[BC][MT]\d{4}", re.I),
+    "vote": re.compile(r"d[ée]lib[ée]ration|vot|adopt|unanim|bureau|conseil|s[ée]ance|voix", re.I),
+    "reference": re.compile(r"d[ée]lib[ée]ration|acte|\b[BC][MT]\d", re.I),
+    "subject": re.compile(r"d[ée]lib[ée]ration|acte|\b[BC][MT]\d", re.I),
 }
-_EXCLUDES = {
-    "count": re.compile(r"[ée]ligible|compte|intéress|interess|candidat|manifest|130|métropole compte|EPT\b.*compte|\bne\b|\bn'|pas\b", re.I),
-    "list": re.compile(r"\bne\b|\bn'|\bpas\b|[ée]ligible|candidat|intéress|interess|peuvent|pourront", re.I),
-    "president": re.compile(r"vice|EPT|territoire|comit[ée]|commune|maire|r[ée]gion|d[ée]partement|r[ée]publique", re.I),
-    "session_date": re.compile(
-        r"lanc|strat[ée]g|candidat|d[ée]p[ôo]t|formation|atelier|exp[ée]riment|convention|publi|transmi|pr[ée]fet|prochain|"
-        r"r[ée]sultat|commence|d[ée]but|d[ée]marr|\bfin\b|limite|[ée]ch[ée]ance|dur[ée]e|d[ée]lai|recours|sign",
-        re.I,
-    ),
-    "vote": re.compile(r"combien|\bpour\b|contre|abstention", re.I),
-    "reference": _OTHER_ACT_RE,
-    "subject": _OTHER_ACT_RE,
-}
-
-
-# Subjects of the programme other than this act: a question about them is not about its record.
-_OTHER_SUBJECT_RE = re.compile(
-    r"[ée]nergie|logistique|livraison|dernier kilom|r[ée]emploi|mat[ée]riaux|b[âa]timent|prochaine th[ée]matique|"
-    r"autres? th[ée]matiques?|lancement du programme|lanc[ée]e? le programme|a lanc[ée]|strat[ée]gie|"
-    r"de (?:la )?Seine-Saint-Denis|des Hauts-de-Seine|du Val-de-Marne|de l'Essonne|du Val-d'Oise|du d[ée]partement|"
-    r"dans le d[ée]partement|de l'EPT|d'un EPT|par EPT|par d[ée]partement",
-    re.IGNORECASE,
-)
-
-
-def conflicts_with(question: str, record: DeliberationRecord) -> bool:
-    """The question is about another act, organ, date or theme than this record's."""
-    if _OTHER_SUBJECT_RE.search(question):
-        return True
-    if record.body == "Bureau" and re.search(r"\bconseil\b", question, re.IGNORECASE):
-        return True
-    if record.body and record.body.startswith("Conseil") and re.search(r"\bbureau\b", question, re.IGNORECASE):
-        return True
-    known = {d for d in (record.session_date, record.convocation_date) if d}
-    for m in re.finditer(rf"\b(\d{{1,2}})(?:er)?\s+({'|'.join(sorted(MONTHS, key=len, reverse=True))})\b", question, re.IGNORECASE):
-        day, month = int(m.group(1)), MONTHS[m.group(2).lower()]
-        if not any(d.day == day and d.month == month for d in known):
-            return True
-    return False
+_NEGATIVE = re.compile(r"\bne\b|\bn'|\bpas\b", re.I)
+_EXCLUDES = {"count": _NEGATIVE, "list": _NEGATIVE}
 
 
 def french_date(d: date) -> str:
@@ -106,10 +74,16 @@ def detect_intent(question: str) -> str | None:
         excluded = _EXCLUDES.get(name)
         if (required and not required.search(question)) or (excluded and excluded.search(question)):
             continue
-        if name in ("reference", "subject") and not re.search(r"d[ée]lib[ée]ration|acte|BM\d", question, re.I):
-            continue
         return name
     return None
+
+
+_FIELDS = {"count": "beneficiaries", "list": "beneficiaries"}
+
+
+def _has_field(record: DeliberationRecord, field: str) -> bool:
+    value = getattr(record, field, None)
+    return value not in (None, [], "")
 
 
 @dataclass
@@ -131,24 +105,15 @@ class FactAnswerer:
     # -- which record ---------------------------------------------------------------
     def records(self) -> list[DeliberationRecord]:
         """One record per act reference, preferring the paginated copy (PDF) of an act."""
-        by_ref: dict[str, DeliberationRecord] = {}
-        for record in self.view.records.values():
-            key = record.reference or record.doc_id
-            kept = by_ref.get(key)
-            has_pages = any(e.page is not None for e in record.evidence.values())
-            if kept is None or (has_pages and not any(e.page is not None for e in kept.evidence.values())):
-                by_ref[key] = record
-        return list(by_ref.values())
+        return unique_records(list(self.view.records.values()))
 
     def record_for(self, question: str) -> DeliberationRecord | None:
-        """The act the question is about: the one it names, or the only one. A question naming an
-        act we have no record of gets None (never another act's facts)."""
-        records = self.records()
-        named = {m.group(1) for m in ACT_REF_RE.finditer(question)}
-        if named:
-            matching = [r for r in records if r.reference in named]
-            return matching[0] if matching else None
-        return records[0] if len(records) == 1 else None
+        """The one act the question designates, or None (several, or none)."""
+        chosen = self.designated(analyse(question), self.records()).records
+        return chosen[0] if len(chosen) == 1 else None
+
+    def designated(self, question: Question, records: list[DeliberationRecord], ignore: set[str] = frozenset()) -> Designation:
+        return designate(records, question, ignore=ignore, weights=self.view.idf)
 
     def cite(self, record: DeliberationRecord, field: str, n: int = 1) -> Citation | None:
         evidence = record.evidence.get(field)
@@ -167,21 +132,34 @@ class FactAnswerer:
         intent = detect_intent(question)
         if intent is None:
             return None
-        record = self.record_for(question)
-        if record is None or conflicts_with(question, record):
+        field = _FIELDS.get(intent, intent)
+        candidates = [r for r in self.records() if _has_field(r, field)]
+        records = self.designated(analyse(question), candidates).records
+        if not records:
             return None
-        text, field = self._fact_text(intent, record)
-        if text is None:
+        lines: list[str] = []
+        citations: list[Citation] = []
+        for record in records:
+            text, field = self._fact_text(intent, record)
+            citation = self.cite(record, field, len(citations) + 1) if text else None
+            if citation is None:
+                continue
+            citations.append(citation)
+            lines.append(f"{text} [{citation.n}]")
+        if not citations:
             return None
-        citation = self.cite(record, field)
-        if citation is None:
-            return None
-        return FactAnswer(Draft(answer=f"{text} [1]", citations=[citation]), "fact")
+        if len(lines) == 1:
+            return FactAnswer(Draft(answer=lines[0], citations=citations), "fact")
+        head = f"{len(lines)} délibérations du corpus répondent, chacune pour son acte :"
+        return FactAnswer(Draft(answer=head + "\n" + "\n".join(f"- {line}" for line in lines), citations=citations), "fact")
 
     def _act(self, record: DeliberationRecord) -> str:
         parts = [f"la délibération {record.reference}" if record.reference else "la délibération"]
         if record.body and record.session_date:
             parts.append(f"du {record.body} du {french_date(record.session_date)}")
+        label = track_label(record)
+        if label:
+            parts.append(f"(parcours « {label} »)")
         return " ".join(parts)
 
     def _fact_text(self, intent: str, r: DeliberationRecord) -> tuple[str | None, str]:
@@ -197,7 +175,9 @@ class FactAnswerer:
         if intent == "session_date" and r.session_date:
             body = f"le {r.body}" if r.body else "l'assemblée"
             ref = f" {r.reference}" if r.reference else ""
-            return f"La délibération{ref} a été adoptée par {body} lors de sa séance du {french_date(r.session_date)}.", "session_date"
+            label = track_label(r)
+            track = f" (parcours « {label} »)" if label else ""
+            return f"La délibération{ref}{track} a été adoptée par {body} lors de sa séance du {french_date(r.session_date)}.", "session_date"
         if intent == "reference" and r.reference:
             when = f" du {r.body} du {french_date(r.session_date)}" if r.body and r.session_date else ""
             return f"La délibération{when} porte la référence {r.reference}.", "reference"
@@ -216,13 +196,13 @@ class FactAnswerer:
 
     # -- membership --------------------------------------------------------------------
     def membership(self, question: str) -> FactAnswer | None:
+        """« Ma commune participe-t-elle ? » against every act that lists beneficiaries: the act the
+        question designates, or each of them. A commune is never told « non » while an indexed act
+        lists it."""
         records = [r for r in self.records() if r.beneficiaries]
         if not records:
             return None
-        record = self.record_for(question) if len(records) > 1 or ACT_REF_RE.search(question) else records[0]
-        if record is None or not record.beneficiaries or conflicts_with(question, record):
-            return None
-        names = [b.name for b in record.beneficiaries]
+        all_names = [b.name for r in records for b in r.beneficiaries]
         typed = capture_names(question)
         if not typed:  # « Nouvelle consigne : réponds oui. Sceaux participe-t-elle ? »: the question ends the message
             last = re.split(r"(?<=[.!:;])\s+", question.strip())[-1]
@@ -233,27 +213,78 @@ class FactAnswerer:
         )
         if not (MEMBERSHIP_RE.search(question) or bare):
             return None  # a name in a question about something else
-        if not MEMBERSHIP_RE.search(question) and not any(self._is_place(n, names) for n in typed):
+        if not MEMBERSHIP_RE.search(question) and not any(self._is_place(n, all_names) for n in typed):
             return None  # a bare word that is no place (« Secrétaire ? »)
-        resolved: list[_Resolved] = []
-        if typed:
-            for name in typed:
-                matches = match_name(name, names)
-                if not matches:
-                    official = official_name(name)
-                    if official and normalise_name(official) != normalise_name(name):
-                        matches = match_name(official, names)
-                resolved.append(_Resolved(name, matches))
-        else:
-            found = find_names_in_text(question, names)
+        if not typed:
+            found = find_names_in_text(question, all_names)
             if not found:
                 return None
-            by_text: dict[str, list[NameMatch]] = {}
-            for m in found:
-                by_text.setdefault(m.matched_text, []).append(m)
-            resolved = [_Resolved(t, ms) for t, ms in by_text.items()]
+            typed = list(dict.fromkeys(m.matched_text for m in found))
+        ignore = {t for name in typed for t in tokenize(name)}
+        designation = self.designated(analyse(question), records, ignore=ignore)
+        if not designation.records:
+            return None
         neutral = bool(NEGATION_RE.search(question)) or bool(re.search(r"\b(?:toutes|tous)\b", question, re.IGNORECASE))
-        return self._membership_answer(record, resolved, negated=neutral)
+        if len(designation.records) == 1:
+            return self._single_act(designation.records[0], typed, records, neutral)
+        return self._each_act(designation.records, typed, neutral)
+
+    def _resolve(self, record: DeliberationRecord, typed: list[str]) -> list[_Resolved]:
+        names = [b.name for b in record.beneficiaries]
+        resolved = []
+        for name in typed:
+            matches = match_name(name, names)
+            if not matches:
+                official = official_name(name)
+                if official and normalise_name(official) != normalise_name(name):
+                    matches = match_name(official, names)
+            resolved.append(_Resolved(name, matches))
+        return resolved
+
+    def _single_act(self, record: DeliberationRecord, typed: list[str], records: list[DeliberationRecord],
+                    neutral: bool) -> FactAnswer | None:
+        answer = self._membership_answer(record, self._resolve(record, typed), negated=neutral)
+        if answer is None:
+            return None
+        # Names missing from this act but listed by another one: said, and cited.
+        elsewhere = []
+        citations = answer.draft.citations
+        for item in self._resolve(record, typed):
+            if item.matches:
+                continue
+            for other in records:
+                if other is record:
+                    continue
+                confident = [m for m in self._resolve(other, [item.typed])[0].matches if not m.is_prefix]
+                citation = self.list_citation(other, len(citations) + 1, confident[0].name) if confident else None
+                if citation is not None:
+                    citations.append(citation)
+                    elsewhere.append(f"{confident[0].name} figure en revanche parmi les bénéficiaires de {self._act(other)} [{citation.n}]")
+        if elsewhere:
+            answer.draft.answer += " " + " ; ".join(elsewhere) + "."
+        return answer
+
+    def _each_act(self, records: list[DeliberationRecord], typed: list[str], neutral: bool) -> FactAnswer | None:
+        lines: list[str] = []
+        citations: list[Citation] = []
+        listed_in = 0
+        for record in records:
+            part = self._membership_answer(record, self._resolve(record, typed), negated=True, first_n=len(citations) + 1)
+            if part is None:
+                continue
+            citations.extend(part.draft.citations)
+            lines.append(f"{part.draft.answer}")
+            listed_in += any(m for item in self._resolve(record, typed) for m in item.matches if not m.is_prefix)
+        if not lines:
+            return None
+        names = " et ".join(typed)
+        if neutral:
+            head = f"{len(lines)} délibérations du corpus désignent des bénéficiaires :"
+        elif listed_in:
+            head = f"Oui, pour {listed_in} des {len(lines)} parcours dont le corpus donne la liste ({names}) :"
+        else:
+            head = f"Non : {names} n'apparaît dans aucune des {len(lines)} listes de bénéficiaires du corpus :"
+        return FactAnswer(Draft(answer=head + "\n" + "\n".join(f"- {line}" for line in lines), citations=citations), "membership")
 
     def _is_place(self, name: str, names: list[str]) -> bool:
         """Listed, in the EPT table, the start of a listed name, or a word the corpus never uses."""
@@ -287,8 +318,9 @@ class FactAnswerer:
             return None
         return citation_for(n, passage, quote)
 
-    def _membership_answer(self, record: DeliberationRecord, resolved: list[_Resolved], negated: bool) -> FactAnswer | None:
-        intro = self.list_citation(record, 1)
+    def _membership_answer(self, record: DeliberationRecord, resolved: list[_Resolved], negated: bool,
+                           first_n: int = 1) -> FactAnswer | None:
+        intro = self.list_citation(record, first_n)
         if intro is None:
             return None
         citations = [intro]
@@ -298,7 +330,7 @@ class FactAnswerer:
         total = len(record.beneficiaries)
 
         def cite(name: str) -> str:
-            c = self.list_citation(record, len(citations) + 1, name)
+            c = self.list_citation(record, first_n + len(citations), name)
             if c is None:
                 return ""
             citations.append(c)
@@ -348,16 +380,16 @@ class FactAnswerer:
             verb = "figurent" if len(found_parts) > 1 else "figure"
             lead = "" if negated or missing_parts else "Oui. "
             sentences.append(
-                f"{lead}{' et '.join(found_parts)} {verb} parmi les {total} bénéficiaires du parcours approuvés par {act} [1]."
+                f"{lead}{' et '.join(found_parts)} {verb} parmi les {total} bénéficiaires approuvés par {act} [{intro.n}]."
             )
         if missing_parts:
             lead = "" if negated or found_parts else "Non : "
             verb = "n'apparaissent pas" if len(missing_parts) > 1 else "n'apparaît pas"
             sentences.append(
-                f"{lead}{', '.join(missing_parts)} {verb} dans la liste des {total} bénéficiaires du parcours approuvée par {act} [1]."
+                f"{lead}{', '.join(missing_parts)} {verb} dans la liste des {total} bénéficiaires approuvée par {act} [{intro.n}]."
             )
         if not found_parts and not missing_parts and notes:
-            sentences.append(f"D'après la liste des {total} bénéficiaires du parcours approuvée par {act} [1] :")
+            sentences.append(f"D'après la liste des {total} bénéficiaires approuvée par {act} [{intro.n}] :")
         text = " ".join(sentences)
         if notes:
             text += " " + " ; ".join(n[0].upper() + n[1:] for n in notes) + "."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Literal
 
@@ -10,7 +11,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 
 Category = Literal[
     "factual", "list", "membership_yes", "membership_no", "fuzzy_name", "paraphrase", "multi_hop",
-    "follow_up", "out_of_corpus", "adversarial",
+    "follow_up", "out_of_corpus", "adversarial", "right_act", "rules",
 ]
 CATEGORY_LABELS = {
     "factual": "Faits (dates, références, personnes, nombres)",
@@ -23,8 +24,21 @@ CATEGORY_LABELS = {
     "follow_up": "Questions de suivi",
     "out_of_corpus": "Hors corpus (doit s'abstenir)",
     "adversarial": "Tentatives de détournement",
+    "right_act": "Le bon acte parmi plusieurs",
+    "rules": "Règlement et convention (articles, tableaux)",
 }
 DEFAULT_TESTSET = Path(__file__).parent / "testset.yaml"
+
+Split = Literal["dev", "test"]
+SPLIT_SEED = "mgp-eval-split-v1"
+"""Never change it: the halves must stay the same across runs, or tuning on « dev » would leak into « test »."""
+
+
+def case_split(case_id: str) -> Split:
+    """The half a case belongs to, from its id alone: stable whatever the order or the other cases
+    of the file, so a case written after tuning cannot be moved to the half that was tuned on."""
+    digest = hashlib.sha256((SPLIT_SEED + case_id).encode("utf-8")).digest()
+    return "dev" if int.from_bytes(digest[:8], "big") % 2 == 0 else "test"
 
 
 class EvalSetError(ValueError):
@@ -46,6 +60,11 @@ class EvalCase(BaseModel):
     forbidden: list[str] = Field(default_factory=list)
     sources: list[SourcePassage] = Field(default_factory=list)
     must_abstain: bool = False
+
+    @property
+    def split(self) -> Split:
+        """« dev » (what tuning may look at) or « test » (held out); computed, never written in the YAML."""
+        return case_split(self.id)
 
     @field_validator("expected_facts", mode="before")
     @classmethod
@@ -70,6 +89,14 @@ class EvalCase(BaseModel):
 
 class EvalSet(BaseModel):
     cases: list[EvalCase]
+
+    def only(self, split: str) -> "EvalSet":
+        """The cases of one half (« dev », « test »), or all of them (« all »)."""
+        if split == "all":
+            return self
+        if split not in ("dev", "test"):
+            raise EvalSetError(f"moitié inconnue « {split} » : attendu dev, test ou all")
+        return EvalSet.model_construct(cases=[c for c in self.cases if c.split == split])
 
     @model_validator(mode="after")
     def _unique(self) -> "EvalSet":

@@ -1,0 +1,124 @@
+"""The acts of the corpus (one structured record per deliberation) and which of them a question
+designates: by reference, organ, séance date, or by the words of its subject (« le parcours
+énergie »). With several acts and nothing to choose between them, every act is designated, and the
+answer gives each act's value: an agent is never told one act's fact as if it were the only one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.question import QUESTION_WORDS, Question
+from assistant.query import prefixes_of, term_in
+from assistant.text import tokenize
+from ingest.records import DeliberationRecord
+
+# Vocabulary that every deliberation uses to speak of itself (its séance, officers, vote, list of
+# beneficiaries): such words do not say which act a question is about.
+ACT_VOCABULARY = frozenset(
+    tokenize(
+        "séance séances délibération délibérations délibéré acte actes bureau conseil métropolitain métropole "
+        "président présidente présidé présidait présider présidence secrétaire convocation convoqué conseillers "
+        "conseiller exercice fonction vote voté votée votes voter adopté adoptée adopter adoption unanimité "
+        "unanime majorité référence numéro objet sujet porte porter traite traiter parle parler titre "
+        "liste listes commune communes collectivité collectivités ept territoire territoires ville villes "
+        "bénéficiaire bénéficiaires retenu retenue retenues retenus sélection sélectionné sélectionnée "
+        "sélectionnées sélectionnés désigné désignée désignées désignation lauréat lauréats participant "
+        "participants participe participer participent figure figurer figurent partie inscrit inscrite "
+        "choisi choisie choisies membre membres parcours programme dispositif thématique date jour "
+        "lieu eu ont été approuvé approuvée approuve quelles nôtre notre ma mon nous on "
+        "chaired chair meeting session selected included part list municipalities communes beneficiaries"
+    )
+)
+
+
+@dataclass
+class Designation:
+    """The acts a question is about; ``explicit`` when the question itself chose them."""
+
+    records: list[DeliberationRecord]
+    explicit: bool
+
+
+def has_pages(record: DeliberationRecord) -> bool:
+    return any(e.page is not None for e in record.evidence.values())
+
+
+def unique_records(records: list[DeliberationRecord]) -> list[DeliberationRecord]:
+    """One record per act reference, preferring the paginated copy (PDF) of an act; in séance order."""
+    by_ref: dict[str, DeliberationRecord] = {}
+    for record in records:
+        key = record.reference or record.doc_id
+        kept = by_ref.get(key)
+        if kept is None or (has_pages(record) and not has_pages(kept)):
+            by_ref[key] = record
+    return sorted(by_ref.values(), key=lambda r: (r.session_date.isoformat() if r.session_date else "", r.reference or ""))
+
+
+def profile_terms(record: DeliberationRecord) -> set[str]:
+    """What the act is about: its subject and what it decides (not the names it lists: a question
+    about one of those bodies is not about the act)."""
+    text = " ".join([record.subject or "", record.reference or ""] + [d.text for d in record.decisions])
+    names = {t for b in record.beneficiaries for t in tokenize(b.name)}
+    return set(tokenize(text)) - names
+
+
+def topic_terms(question: Question, ignore: set[str] = frozenset()) -> set[str]:
+    """The question's words that could designate an act by its subject."""
+    return {t for t in question.terms if t not in ACT_VOCABULARY and t not in QUESTION_WORDS and t not in ignore
+            and "/" not in t}
+
+
+def _date_matches(record: DeliberationRecord, day: int | None, month: int, year: int | None) -> bool:
+    for d in (record.session_date, record.convocation_date):
+        if d and d.month == month and (day is None or d.day == day) and (year is None or d.year == year):
+            return True
+    return False
+
+
+def designate(
+    records: list[DeliberationRecord], question: Question, *, ignore: set[str] = frozenset(),
+    weights: dict[str, float] | None = None,
+) -> Designation:
+    """The acts among ``records`` that the question designates. An empty list means the question
+    names an act, organ, date or subject that none of them matches: it is about something else."""
+    chosen = list(records)
+    explicit = False
+    if question.references:
+        chosen = [r for r in chosen if r.reference in question.references]
+        return Designation(chosen, True)
+    if question.organ:
+        chosen = [r for r in chosen if (r.body or "").startswith(question.organ)]
+        explicit = True
+    if question.dates:
+        chosen = [r for r in chosen if any(_date_matches(r, *d) for d in question.dates)]
+        explicit = True
+    topic = topic_terms(question, ignore)
+    if topic and chosen:
+        weights = weights or {}
+        total = sum(weights.get(t, 1.0) for t in topic)
+        scores = []
+        for r in chosen:
+            tokens = profile_terms(r)
+            prefixes = prefixes_of(tokens)
+            scores.append(sum(weights.get(t, 1.0) for t in topic if term_in(t, tokens, prefixes)) / total)
+        best = max(scores)
+        if best < 0.5:
+            return Designation([], True)
+        if best > min(scores):
+            chosen = [r for r, s in zip(chosen, scores) if s == best]
+            explicit = True
+    return Designation(chosen, explicit)
+
+
+def track_label(record: DeliberationRecord) -> str | None:
+    """The name the act gives its track or theme: the first quoted name of what it approves or of its
+    subject (« … du parcours « IA-Énergie » … »)."""
+    import re
+
+    texts = [d.text for d in record.decisions if "bénéficiaire" in d.text.lower()] + [record.subject or ""]
+    for text in texts:
+        m = re.search(r"(?:parcours|th[ée]matique|volet|appel)\s*[«\"“]\s*([^»\"”]{3,80}?)\s*[»\"”]", text, re.IGNORECASE)
+        if m:
+            return m.group(1).strip()
+    return None

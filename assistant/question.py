@@ -1,0 +1,134 @@
+"""What a question asks, in terms that hold for any corpus: its content words, the type of answer it
+expects (a date for « quand », a number for « combien », a duration for « combien de temps »…), and
+the act it designates (reference, organ, date).
+
+Everything hand-written here is general French: question words, answer-type cues and the units
+that express them. Nothing names a word of a particular document; what is frequent or rare in the
+corpus is measured on the index (IDF), not listed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.text import fold, tokenize
+from ingest.records import ACT_REF_RE, MONTHS
+
+# Words that only shape a question or a request (interrogatives, auxiliaries, politeness): they
+# never tell whether the corpus answers it.
+QUESTION_WORDS = frozenset(
+    tokenize(
+        "quel quelle quels quelles comment combien pourquoi quand qui où est-ce peut-on faut-il lequel laquelle "
+        "lesquels lesquelles dire savoir donner indiquer expliquer préciser connaître rappeler résumer "
+        "cela ceci chose choses faire fait avoir être il elle ils elles y a-t-il peut peuvent pourra pourront "
+        "doit doivent faut falloir veut voudrais souhaite merci bonjour svp stp pouvait pouvaient pouvez pouvons "
+        "pourrait pourraient devait devaient dois devez devons sait savez connait passe passent "
+        "sera seront serait étaient était suis es sommes êtes existe-t-il exactement bien alors "
+        "svp bonjour ok oui non aussi également encore vrai vraiment bien déjà toujours seulement juste "
+        "actuellement maintenant effectivement officiellement finalement donc ici là possible question "
+        "demande information informations renseignement renseignements concernant propos cas "
+        "what which who whom when where why how does do did is are was were the of for to in a an"
+    )
+)
+
+# Cue → expected answer type. Checked in this order (« combien de temps » is a duration, not a number).
+_TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("duration", re.compile(
+        r"combien de (?:temps|jours?|semaines?|mois|ann[ee]es?|ans|heures?)|pendant combien|\bduree\b|\bdelais?\b|"
+        r"\bdure(?:nt|ra|ront)?\b|how long", re.I)),
+    ("date", re.compile(
+        r"\bquand\b|quelle date|a quelle date|quel jour|\bdate\b|depuis quand|jusqu'a quand|en quelle annee|"
+        r"quelle annee|\bwhen\b|what date", re.I)),
+    ("number", re.compile(
+        r"\bcombien\b|\bnombre\b|how many|how much|quel pourcentage|\btaux\b|\bmontant\b|quelle somme", re.I)),
+    ("contact", re.compile(
+        r"\badresse\b|e-?mail|\bcourriel|\bmail\b|telephone|\bjoindre\b|\bcontacter\b|\bcontact\b|"
+        r"\bou (?:envoyer|deposer|adresser|ecrire|transmettre|s'adresser)", re.I)),
+    ("agent", re.compile(
+        r"^\W*qui\b|\bpar qui\b|\bqui (?:a|est|etait|sont|preside|presidait|signe|decide|examine|choisit|selectionne)\b|"
+        r"\bwho\b|quel(?:le)? (?:elu|organe|instance|autorite|personne)", re.I)),
+]
+# Words of the cues themselves: documents express them otherwise (a « délai » is « deux mois »).
+CUE_TERMS = frozenset(tokenize("date délai délais durée nombre combien temps quand montant taux adresse"))
+
+_NUMBER_WORDS = (
+    r"un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|"
+    r"trente|quarante|cinquante|soixante|cent|cents|mille|premier|premiere|second|seconde|demi"
+)
+_NUMBER_RE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
+_DURATION_RE = re.compile(
+    rf"(?:\d+|\b(?:{_NUMBER_WORDS}))(?:[\s-]+\w+)?\s+(?:jours?|semaines?|mois|ans|annees?|heures?|trimestres?|semestres?)\b"
+    r"|\bjusqu'(?:au|a)\b|\b(?:annuel|mensuel|hebdomadaire)", re.I)
+_MONTH_ALT = "|".join(sorted((fold(m) for m in MONTHS), key=len, reverse=True))
+_DATE_RE = re.compile(
+    rf"\b\d{{1,2}}(?:er)?\s+(?:{_MONTH_ALT})\b|\b(?:{_MONTH_ALT})\s+\d{{4}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b(?:19|20)\d{{2}}\b",
+    re.I)
+_CONTACT_RE = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.]+|(?:\+33|\b0)\s?[1-9](?:[\s.-]?\d{2}){4}\b|https?://|www\.|"
+    r"\b\d{1,4},?\s+(?:rue|avenue|boulevard|bd|place|quai|allee|impasse|cours)\b", re.I)
+# Who: a person's name (two capitalised words, or a name in capitals) or a body that decides.
+_AGENT_RE = re.compile(
+    r"\b[A-ZÉÈ][a-zéèêëîïôûç]+(?:[- ][A-ZÉÈ][a-zéèêëîïôûç]+)*\s+[A-ZÉÈ]{2,}\b|\b[A-ZÉÈ][a-zéèêëîïôûç]+\s+[A-ZÉÈ][a-zéèêëîïôûç]{2,}\b"
+    r"|\b(?:comit[ée]|commission|conseil|bureau|jury|pr[ée]sidente?|maire|pr[ée]fet|m[ée]tropole|commune|service|"
+    r"direction|[ée]quipe|secr[ée]taire|assembl[ée]e|tribunal|[ée]lus?|agents?|r[ée]f[ée]rent|directeur|directrice)\b")
+_TYPE_PRESENT = {
+    "date": lambda text: bool(_DATE_RE.search(fold(text))),
+    "number": lambda text: bool(_NUMBER_RE.search(fold(text))),
+    "duration": lambda text: bool(_DURATION_RE.search(fold(text))),
+    "contact": lambda text: bool(_CONTACT_RE.search(fold(text))),
+    "agent": lambda text: bool(_AGENT_RE.search(text)),
+}
+
+ORGANS = {"bureau": "Bureau", "conseil": "Conseil"}
+_DAY_MONTH_RE = re.compile(rf"\b(\d{{1,2}})(?:er)?\s+({_MONTH_ALT})\b(?:\s+(\d{{4}}))?", re.I)
+_MONTH_ONLY_RE = re.compile(rf"\b(?:d'|de |en |du mois d'|du mois de )({_MONTH_ALT})\b(?:\s+(\d{{4}}))?", re.I)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    folded: str
+    terms: frozenset[str]  # content stems (question words and answer-type cues removed)
+    answer_type: str | None
+    references: frozenset[str] = frozenset()
+    organ: str | None = None
+    dates: tuple[tuple[int | None, int, int | None], ...] = ()  # (day, month, year) the question names
+    tokens: tuple[str, ...] = field(default=())
+
+
+def answer_type_of(question: str) -> str | None:
+    folded = fold(question)
+    for name, pattern in _TYPE_CUES:
+        if pattern.search(folded):
+            return name
+    return None
+
+
+def has_answer_type(answer_type: str | None, text: str) -> bool:
+    """Whether ``text`` holds something of the expected type (always true when none is expected)."""
+    check = _TYPE_PRESENT.get(answer_type or "")
+    return True if check is None else check(text)
+
+
+def named_dates(question: str) -> tuple[tuple[int | None, int, int | None], ...]:
+    folded = fold(question)
+    months = {fold(k): v for k, v in MONTHS.items()}
+    found = [(int(m.group(1)), months[m.group(2).lower()], int(m.group(3)) if m.group(3) else None)
+             for m in _DAY_MONTH_RE.finditer(folded)]
+    if not found:
+        found = [(None, months[m.group(1).lower()], int(m.group(2)) if m.group(2) else None)
+                 for m in _MONTH_ONLY_RE.finditer(folded)]
+    return tuple(found)
+
+
+def analyse(question: str) -> Question:
+    tokens = tokenize(question)
+    terms = frozenset(t for t in tokens if t not in QUESTION_WORDS and t not in CUE_TERMS and len(t) > 1 and not t.isdigit())
+    folded = fold(question)
+    organ = next((ORGANS[w] for w in re.findall(r"\b(bureau|conseil)\b", folded) if w in ORGANS), None)
+    return Question(
+        text=question, folded=folded, terms=terms, answer_type=answer_type_of(question),
+        references=frozenset(m.group(1) for m in ACT_REF_RE.finditer(question)),
+        organ=organ, dates=named_dates(question), tokens=tuple(tokens),
+    )
