@@ -78,7 +78,7 @@ def _date_matches(record: DeliberationRecord, day: int | None, month: int, year:
 
 def designate(
     records: list[DeliberationRecord], question: Question, *, ignore: set[str] = frozenset(),
-    weights: dict[str, float] | None = None,
+    weights: dict[str, float] | None = None, by_topic: bool = True,
 ) -> Designation:
     """The acts among ``records`` that the question designates. An empty list means the question
     names an act, organ, date or subject that none of them matches: it is about something else."""
@@ -93,7 +93,7 @@ def designate(
     if question.dates:
         chosen = [r for r in chosen if any(_date_matches(r, *d) for d in question.dates)]
         explicit = True
-    topic = topic_terms(question, ignore)
+    topic = topic_terms(question, ignore) if by_topic else set()
     if topic and chosen:
         weights = weights or {}
         total = sum(weights.get(t, 1.0) for t in topic)

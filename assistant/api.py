@@ -24,13 +24,11 @@ from assistant.grounding import StreamGrounder
 from assistant.index import IndexNotReady, IndexReader, IndexView
 from assistant.llm_generator import LLMGenerator
 from assistant.prompts import load_prompts
-from assistant.query import (
-    DOMAIN_TERMS,
-    has_words, is_follow_up, key_terms, looks_english, normalise_question, prefixes_of, strip_follow_up, term_in,
-)
+from assistant.abstention import Thresholds, gather, hard_reason, verdict
+from assistant.query import is_follow_up, key_terms, looks_english, normalise_question, strip_follow_up
+from assistant.question import analyse
 from assistant.retrieval import HybridRetriever
 from assistant.schemas import Answer, AnswerDelta, AskRequest, Passage, Turn
-from assistant.text import tokenize
 
 log = logging.getLogger("mgp.assistant")
 
@@ -146,7 +144,11 @@ class Assistant:
         passages = self._retriever(view, request, query_vector, record_hits).passages(query)
         timings["retrieve"] = _ms(t0)
         t1 = time.perf_counter()
-        reason = self.insufficient_evidence(question, passages, view)
+        # A language model sees the passages and may abstain itself: only what no generator can get
+        # past stops it here. The extractive path keeps its own evidence gate.
+        llm_first = isinstance(self.generator, LLMGenerator) and self._llm_unavailable() is None
+        reason = (hard_reason(analyse(question), passages, lambda cid: view.chunks[cid].tokens) if llm_first
+                  else self.insufficient_evidence(question, passages, view))
         if reason is not None:
             timings["generate"] = 0.0
             timings["total"] = _ms(t0)
@@ -205,6 +207,15 @@ class Assistant:
                     fallback = ("La réponse du modèle de langage n'a pas pu être vérifiée dans les documents "
                                 f"({problem}) : voici les passages des documents à la place.")
 
+        if llm_first:
+            reason = self.insufficient_evidence(question, passages, view)
+            if reason is not None:  # the model failed or was rejected: the extractive gate applies
+                timings["generate"] = _ms(t1)
+                timings["total"] = _ms(t0)
+                answer = self._abstention(request.question, question, view, timings, reason)
+                answer.fallback = fallback
+                yield answer
+                return
         draft = self.extractive.generate(question, passages, query_vector=query_vector, term_weights=view.idf)
         citations = verify_citations(draft.citations, {p.chunk_id: p.text for p in passages})
         timings["generate"] = _ms(t1)
@@ -262,44 +273,29 @@ class Assistant:
             self._llm_down_until = time.monotonic() + self.settings.llm_retry_after_failure_s
 
     def insufficient_evidence(self, question: str, passages: list[Passage], view: IndexView | None = None) -> str | None:
-        """Why the passages do not support an answer, or None when they do.
+        """Why the passages do not support an extractive answer, or None when they do (see
+        :mod:`assistant.abstention`)."""
+        reason, evidence, thresholds = self.evidence(question, passages, view)
+        return reason if evidence is None else verdict(evidence, thresholds)
 
-        One passage must hold most of the question's key terms (a term the corpus never uses
-        weighs double: « salaire », « Bobigny »…); English questions, whose terms cannot match the
-        French stems, are judged on dense similarity alone."""
-        if not has_words(question):
-            return "question sans mot exploitable"
-        if not passages:
-            return "aucun passage trouvé"
+    def evidence(self, question: str, passages: list[Passage], view: IndexView | None = None):
+        """The abstention signals of these passages for this question (the calibration reads them).
+        English questions, whose words cannot match the French stems, are judged on dense
+        similarity alone."""
         view = view or self.index.view()
-        english = looks_english(question)
-        terms = set() if english else key_terms(question)
-        if not terms and not english and not DOMAIN_TERMS & set(tokenize(question)):
-            return "question trop vague"
-        # An act reference the documents never mention (« BM2025/06/24/13 ») cannot be answered.
-        references = {t for t in tokenize(question) if "/" in t}
-        missing_refs = references - {t for p in passages for t in view.chunks[p.chunk_id].tokens}
-        if missing_refs:
-            return f"référence absente des documents : {', '.join(sorted(missing_refs))}"
-        if terms:
-            weights = {t: (1.0 if term_in(t, view.vocabulary, view.vocabulary_prefixes) else 2.0) for t in terms}
-            total = sum(weights.values())
-            best_coverage, best_missing = 0.0, terms
-            for p in passages:
-                tokens = set(view.chunks[p.chunk_id].tokens)
-                prefixes = prefixes_of(tokens)
-                found = {t for t in terms if term_in(t, tokens, prefixes)}
-                coverage = sum(weights[t] for t in found) / total
-                if coverage > best_coverage:
-                    best_coverage, best_missing = coverage, terms - found
-            if best_coverage < self.settings.abstain_min_coverage:
-                return f"termes absents des documents : {', '.join(sorted(best_missing))}"
-        best = max((p.dense_similarity or 0.0) for p in passages)
-        keyword_hit = any(p.keyword_rank is not None for p in passages) and bool(terms)
-        threshold = self.settings.abstain_min_similarity_en if english else self.settings.abstain_min_similarity
-        if best < threshold and not keyword_hit:
-            return "aucun passage assez proche de la question"
-        return None
+        analysed = analyse(normalise_question(question))
+        analysed = analysed.__class__(**{**analysed.__dict__, "terms": frozenset(key_terms(question))})
+        tokens = lambda cid: view.chunks[cid].tokens  # noqa: E731
+        reason = hard_reason(analysed, passages, tokens)
+        s = self.settings
+        if looks_english(question):
+            analysed = analysed.__class__(**{**analysed.__dict__, "terms": frozenset()})
+            thresholds = Thresholds(1.0, s.abstain_min_similarity_en, s.abstain_min_similarity_en)
+        else:
+            thresholds = Thresholds(s.abstain_min_coverage, s.abstain_min_similarity, s.abstain_paraphrase_similarity)
+        if reason is not None:
+            return reason, None, thresholds
+        return None, gather(analysed, passages, tokens, view.vocabulary, view.vocabulary_prefixes), thresholds
 
     def _abstention(
         self, original: str, question: str, view, timings: dict[str, float], reason: str, generator: str = "extractive"

@@ -19,6 +19,7 @@ from assistant.communes import (
 from assistant.generation import Draft, citation_for, find_quote
 from assistant.acts import Designation, designate, track_label, unique_records
 from assistant.index import IndexView
+from assistant.query import looks_english
 from assistant.question import Question, analyse
 from assistant.schemas import Citation
 from assistant.text import tokenize
@@ -113,7 +114,9 @@ class FactAnswerer:
         return chosen[0] if len(chosen) == 1 else None
 
     def designated(self, question: Question, records: list[DeliberationRecord], ignore: set[str] = frozenset()) -> Designation:
-        return designate(records, question, ignore=ignore, weights=self.view.idf)
+        """English questions cannot name a French act's subject: only references, organs and dates count."""
+        english = looks_english(question.text)
+        return designate(records, question, ignore=ignore, weights=self.view.idf, by_topic=not english)
 
     def cite(self, record: DeliberationRecord, field: str, n: int = 1) -> Citation | None:
         evidence = record.evidence.get(field)
@@ -222,6 +225,10 @@ class FactAnswerer:
             typed = list(dict.fromkeys(m.matched_text for m in found))
         ignore = {t for name in typed for t in tokenize(name)}
         designation = self.designated(analyse(question), records, ignore=ignore)
+        if not designation.records and not analyse(question).references:
+            # Words that designate no act (« confirme », a track the corpus has no act for): each
+            # act's answer, named by its track, is still true and lets the agent see what exists.
+            designation = Designation(records, False)
         if not designation.records:
             return None
         neutral = bool(NEGATION_RE.search(question)) or bool(re.search(r"\b(?:toutes|tous)\b", question, re.IGNORECASE))

@@ -11,7 +11,9 @@ from assistant.components.llm import ChatModel
 from assistant.generation import Draft, Generator
 from assistant.grounding import ground_answer, negated
 from assistant.prompts import Prompts
-from assistant.query import DOMAIN_TERMS, GENERIC_TERMS, strip_follow_up
+from assistant.acts import ACT_VOCABULARY
+from assistant.query import strip_follow_up
+from assistant.question import QUESTION_WORDS
 from assistant.schemas import Passage, Turn
 from assistant.text import tokenize
 
@@ -76,7 +78,7 @@ class LLMGenerator(Generator):
         # The rewrite may only use words of the conversation or of the corpus, and numbers of the
         # conversation: it must not slip new facts into the question the user will see.
         conversation = question + " " + " ".join(f"{t.question} {t.answer}" for t in history[-3:])
-        allowed = set(tokenize(conversation)) | DOMAIN_TERMS | GENERIC_TERMS | set(vocabulary)
+        allowed = set(tokenize(conversation)) | ACT_VOCABULARY | QUESTION_WORDS | set(vocabulary)
         words = {w for w in tokenize(text) if len(w) > 2}
         if not set(tokenize(strip_follow_up(question))) <= set(tokenize(text)) or not words <= allowed:
             return None

@@ -13,19 +13,6 @@ ABBREVIATIONS = {
     "rgpd": "règlement général sur la protection des données",
     "ia": "intelligence artificielle",
 }
-# Words that every document of this corpus shares, or that only shape a question: they cannot tell
-# whether the corpus answers it.
-GENERIC_TERMS = frozenset(
-    tokenize(
-        "programme appropriation métropolitaine métropole grand paris mgp dispositif parcours "
-        "quel quelle quels quelles comment combien pourquoi quand qui où est-ce peut-on faut-il "
-        "dire savoir donner indiquer expliquer préciser connaître document documents corpus "
-        "cela ceci chose choses faire fait avoir être il elle ils elles y a-t-il peut peuvent pourra pourront "
-        "doit doivent faut falloir veut voudrais souhaite merci bonjour svp stp pouvait pouvaient pouvez pouvons "
-        "pourrait pourraient devait devaient dois devez devons sait savez connait passe passent pris prise prend "
-        "prendre compte comptent sera seront serait étaient était suivre suit rôle après avant pendant lors"
-    )
-)
 _FOLLOW_UP_RE = re.compile(r"^\s*(?:et|mais|aussi|puis|ensuite|pareil|même question)\b", re.IGNORECASE)
 
 
@@ -43,24 +30,13 @@ def normalise_question(question: str) -> str:
     return re.sub(r"\b[A-Za-z]{2,5}\b(?![/\d])", expand, text)
 
 
-# Words of questions that acts express otherwise (a visa is written « Vu … »).
-EQUIVALENT_TERMS = {
-    "vise": "vu", "visa": "vu", "vis": "vu",
-    "signatair": "sign", "candidatur": "candidat",
-    "cout": "gratuit", "pai": "gratuit", "prix": "gratuit", "tarif": "gratuit", "frai": "gratuit",
-    "eligibl": "ouvert",
-}
-# Words that say a question is about the programme at all (a question made only of them is vague).
-DOMAIN_TERMS = frozenset(tokenize("programme appropriation métropolitaine métropole parcours dispositif mgp délibération bureau"))
-
-
 def key_terms(question: str) -> set[str]:
-    """Content terms that the evidence must contain for the corpus to answer the question.
-    Abbreviations count through their expansion (« CGCT » → code général des collectivités…)."""
-    expanded = normalise_question(question)
-    terms = {t for t in tokenize(expanded) if t not in GENERIC_TERMS and len(t) > 1 and not t.isdigit()}
-    terms -= set(ABBREVIATIONS)
-    return {EQUIVALENT_TERMS.get(t, t) for t in terms}
+    """Content terms that the evidence must contain for the corpus to answer the question:
+    question words and answer-type cues removed (:mod:`assistant.question`); abbreviations count
+    through their expansion (« CGCT » → code général des collectivités…)."""
+    from assistant.question import analyse
+
+    return set(analyse(normalise_question(question)).terms) - set(ABBREVIATIONS)
 
 
 _ENGLISH = frozenset("the is are was were who what which when how does do did of for to in municipalities meeting programme program".split())

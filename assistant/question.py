@@ -28,6 +28,8 @@ QUESTION_WORDS = frozenset(
         "svp bonjour ok oui non aussi également encore vrai vraiment bien déjà toujours seulement juste "
         "actuellement maintenant effectivement officiellement finalement donc ici là possible question "
         "demande information informations renseignement renseignements concernant propos cas "
+        "parmi puisque lorsque selon depuis afin via sauf hormis tout tous toute toutes autre autres même "
+        "mêmes chaque plusieurs certains certaines quelques aucun aucune celui-ci celle-ci actuel actuelle "
         "what which who whom when where why how does do did is are was were the of for to in a an"
     )
 )
@@ -51,6 +53,9 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
 ]
 # Words of the cues themselves: documents express them otherwise (a « délai » is « deux mois »).
 CUE_TERMS = frozenset(tokenize("date délai délais durée nombre combien temps quand montant taux adresse"))
+
+# Every French act writes its visas « Vu … »: a question about what an act « vise » means those.
+VISA_TERMS = {t: "vu" for t in tokenize("vise visa visas visée visées visés")}
 
 _NUMBER_WORDS = (
     r"un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|"
@@ -124,7 +129,8 @@ def named_dates(question: str) -> tuple[tuple[int | None, int, int | None], ...]
 
 def analyse(question: str) -> Question:
     tokens = tokenize(question)
-    terms = frozenset(t for t in tokens if t not in QUESTION_WORDS and t not in CUE_TERMS and len(t) > 1 and not t.isdigit())
+    terms = frozenset(VISA_TERMS.get(t, t) for t in tokens
+                      if t not in QUESTION_WORDS and t not in CUE_TERMS and len(t) > 1 and not t.isdigit())
     folded = fold(question)
     organ = next((ORGANS[w] for w in re.findall(r"\b(bureau|conseil)\b", folded) if w in ORGANS), None)
     return Question(

@@ -1,0 +1,92 @@
+"""Whether retrieved passages can answer a question, for the extractive path: « je ne sais pas »
+beats a confident quote that answers something else.
+
+Signals that carry over to any corpus, thresholds calibrated on the dev halves of the test sets
+(`mgp-assistant eval --calibrate`): coverage of the question's content words by one passage
+(question words and answer-type cues such as « date » or « délai » excluded; a word the corpus
+never uses weighs double, since no passage can hold it), dense similarity of the best passage, and
+the presence of the expected answer type (a date for « quand », a number for « combien », a
+duration for « combien de temps », an address for « où écrire ») in the passages that cover the
+question. A language model is not stopped by this gate: it sees the passages and may abstain itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.query import prefixes_of, term_in
+from assistant.question import Question, has_answer_type
+from assistant.schemas import Passage
+from assistant.text import tokenize
+
+
+@dataclass
+class Evidence:
+    coverage: float
+    missing: set[str]
+    unknown: set[str]
+    similarity: float
+    typed: bool
+    keyword_hit: bool
+    terms: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    min_coverage: float
+    min_similarity: float
+    # Above this similarity a passage answers even when the question's words are not the document's.
+    paraphrase_similarity: float
+
+
+def hard_reason(question: Question, passages: list[Passage], chunk_tokens) -> str | None:
+    """Reasons no generator can get past: nothing to answer from, or an act the corpus never mentions."""
+    if not any(len(w) >= 3 and w.isalpha() for w in question.text.split()) and not question.terms:
+        return "question sans mot exploitable"
+    if not passages:
+        return "aucun passage trouvé"
+    references = {t for t in question.tokens if "/" in t}
+    missing_refs = references - {t for p in passages for t in chunk_tokens(p.chunk_id)}
+    if missing_refs:
+        return f"référence absente des documents : {', '.join(sorted(missing_refs))}"
+    return None
+
+
+def gather(question: Question, passages: list[Passage], chunk_tokens, vocabulary: set[str],
+           vocabulary_prefixes: set[str]) -> Evidence:
+    terms = set(question.terms)
+    weights = {t: (1.0 if term_in(t, vocabulary, vocabulary_prefixes) else 2.0) for t in terms}
+    unknown = {t for t, w in weights.items() if w > 1.0}
+    total = sum(weights.values())
+    best_coverage, best_missing, covering = 0.0, set(terms), []
+    for p in passages:
+        tokens = set(chunk_tokens(p.chunk_id)) | set(tokenize(str(p.metadata.get("section", ""))))
+        prefixes = prefixes_of(tokens)
+        found = {t for t in terms if term_in(t, tokens, prefixes)}
+        coverage = sum(weights[t] for t in found) / total if total else 0.0
+        if coverage > best_coverage + 1e-9:
+            best_coverage, best_missing, covering = coverage, terms - found, [p]
+        elif abs(coverage - best_coverage) <= 1e-9:
+            covering.append(p)
+    similarity = max((p.dense_similarity or 0.0) for p in passages) if passages else 0.0
+    typed_in = covering if best_coverage > 0 else passages[:3]
+    typed = any(has_answer_type(question.answer_type, p.text) for p in typed_in)
+    return Evidence(
+        coverage=best_coverage, missing=best_missing, unknown=unknown, similarity=similarity, typed=typed,
+        keyword_hit=any(p.keyword_rank is not None for p in passages) and bool(terms), terms=terms,
+    )
+
+
+def verdict(evidence: Evidence, thresholds: Thresholds) -> str | None:
+    """Why the passages do not answer, or None when they do."""
+    if not evidence.terms and evidence.similarity < thresholds.paraphrase_similarity:
+        return "question trop vague"
+    if not evidence.typed:
+        return "aucun passage ne contient le type de réponse attendu"
+    if evidence.similarity >= thresholds.paraphrase_similarity and not evidence.unknown:
+        return None
+    if evidence.terms and evidence.coverage < thresholds.min_coverage:
+        return f"termes absents des documents : {', '.join(sorted(evidence.missing))}"
+    if evidence.similarity < thresholds.min_similarity and not evidence.keyword_hit:
+        return "aucun passage assez proche de la question"
+    return None

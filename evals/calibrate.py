@@ -1,0 +1,73 @@
+"""Calibration of the extractive abstention gate on the dev halves of the test sets: the signals of
+:mod:`assistant.abstention` for every dev case that reaches the gate, and the thresholds that best
+separate the answerable cases from those that must abstain (balanced accuracy). Test halves are
+never read here: their figures stay an honest estimate."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import asdict
+from typing import Any
+
+from assistant.abstention import Thresholds, verdict
+from assistant.api import Assistant
+from assistant.facts import FactAnswerer
+from assistant.query import normalise_question
+from assistant.schemas import AskRequest, Turn
+from evals.schema import EvalSet
+
+GRID = {
+    "min_coverage": [0.3, 0.4, 0.5, 0.6, 0.7],
+    "min_similarity": [0.78, 0.80, 0.82, 0.84],
+    "paraphrase_similarity": [0.84, 0.85, 0.86, 0.87, 0.88, 0.90, 1.01],
+}
+
+
+def gate_rows(assistant: Assistant, testset: EvalSet, split: str = "dev") -> list[dict[str, Any]]:
+    """One row per case of ``split`` answered by the passages path (record answers skip the gate)."""
+    view = assistant.index.view()
+    rows = []
+    for case in testset.cases:
+        if case.split != split or case.category == "adversarial":
+            continue
+        history = [Turn(question=q, answer="") for q in case.history]
+        question = assistant.standalone_question(case.question, history, view)
+        if FactAnswerer(view).answer(question) is not None:
+            continue
+        request = AskRequest(question=question)
+        passages = assistant._retriever(view, request).passages(normalise_question(question))
+        reason, evidence, thresholds = assistant.evidence(question, passages, view)
+        row = {"id": case.id, "must_abstain": case.must_abstain, "hard": reason, "english": case.language == "en"}
+        if evidence is not None:
+            row |= {k: v for k, v in asdict(evidence).items() if k not in ("missing", "unknown", "terms")}
+            row["unknown"] = len(evidence.unknown)
+            row["evidence"] = evidence
+        rows.append(row)
+    return rows
+
+
+def score(rows: list[dict[str, Any]], thresholds: Thresholds) -> dict[str, float]:
+    answered_ok = abstained_ok = answerable = abstain = 0
+    for row in rows:
+        evidence = row.get("evidence")
+        abstains = row["hard"] is not None or (evidence is not None and verdict(evidence, thresholds) is not None)
+        if row["must_abstain"]:
+            abstain += 1
+            abstained_ok += abstains
+        else:
+            answerable += 1
+            answered_ok += not abstains
+    recall = abstained_ok / abstain if abstain else 1.0
+    answer_rate = answered_ok / answerable if answerable else 1.0
+    return {"abstention_recall": recall, "answer_rate": answer_rate, "balanced": (recall + answer_rate) / 2}
+
+
+def calibrate(rows: list[dict[str, Any]]) -> list[tuple[dict[str, float], dict[str, float]]]:
+    """Every grid point with its scores, best first (french questions only: English has its own threshold)."""
+    french = [r for r in rows if not r["english"]]
+    results = []
+    for values in itertools.product(*GRID.values()):
+        point = dict(zip(GRID, values))
+        results.append((point, score(french, Thresholds(**point))))
+    results.sort(key=lambda r: (-r[1]["balanced"], -r[1]["abstention_recall"]))
+    return results
