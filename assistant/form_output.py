@@ -63,9 +63,12 @@ def md(text: str) -> str:
 
 def to_markdown(draft: FormDraft) -> str:
     lines = [f"# {draft.form_title}", "", f"*{draft.form_status}*", "",
-             f"**Collectivité :** {md(draft.matched_name or draft.commune)}  ", f"**Délibération :** {md(draft.reference or '—')}", ""]
+             f"**Collectivité :** {md(draft.matched_name or draft.commune)}  ", f"**Parcours :** {md(draft.track or '—')}  ",
+             f"**Délibération :** {md(draft.reference or '—')}", ""]
     for warning in draft.warnings:
         lines += [f"> ⚠️ {md(warning)}", ""]
+    for note in draft.notes:
+        lines += [f"> ℹ️ {md(note)}", ""]
     section = None
     for value in draft.values:
         if value.section != section:
@@ -114,7 +117,7 @@ def to_docx(draft: FormDraft, path: Path) -> Path:
     ident = doc.add_table(rows=0, cols=2)
     ident.style = "Table Grid"
     for label, text in (("Collectivité", draft.matched_name or draft.commune),
-                        ("Parcours", next((display(v) for v in draft.values if v.id == "parcours"), "") or "—"),
+                        ("Parcours", next((display(v) for v in draft.values if v.id == "parcours"), "") or draft.track or "—"),
                         ("Délibération de référence", draft.reference or "—"),
                         ("Brouillon préparé le", draft.created_at.strftime("%d/%m/%Y"))):
         cells = ident.add_row().cells
@@ -124,6 +127,10 @@ def to_docx(draft: FormDraft, path: Path) -> Path:
         p = doc.add_paragraph()
         run = p.add_run("⚠ " + warning)
         run.bold, run.font.color.rgb = True, red
+    for note in draft.notes:
+        p = doc.add_paragraph()
+        run = p.add_run("ℹ " + note)
+        run.italic, run.font.color.rgb = True, blue
 
     section = None
     table = None
