@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.query import prefixes_of, term_in
-from assistant.question import Question, has_answer_type
+from assistant.question import Question, has_answer_type, mentions_date
 from assistant.schemas import Passage
 from assistant.text import tokenize
 
@@ -29,6 +29,8 @@ class Evidence:
     typed: bool
     keyword_hit: bool
     terms: set[str] = field(default_factory=set)
+    sentence_similarity: float = 0.0  # of the sentence the extractive answer would quote
+    margin: float = 0.0  # best passage's similarity above the mean of the dense candidates
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ def hard_reason(question: Question, passages: list[Passage], chunk_tokens) -> st
     missing_refs = references - {t for p in passages for t in chunk_tokens(p.chunk_id)}
     if missing_refs:
         return f"référence absente des documents : {', '.join(sorted(missing_refs))}"
+    # A day the question names (« la séance du 12 novembre ») that no passage writes.
+    for day, month, year in question.dates:
+        if day is not None and not any(mentions_date(p.text, day, month, year) for p in passages):
+            return "date absente des documents"
     return None
 
 
@@ -74,6 +80,7 @@ def gather(question: Question, passages: list[Passage], chunk_tokens, vocabulary
     return Evidence(
         coverage=best_coverage, missing=best_missing, unknown=unknown, similarity=similarity, typed=typed,
         keyword_hit=any(p.keyword_rank is not None for p in passages) and bool(terms), terms=terms,
+        margin=max((p.dense_margin or 0.0) for p in passages),
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from langchain_core.embeddings import Embeddings
 
 from assistant.query import key_terms, prefixes_of, term_in
+from assistant.question import has_answer_type
 from assistant.schemas import Citation, Passage
 from assistant.text import tokenize
 
@@ -42,11 +43,36 @@ def verify_citations(citations: list[Citation], chunks: dict[str, str]) -> list[
     return [c for c in citations if c.chunk_id in chunks and find_quote(c.quote, chunks[c.chunk_id]) is not None]
 
 
+_TABLE_ROW_RE = re.compile(r"^[^:\n;]{1,80} : [^\n]*?;\s*[^:\n;]{1,80} : ")
+
+
+def _table_rows(text: str) -> list[tuple[int, int]]:
+    """Lines written « En-tête : valeur ; En-tête : valeur » (a table row with its headers)."""
+    rows, offset = [], 0
+    for line in text.split("\n"):
+        if _TABLE_ROW_RE.match(line.strip()):
+            rows.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return rows
+
+
+def _is_title(segment: str) -> bool:
+    """A heading line: short, on one line, without the punctuation that ends a sentence."""
+    segment = segment.strip()
+    return (0 < len(segment) <= 100 and "\n" not in segment and not segment.endswith((".", ";", ",", "!", "?", ":"))
+            and not _LIST_ITEM_RE.match(segment) and any(c.isalpha() for c in segment))
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of a chunk (list items and lines of a list count as sentences)."""
+    """Sentence spans of a chunk. A table row stays whole; a list, or the rows of a table, is quoted
+    whole with the sentence or the heading that announces it (« … trois principes : »); a heading
+    is quoted with what follows it, never alone."""
+    rows = _table_rows(text)
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END_RE.finditer(text):
+        if any(rs <= m.start() < re_ for rs, re_ in rows) and "\n" not in m.group(0):
+            continue  # « ; » inside a table row
         spans.append((start, m.start()))
         start = m.end()
     spans.append((start, len(text)))
@@ -58,17 +84,17 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             e -= 1
         if e - s >= 3 and not _HEADING_RE.match(text[s:e]):
             out.append((s, e))
-    # A list is quoted whole, with the sentence that announces it (« … trois principes : »).
-    merged: list[list] = []  # [start, end, holds a list]
+    merged: list[list] = []  # [start, end, holds a list or table, is a title]
     for s, e in out:
-        item = bool(_LIST_ITEM_RE.match(text[s:e]))
-        if merged and item:
-            ps, pe, is_list = merged[-1]
-            if is_list or text[ps:pe].rstrip().endswith(":"):
-                merged[-1] = [ps, e, True]
+        segment = text[s:e]
+        item = bool(_LIST_ITEM_RE.match(segment)) or bool(_TABLE_ROW_RE.match(segment.strip()))
+        if merged:
+            ps, pe, is_list, is_title = merged[-1]
+            if is_title or (item and (is_list or text[ps:pe].rstrip().endswith(":"))):
+                merged[-1] = [ps, e, item or is_list, False]
                 continue
-        merged.append([s, e, item])
-    return [(s, e) for s, e, _ in merged]
+        merged.append([s, e, item, _is_title(segment)])
+    return [(s, e) for s, e, _, _ in merged]
 
 
 def citation_for(n: int, passage: Passage, quote: str) -> Citation:
@@ -95,6 +121,7 @@ class Draft:
     citations: list[Citation] = field(default_factory=list)
     abstained: bool = False
     problem: str | None = None  # why a model's text cannot be shown (then the caller falls back)
+    similarity: float | None = None  # dense similarity of the question and the first quoted sentence
 
 
 class Generator(ABC):
@@ -147,9 +174,11 @@ class ExtractiveGenerator(Generator):
         passages: list[Passage],
         query_vector: list[float] | None = None,
         term_weights: dict[str, float] | None = None,
+        answer_type: str | None = None,
     ) -> Draft:
         """``term_weights`` (IDF over the corpus) make a rare word of the question count more than
-        a word every passage shares."""
+        a word every passage shares; a sentence holding the expected ``answer_type`` (a date for
+        « quand »…) is preferred to one that only shares words."""
         terms = key_terms(question) or set(tokenize(question))
         weights = {t: (term_weights or {}).get(t, 1.0) for t in terms}
         total = sum(weights.values())
@@ -163,7 +192,8 @@ class ExtractiveGenerator(Generator):
                 prefixes = prefixes_of(tokens)
                 overlap = sum(w for t, w in weights.items() if term_in(t, tokens, prefixes)) / total if total else 0.0
                 prior = 1.0 / (rank + 2)
-                candidates.append((overlap + 0.3 * prior, rank, (s, e), sentence))
+                typed = 0.25 if answer_type and has_answer_type(answer_type, sentence) else 0.0
+                candidates.append((overlap + 0.3 * prior + typed, rank, (s, e), sentence))
         if not candidates:
             return Draft(answer="", abstained=True)
         candidates.sort(key=lambda c: -c[0])
@@ -174,8 +204,10 @@ class ExtractiveGenerator(Generator):
         qv = query_vector or self.embeddings.embed_query(question)
         vectors = self.vectors.get([_squash(c[3]) for c in top])
         rescored = []
+        similarities = []
         for (lexical, rank, span, sentence), vector in zip(top, vectors):
             similarity = sum(a * b for a, b in zip(qv, vector))
+            similarities.append(similarity)
             rescored.append((lexical + 2.0 * similarity, rank, span, sentence))
         rescored.sort(key=lambda c: -c[0])
         best = rescored[0][0]
@@ -199,4 +231,4 @@ class ExtractiveGenerator(Generator):
             else:
                 lines.append(f"« {_squash(sentence)} » ({source_label(passage)}) [{n}]")
         answer = lines[0] + ("\n\nÀ lire aussi :\n- " + "\n- ".join(lines[1:]) if len(lines) > 1 else "")
-        return Draft(answer=answer, citations=citations)
+        return Draft(answer=answer, citations=citations, similarity=max(similarities))

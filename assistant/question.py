@@ -127,6 +127,19 @@ def named_dates(question: str) -> tuple[tuple[int | None, int, int | None], ...]
     return tuple(found)
 
 
+def mentions_date(text: str, day: int | None, month: int, year: int | None = None) -> bool:
+    """Whether ``text`` writes this day and month (« 15 octobre », « 13 et 14 janvier », « 15 oct.
+    2025 », « 15/10/2025 »), or the month alone when no day is given."""
+    folded = fold(text)
+    names = "|".join(sorted((fold(k) for k, v in MONTHS.items() if v == month), key=len, reverse=True))
+    if day is None:
+        return bool(re.search(rf"\b(?:{names})\b", folded))
+    spelled = rf"\b0?{day}(?:er)?\b(?:\s*(?:et|au|a|,|-)\s*\d{{1,2}}(?:er)?)*\s+(?:{names})\b"
+    earlier = rf"\b\d{{1,2}}(?:er)?\s*(?:et|au|a|,|-)\s*0?{day}\s+(?:{names})\b"
+    numeric = rf"\b0?{day}/0?{month}/(?:\d{{2}}|\d{{4}})\b"
+    return any(re.search(p, folded) for p in (spelled, earlier, numeric))
+
+
 def analyse(question: str) -> Question:
     tokens = tokenize(question)
     terms = frozenset(VISA_TERMS.get(t, t) for t in tokens

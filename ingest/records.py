@@ -96,9 +96,12 @@ _HEADER_STOP_RE = re.compile(
     r"^\s*(?:[-*•]\s*)?(?:\*\*)?(?:Vu\b|Consid[ée]rant\b|APR[ÈE]S EN AVOIR|Article\s+(?:\d+|premier|1er)\b)",
     re.IGNORECASE | re.MULTILINE,
 )
+# A list of beneficiaries announced by the act: « la liste des communes …, à savoir : », « Sont
+# désignés bénéficiaires … : », « sont retenus les lauréats suivants : » (the names are then checked).
 _ANNOUNCED_LIST_RE = re.compile(
-    r"liste des (?:communes|b[ée]n[ée]ficiaires|laur[ée]ats|candidats|collectivit[ée]s)\b[^:.;]*?"
-    r"(?:à savoir|a savoir|suivante?s|ci-apr[èe]s)\s*:\s*",
+    r"(?:liste des (?:communes|b[ée]n[ée]ficiaires|laur[ée]ats|candidats|collectivit[ée]s)\b[^:.;]*?"
+    r"(?:à savoir|a savoir|suivante?s|ci-apr[èe]s)"
+    r"|(?:b[ée]n[ée]ficiaires|laur[ée]ats|retenu(?:e)?s|d[ée]sign[ée]e?s|s[ée]lectionn[ée]e?s)\b[^:.;]{0,200}?)\s*:\s*",
     re.IGNORECASE,
 )
 _SENTENCE_END_RE = re.compile(r"\.(?=\s*$|\s+[A-ZÉÈÀÂÎÔ])|\n\s*\n", re.MULTILINE)
@@ -266,9 +269,13 @@ class _Extractor:
             offset += len(line) + 1
         body = text[offset:]
         m = DECISION_RE.match(body.strip())
-        if not m:
+        if m:
+            self.record.decisions.append(Decision(verb=m.group(1), text=_clean(body)))
+        elif chunk.block_type == "article":  # « Article 2 : Sont désignés bénéficiaires … : »
+            offset, body = 0, text
+            self.record.decisions.append(Decision(verb="ARTICLE", text=_clean(body)))
+        else:
             return
-        self.record.decisions.append(Decision(verb=m.group(1), text=_clean(body)))
         intro = _ANNOUNCED_LIST_RE.search(body)
         if not intro or self.record.beneficiaries:
             return
