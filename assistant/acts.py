@@ -122,3 +122,4 @@ def track_label(record: DeliberationRecord) -> str | None:
         if m:
             return m.group(1).strip()
     return None
+

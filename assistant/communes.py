@@ -139,6 +139,7 @@ _CAPTURE_PATTERNS = [
     r"\bque\s+(?:la commune de |la ville de |l'EPT )?(?P<name>[A-ZÉÈÂÎ][\w'’ -]+?)\s+(?:a été|est|fait|participe\w*|figure)\b",
     r"(?:est[- ]ce que|est ce qu)\s+(?:la commune de |la ville de |l'EPT |l’EPT |la commune d'|la ville d')?(?P<name>[^?]+?)\s+(?:participe\w*|est|fait|font|a été|ont été|figurent|figure|sera|sont|peut|va)\b",
     r"^(?:la commune de |la ville de |l'EPT |la commune d'|la ville d'|les communes de |les villes de )?(?P<name>[^?]+?)\s+(?:participe\w*|est-elle|est-il|sont-elles|sont-ils|fait-elle|fait-il|font-elles|figure-t-elle|figure-t-il|a-t-elle|a-t-il|ont-elles|sera-t-elle|sera-t-il)\b",
+    r"^(?:la commune de |la ville de |l'EPT |la commune d'|la ville d')?(?P<name>[^?]+?)\s+(?:fait partie|font partie|figure|figurent|est (?:retenue?|s[ée]lectionn[ée]e?|choisie?|dans|bien|sur|parmi|b[ée]n[ée]ficiaire|inscrite?|pris[e]?)|a été|ont été|sera)\b",
     r"\b(?:commune|ville) (?:de |d')(?P<name>[A-ZÉÈÂÎ][\w'’ -]+?)(?:\s+(?:est|a|fait|participe|figure)\b|\s*\?|$)",
     r"^(?:is|was|are|were|does|did)\s+(?:the (?:city|town|municipality) of )?(?P<name>[A-Z][\w'’ -]+?)\s+(?:selected|participat\w*|included|part of|a beneficiary|eligible|chosen|in the list)\b",
     r"^(?P<name>[A-ZÉÈÂÎ][\w'’ -]+?)\s*\?*\s*$",

@@ -124,6 +124,12 @@ class HybridRetriever(BaseRetriever):
         keyword_rank = {cid: r for r, (cid, _) in enumerate(keyword)}
         for r, cid in enumerate(recorded):
             fused[cid] = fused.get(cid, 0.0) + s.records_weight / (s.rrf_k + r + 1)
+        # Articles: « l'article 8 du règlement » names the chunks of that article (same weight).
+        from assistant.articles import article_hits
+
+        cited = [cid for cid in article_hits(self.view, query) if cid in committed and (allowed is None or cid in allowed)]
+        for r, cid in enumerate(cited if s.records_weight > 0 else []):
+            fused[cid] = fused.get(cid, 0.0) + s.records_weight / (s.rrf_k + r + 1)
         # A question that asks two things (« Quelle délibération a lancé le programme et quelle
         # délibération a sélectionné les communes ? ») is also searched part by part, so that each
         # part gets its passage among the first ones.
@@ -139,6 +145,7 @@ class HybridRetriever(BaseRetriever):
         for cid, r in keyword_rank.items():
             fused[cid] = fused.get(cid, 0.0) + s.keyword_weight / (s.rrf_k + r + 1)
         similarity = dict(dense)
+        mean_similarity = sum(similarity.values()) / len(similarity) if similarity else None
         ranked = sorted(fused, key=lambda c: -fused[c])
         # One passage per distinct text, the paginated copy preferred.
         chosen: dict[str, Passage] = {}
@@ -149,6 +156,7 @@ class HybridRetriever(BaseRetriever):
             passage = Passage(
                 chunk_id=cid, text=chunk.text, metadata=chunk.metadata, score=fused[cid],
                 dense_similarity=similarity.get(cid), dense_rank=dense_rank.get(cid), keyword_rank=keyword_rank.get(cid),
+                dense_margin=(similarity[cid] - mean_similarity) if cid in similarity else None,
             )
             key = self.view.dedup_key(cid)
             kept = chosen.get(key)

@@ -41,6 +41,17 @@ class Heading:
 
 
 @dataclass
+class TableSpan:
+    """A table rendered as one line per row, each row repeating its column headers
+    (« Critère : Pertinence du besoin ; Points : 30 »): ``rows`` are the rows' offsets in the text,
+    so a chunk cut between two rows still reads row by row."""
+
+    start: int
+    end: int
+    rows: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
 class LoadedDocument:
     """Text of a file. ``page_starts[i]`` is the offset where page i+1 begins (None: not paginated)."""
 
@@ -51,6 +62,7 @@ class LoadedDocument:
     headings: list[Heading] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    tables: list[TableSpan] = field(default_factory=list)
 
     @property
     def pages(self) -> int | None:
@@ -80,6 +92,108 @@ def decode_text(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     raise IngestError("encodage de texte non reconnu")  # pragma: no cover - latin-1 always decodes
+
+
+# ------------------------------------------------------------------------------- tables
+_EMPTY_TITLE_RE = re.compile(
+    r"^(?:untitled|sans titre|document\d*|titre|title|microsoft word\b.*|.*\.(?:docx?|odt|pdf|rtf|txt))$", re.IGNORECASE
+)
+
+
+def meaningful_title(value: object) -> str | None:
+    """A title declared in a file's properties, unless it is a tool's placeholder (« Document1 »,
+    « Microsoft Word - x.docx », a file name)."""
+    text = re.sub(r"\s+", " ", str(value or "")).strip()
+    if not text or _EMPTY_TITLE_RE.match(text):
+        return None
+    return text
+
+
+def _cell_text(text: str) -> str:
+    return re.sub(r"\s+", " ", clean_text(text)).strip()
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    """Column headers are short labels; a first row that holds values (a figure in the second cell
+    of a two-column table, a sentence, a « label : ») is data: the table is read as label / value."""
+    filled = [c for c in cells if c]
+    if not filled or any(len(c) > 60 or c.endswith((":", ".", ";")) for c in filled):
+        return False
+    if len(cells) == 2 and re.search(r"\d", cells[1]):
+        return False
+    return True
+
+
+def render_table(rows: list[list[str]], *, header: bool | None = None) -> list[str]:
+    """One line per row. With a header row, each cell is written « header : value » and the pairs
+    are joined by « ; »; a two-column table without headers reads « label : value »; a row whose
+    cells all hold the same text (a merged row) is that text once. ``header``: None guesses from the
+    first row, True/False is what the file declares."""
+    rows = [r for r in ([_cell_text(c) for c in row] for row in rows) if any(r)]
+    if not rows:
+        return []
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    if width == 1:
+        return [r[0] for r in rows]
+    if len(rows) == 1:
+        return [" ; ".join(dict.fromkeys(c for c in rows[0] if c))]
+    if header is None:
+        header = _looks_like_header(rows[0])
+    lines: list[str] = []
+    if header:
+        head, body = rows[0], rows[1:]
+        for row in body:
+            distinct = list(dict.fromkeys(c for c in row if c))
+            if len(distinct) == 1 and sum(1 for c in row if c) > 1:
+                lines.append(distinct[0])  # a merged row: a sub-title inside the table
+                continue
+            pairs: list[str] = []
+            for name, value in zip(head, row):
+                if not value:
+                    continue
+                pair = f"{name} : {value}" if name and name != value else value
+                if not pairs or pairs[-1] != pair:  # horizontally merged cells repeat themselves
+                    pairs.append(pair)
+            if pairs:
+                lines.append(" ; ".join(pairs))
+        return lines
+    for row in rows:
+        cells = [c for i, c in enumerate(row) if c and (i == 0 or c != row[i - 1])]
+        if width == 2 and len(cells) == 2:
+            lines.append(f"{cells[0].rstrip(' :')} : {cells[1]}")
+        else:
+            lines.append(" ; ".join(cells))
+    return lines
+
+
+class _TextBuilder:
+    """Paragraphs joined by blank lines, with the offsets of headings and tables."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.headings: list[Heading] = []
+        self.tables: list[TableSpan] = []
+        self.offset = 0
+
+    def add(self, text: str) -> tuple[int, int]:
+        start = self.offset
+        self.parts.append(text)
+        self.offset += len(text) + 2
+        return start, start + len(text)
+
+    def heading(self, text: str, level: int) -> None:
+        start, end = self.add(text)
+        self.headings.append(Heading(start, end, level, text))
+
+    def table(self, lines: list[str]) -> None:
+        spans = [self.add(line) for line in lines if line]
+        if spans:
+            self.tables.append(TableSpan(spans[0][0], spans[-1][1], spans))
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.parts)
 
 
 # ---------------------------------------------------------------------------------- PDF
@@ -144,7 +258,7 @@ def load_pdf(path: Path, *, max_pages: int | None = None, progress: PageProgress
             if progress is not None and (number % 50 == 0 or number == count):
                 progress(number, count)
         info = reader.metadata or {}
-        title = (info.get("/Title") or "").strip() or None
+        title = meaningful_title(info.get("/Title"))
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AssertionError) as exc:
@@ -192,39 +306,138 @@ def load_docx(path: Path) -> LoadedDocument:
     except Exception as exc:
         raise IngestError(f"DOCX illisible ({type(exc).__name__})") from exc
 
-    parts: list[str] = []
-    headings: list[Heading] = []
-    offset = 0
-
-    def add(text: str) -> tuple[int, int]:
-        nonlocal offset
-        start = offset
-        parts.append(text)
-        offset += len(text) + 2
-        return start, start + len(text)
-
+    out = _TextBuilder()
+    lists = _DocxLists(document)
     for item in document.iter_inner_content():
         if isinstance(item, Table):
-            for row in item.rows:
-                cells = [c.text.strip() for c in row.cells]
-                row_text = " | ".join(dict.fromkeys(c for c in cells if c))
-                if row_text:
-                    add(clean_text(row_text))
+            rows = [[cell.text for cell in _unique_cells(row)] for row in item.rows]
+            out.table(render_table(rows, header=_docx_header_row(item)))
             continue
         text = clean_text(item.text).strip()
         if not text:
             continue
         style = (item.style.name if item.style is not None else "") or ""
         match = re.match(r"(?:Heading|Titre)\s*(\d)", style)
-        start, end = add(text)
-        if match or style == "Title":
-            level = int(match.group(1)) if match else 1
-            headings.append(Heading(start, end, level, text))
-    text = "\n\n".join(parts)
+        if match or style in ("Title", "Titre"):
+            out.heading(text, int(match.group(1)) if match else 1)
+            continue
+        out.add(lists.marker(item, style) + text)
+    text = out.text
     if not text.strip():
         raise IngestError("document Word sans texte")
-    title = (document.core_properties.title or "").strip() or None
-    return LoadedDocument(text=text, format="docx", title=title, headings=headings)
+    properties = document.core_properties
+    metadata: dict[str, Any] = {}
+    if (properties.category or "").strip():
+        metadata["type"] = properties.category.strip()  # the kind of document its author declared
+    return LoadedDocument(
+        text=text, format="docx", title=meaningful_title(properties.title), headings=out.headings,
+        tables=out.tables, metadata=metadata,
+    )
+
+
+def _unique_cells(row) -> list:
+    """A row's cells, a cell merged over several grid columns once per column it spans (python-docx
+    repeats it; render_table drops the repeats)."""
+    try:
+        return list(row.cells)
+    except (IndexError, ValueError):  # malformed grid: the cells the row itself declares
+        from docx.table import _Cell
+
+        return [_Cell(tc, row) for tc in row._tr.tc_lst]
+
+
+def _docx_header_row(table) -> bool | None:
+    """True when Word marks the first row as a header row (repeated on each page) or writes it all in
+    bold; None: to be guessed from its text."""
+    rows = table.rows
+    if len(rows) < 2:
+        return None
+    tr = rows[0]._tr
+    if tr.trPr is not None and tr.trPr.find(_w("tblHeader")) is not None:
+        return True
+    runs = [r for cell in _unique_cells(rows[0]) for p in cell.paragraphs for r in p.runs if r.text.strip()]
+    if runs and all(r.bold for r in runs):
+        return True
+    return None
+
+
+def _w(tag: str) -> str:
+    return "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag
+
+
+class _DocxLists:
+    """Word list paragraphs carry their bullet or number in the numbering definitions, not in their
+    text: « - » or « 1. », « a) » is written before them so that a list reads as a list."""
+
+    _FORMATS = {"bullet": "-", "decimal": "{n}.", "lowerLetter": "{a})", "upperLetter": "{A})",
+                "lowerRoman": "{i}.", "upperRoman": "{I}."}
+
+    def __init__(self, document) -> None:
+        self.formats: dict[tuple[str, str], str] = {}
+        self.counters: dict[tuple[str, int], int] = {}
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {a.get(_w("abstractNumId")): a for a in numbering.findall(_w("abstractNum"))}
+        for num in numbering.findall(_w("num")):
+            ref = num.find(_w("abstractNumId"))
+            definition = abstract.get(ref.get(_w("val")) if ref is not None else None)
+            if definition is None:
+                continue
+            for lvl in definition.findall(_w("lvl")):
+                fmt = lvl.find(_w("numFmt"))
+                self.formats[(num.get(_w("numId")), lvl.get(_w("ilvl")))] = fmt.get(_w("val")) if fmt is not None else "decimal"
+
+    def _num_pr(self, paragraph):
+        p_pr = paragraph._p.pPr
+        if p_pr is not None and p_pr.numPr is not None:
+            return p_pr.numPr
+        style = paragraph.style
+        while style is not None:  # a list style (« List Bullet ») holds the numbering itself
+            s_pr = style.element.pPr
+            if s_pr is not None and s_pr.numPr is not None:
+                return s_pr.numPr
+            style = style.base_style
+        return None
+
+    def marker(self, paragraph, style: str) -> str:
+        num_pr = self._num_pr(paragraph)
+        num_id = num_pr.numId.val if num_pr is not None and num_pr.numId is not None else None
+        if num_id is None or str(num_id) == "0":
+            if re.search(r"bullet|puce", style, re.IGNORECASE):
+                return "- "
+            return ""
+        level = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
+        fmt = self.formats.get((str(num_id), str(level)))
+        if fmt is None:
+            fmt = "decimal" if re.search(r"number|num[ée]ro", style, re.IGNORECASE) else "bullet"
+        pattern = self._FORMATS.get(fmt, "-")
+        key = (str(num_id), level)
+        n = self.counters.get(key, 0) + 1
+        self.counters[key] = n
+        for deeper in [k for k in self.counters if k[0] == key[0] and k[1] > level]:
+            del self.counters[deeper]  # a sub-list starts again under each item
+        mark = pattern.format(n=n, a=_letters(n), A=_letters(n).upper(), i=_roman(n).lower(), I=_roman(n))
+        return "  " * level + mark + " "
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        out = chr(97 + rest) + out
+    return out
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += numeral
+            n -= value
+    return out
 
 
 # ---------------------------------------------------------------------- Markdown / TXT
@@ -255,6 +468,7 @@ def load_markdown(path: Path) -> LoadedDocument:
         text = text[match.end() :]
     if not text.strip():
         raise IngestError("document Markdown sans texte")
+    text, tables = _markdown_tables(text)
     headings = [
         Heading(m.start(), m.end(), len(m.group(1)), m.group(2).strip()) for m in _MD_HEADING_RE.finditer(text)
     ]
@@ -262,8 +476,70 @@ def load_markdown(path: Path) -> LoadedDocument:
     if encoding != "utf-8":
         metadata["encoding"] = encoding
     return LoadedDocument(
-        text=text, format="markdown", title=str(title) if title else None, headings=headings, metadata=metadata
+        text=text, format="markdown", title=str(title) if title else None, headings=headings, metadata=metadata,
+        tables=tables,
     )
+
+
+_MD_TABLE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _md_cells(line: str) -> list[str]:
+    line = line.strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|") and not line.endswith("\\|"):
+        line = line[:-1]
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)]
+
+
+def _markdown_tables(text: str) -> tuple[str, list[TableSpan]]:
+    """Pipe tables (a header line, a « |---|---| » line, rows) are rewritten one row per line, each
+    row with its headers, like the tables of Word and HTML files; the rest of the text is unchanged."""
+    lines = text.split("\n")
+    if not any(_MD_TABLE_SEPARATOR_RE.match(l) and "-" in l for l in lines):
+        return text, []
+    out: list[str] = []
+    tables: list[TableSpan] = []
+    offset = 0
+    i = 0
+
+    def emit(line: str) -> int:
+        nonlocal offset
+        start = offset
+        out.append(line)
+        offset += len(line) + 1
+        return start
+
+    while i < len(lines):
+        line = lines[i]
+        if (
+            "|" in line and i + 1 < len(lines) and _MD_TABLE_SEPARATOR_RE.match(lines[i + 1])
+            and len(_md_cells(lines[i + 1])) == len(_md_cells(line))
+        ):
+            rows = [_md_cells(line)]
+            j = i + 2
+            while j < len(lines) and "|" in lines[j] and lines[j].strip():
+                rows.append(_md_cells(lines[j]))
+                j += 1
+            rendered = render_table(rows, header=True) if len(rows) > 1 else []
+            if rendered:
+                if out and out[-1].strip():
+                    emit("")
+                spans = []
+                for k, row in enumerate(rendered):
+                    if k:
+                        emit("")
+                    start = emit(row)
+                    spans.append((start, start + len(row)))
+                tables.append(TableSpan(spans[0][0], spans[-1][1], spans))
+                if j < len(lines) and lines[j].strip():
+                    emit("")
+                i = j
+                continue
+        emit(line)
+        i += 1
+    return "\n".join(out), tables
 
 
 def load_txt(path: Path) -> LoadedDocument:
@@ -276,6 +552,40 @@ def load_txt(path: Path) -> LoadedDocument:
 _BLOCK_TAGS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "blockquote", "td", "th", "dt", "dd", "caption"]
 
 
+def _html_table_rows(table) -> tuple[list[list[str]], bool | None, str | None]:
+    """Rows of cell texts (a cell spanning columns repeated), whether the first row is a header row
+    (cells in <thead> or all <th>: True; a <th> only at the start of each row: the table is read
+    label / value, False), and the caption."""
+    rows: list[list[str]] = []
+    kinds: list[list[str]] = []
+    in_head: list[bool] = []
+    for tr in table.find_all("tr"):
+        if tr.find_parent("table") is not table:
+            continue  # a row of a table nested in a cell: read with its cell
+        cells, names = [], []
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            text = re.sub(r"\s+", " ", cell.get_text(" ", strip=True)).strip()
+            try:
+                span = max(1, min(int(cell.get("colspan", 1)), 50))
+            except ValueError:
+                span = 1
+            cells += [text] * span
+            names += [cell.name] * span
+        if any(cells):
+            rows.append(cells)
+            kinds.append(names)
+            in_head.append(tr.find_parent("thead") is not None)
+    header: bool | None = None
+    if rows:
+        if in_head[0] or all(k == "th" for k in kinds[0]):
+            header = True
+        elif all(k and k[0] == "th" and "td" in k for k in kinds):
+            header = False
+    caption = table.find("caption")
+    caption_text = re.sub(r"\s+", " ", caption.get_text(" ", strip=True)).strip() if caption else None
+    return rows, header, caption_text or None
+
+
 def load_html(path: Path) -> LoadedDocument:
     from bs4 import BeautifulSoup
 
@@ -285,26 +595,41 @@ def load_html(path: Path) -> LoadedDocument:
         tag.decompose()
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     body = soup.body or soup
-    parts: list[str] = []
-    headings: list[Heading] = []
-    offset = 0
-    for element in body.find_all(_BLOCK_TAGS):
-        if element.find_parent(_BLOCK_TAGS) is not None:
+    out = _TextBuilder()
+    for element in body.find_all(_BLOCK_TAGS + ["table"]):
+        if element.find_parent(_BLOCK_TAGS + ["table"]) is not None:
+            continue
+        if element.name == "table":
+            rows, header, caption = _html_table_rows(element)
+            if caption:
+                out.add(caption)
+            out.table(render_table(rows, header=header))
             continue
         text = re.sub(r"\s+", " ", element.get_text(" ", strip=True)).strip()
         if not text:
             continue
         if element.name and element.name[0] == "h" and element.name[1:].isdigit():
-            headings.append(Heading(offset, offset + len(text), int(element.name[1:]), text))
-        parts.append(text)
-        offset += len(text) + 2
+            out.heading(text, int(element.name[1:]))
+            continue
+        if element.name == "li":
+            parent = element.find_parent(["ol", "ul"])
+            if parent is not None and parent.name == "ol":
+                text = f"{len(element.find_previous_siblings('li')) + 1}. {text}"
+            else:
+                text = f"- {text}"
+        out.add(text)
+    parts = out.parts
     if not parts:  # text outside block tags only
-        parts = [l.strip() for l in body.get_text("\n").split("\n") if l.strip()]
-    text = "\n\n".join(parts)
+        out = _TextBuilder()
+        for line in body.get_text("\n").split("\n"):
+            if line.strip():
+                out.add(line.strip())
+    text = out.text
     if not text.strip():
         raise IngestError("page HTML sans texte")
     return LoadedDocument(
-        text=text, format="html", title=title or None, headings=headings, metadata={"encoding": encoding}
+        text=text, format="html", title=title or None, headings=out.headings, tables=out.tables,
+        metadata={"encoding": encoding},
     )
 
 

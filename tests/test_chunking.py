@@ -108,5 +108,6 @@ def test_regulation_articles_are_units() -> None:
     doc = LoadedDocument(text=text, format="txt")
     chunks = chunk_document(doc, "reg", "Règlement", deliberation=True, chunk_size=1200, chunk_overlap=100)
     articles = [c for c in chunks if c.block_type == "article"]
-    assert [c.section for c in articles] == ["Article 1", "Article 2", "Article 3"]
+    assert [c.section for c in articles] == ["Article 1 – Objet", "Article 2 – Bénéficiaires", "Article 3 – Durée"]
+    assert [c.article for c in articles] == ["1", "2", "3"]
     assert "- Bêta" in articles[1].text  # the list stays with its article

@@ -41,7 +41,9 @@ def test_docx_headings_and_tables(tmp_path: Path) -> None:
     assert [(h.level, h.title) for h in doc.headings] == [(1, "Règlement (fictif)"), (2, "Article 1 - Objet")]
     for h in doc.headings:
         assert doc.text[h.start : h.end] == h.title
-    assert "Formation | 2 jours" in doc.text
+    # Each row repeats its column headers.
+    assert "Phase : Formation ; Durée : 2 jours" in doc.text
+    assert [doc.text[s:e] for s, e in doc.tables[0].rows] == ["Phase : Formation ; Durée : 2 jours"]
 
 
 def test_markdown_front_matter_becomes_metadata(tmp_path: Path) -> None:
