@@ -13,10 +13,11 @@ from assistant.api import Assistant
 from assistant.config import Settings
 from evals.report import render_report
 from evals.runner import CaseResult, ProgressCallback, Summary, run_eval
-from evals.schema import DEFAULT_TESTSET, load_testset
+from evals.corpora import BUNDLED, indexed_documents
+from evals.schema import DEFAULT_TESTSET, EvalSet, load_testset
 
-COMPARED = ("fact_accuracy", "recall@5", "mrr", "citation_precision", "quote_fidelity", "abstention_precision",
-            "abstention_recall", "pass_rate", "latency_p95_ms")
+COMPARED = ("fact_accuracy", "answerable_correct", "recall@5", "mrr", "citation_precision", "quote_fidelity",
+            "abstention_precision", "abstention_recall", "pass_rate", "latency_p95_ms")
 
 
 def history_file(settings: Settings) -> Path:
@@ -63,17 +64,28 @@ def evaluate(
     assistant: Assistant | None = None,
     progress: ProgressCallback | None = None,
     record_history: bool = True,
+    split: str = "all",
+    baseline: bool = False,
+    corpus: str = BUNDLED,
 ) -> tuple[Summary, list[CaseResult], Path, dict[str, Any] | None]:
-    cases = load_testset(testset)
+    """One evaluation on the index of ``settings`` (see ``evals.corpora.prepare_corpus`` for another
+    corpus), restricted to one half if asked, with the naive baseline on the same documents and cases."""
+    cases = load_testset(testset).only(split)
     previous_run = load_run(previous) if previous else None
     assistant = assistant or Assistant(settings)
     results, summary = run_eval(assistant, cases, progress)
+    documents = indexed_documents(settings)
+    summary.split = split
+    summary.corpus = {"name": corpus, "documents": [{"title": d["title"], "file": d["file"]} for d in documents]}
+    if baseline:
+        _attach_baseline(summary, results, [Path(d["path"]) for d in documents], cases, assistant)
     out = out or settings.data_dir / "evals" / "runs" / summary.run_id
     out.mkdir(parents=True, exist_ok=True)
     comparison = compare(previous_run, summary, results) if previous_run else None
     history = load_history(settings)
     entry = {"run_id": summary.run_id, "created_at": summary.created_at.isoformat(), "metrics": summary.metrics,
-             "config": summary.config, "out": str(out)}
+             "config": summary.config, "out": str(out), "corpus": corpus, "split": split,
+             "per_split": summary.per_split}
     if record_history:
         history_file(settings).parent.mkdir(parents=True, exist_ok=True)
         with history_file(settings).open("a", encoding="utf-8") as fh:
@@ -87,6 +99,19 @@ def evaluate(
         (out / "comparison.json").write_text(json.dumps(comparison, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "report.html").write_text(render_report(summary, results, history, comparison), encoding="utf-8")
     return summary, results, out, comparison
+
+
+def _attach_baseline(summary: Summary, results: list[CaseResult], files: list[Path], cases: EvalSet,
+                     assistant: Assistant) -> None:
+    """The naive LangChain RAG on the same files and cases, with the assistant's own embeddings: in
+    the summary (aggregates, per half) and case by case in the results."""
+    from evals.bench import naive_baseline
+
+    found = naive_baseline([f for f in files if f.is_file()], cases, embeddings=assistant.embeddings)
+    per_case = found.pop("by_case")
+    summary.baseline = found
+    for r in results:
+        r.baseline = per_case.get(r.id)
 
 
 # Ablation: every tuning choice measured on the same test set. Configurations that change the index

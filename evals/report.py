@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from evals.runner import CaseResult, Summary
+from evals.runner import SPLITS, CaseResult, Summary
 from evals.schema import CATEGORY_LABELS
 
 METRIC_LABELS = {
@@ -18,7 +18,12 @@ METRIC_LABELS = {
     "mrr": "Rang moyen réciproque (MRR)",
     "ndcg@10": "nDCG@10",
     "pass_rate": "Cas réussis",
+    "answerable_correct": "Questions à réponse : faits trouvés",
+    "out_of_corpus_abstained": "Hors documents : abstention",
 }
+SPLIT_KEYS = ("fact_accuracy", "answerable_correct", "recall@5", "abstention_recall", "abstention_precision",
+              "out_of_corpus_abstained", "pass_rate")
+BASELINE_KEYS = {"fact_accuracy", "answerable_correct", "recall@5", "abstention_recall", "out_of_corpus_abstained"}
 LOWER_IS_BETTER = {"latency_p50_ms", "latency_p95_ms"}
 OTHER_LABELS = {"latency_p95_ms": "Latence p95 (ms)", "latency_p50_ms": "Latence médiane (ms)"}
 _CSS = """
@@ -92,6 +97,13 @@ def trend_svg(history: list[dict[str, Any]]) -> str:
             f'<text x="8" y="172" font-size="10">0 %</text>{"".join(lines)}{legend}</svg>')
 
 
+def _baseline_line(r: CaseResult) -> str:
+    if not r.baseline or r.must_abstain:
+        return ""
+    verdict = "trouve les faits" if r.baseline.get("correct") else "ne les trouve pas"
+    return f"<p class='muted'>Référence naïve LangChain : son premier passage {verdict}.</p>"
+
+
 def _case_block(r: CaseResult) -> str:
     expected = ", ".join(" / ".join(v) for v in r.expected_facts) or ("abstention attendue" if r.must_abstain else "—")
     citations = "".join(
@@ -101,10 +113,11 @@ def _case_block(r: CaseResult) -> str:
     )
     history = "".join(f"<p class='muted'>Avant : « {html.escape(h)} »</p>" for h in r.history)
     return (
-        f"<details open><summary>{html.escape(r.id)} — {html.escape(CATEGORY_LABELS.get(r.category, r.category))} — "
+        f"<details open><summary>{html.escape(r.id)} ({html.escape(r.split)}) — "
+        f"{html.escape(CATEGORY_LABELS.get(r.category, r.category))} — "
         f"<span class='bad'>{html.escape(r.failure or '')}</span></summary>{history}"
         f"<p><b>Question :</b> {html.escape(r.question)}</p><p><b>Attendu :</b> {html.escape(expected)}</p>"
-        f"<p><b>Réponse :</b> {html.escape(r.answer)}</p>{citations}</details>"
+        f"<p><b>Réponse :</b> {html.escape(r.answer)}</p>{citations}{_baseline_line(r)}</details>"
     )
 
 
@@ -145,6 +158,59 @@ def backends_table(history: list[dict[str, Any]]) -> str:
             f"<th>Repli sur l'extractif</th><th>Latence p50 / p95</th></tr>{rows}</table></section>")
 
 
+def _value(metrics: dict[str, Any] | None, key: str) -> str:
+    return "—" if not metrics or metrics.get(key) is None else _pct(float(metrics[key]))
+
+
+def splits_table(summary: Summary) -> str:
+    """Key metrics on all cases, on each half, and for the naive baseline: a gain that holds on
+    « test » (never tuned on) is a gain that generalises."""
+    base = summary.baseline
+    head = "<th>Mesure</th><th>Tous</th>" + "".join(f"<th>{h}</th>" for h in SPLITS)
+    if base:
+        head += "<th>Référence naïve LangChain (tous / dev / test)</th>"
+    rows = []
+    for key in SPLIT_KEYS:
+        cells = f"<td>{METRIC_LABELS[key]}</td><td>{_value(summary.metrics, key)}</td>"
+        cells += "".join(f"<td>{_value(summary.per_split.get(h), key)}</td>" for h in SPLITS)
+        if base:
+            theirs = " / ".join(_value(m, key) for m in (base, *(base.get("per_split", {}).get(h) for h in SPLITS)))
+            cells += f"<td>{theirs if key in BASELINE_KEYS else '—'}</td>"
+        rows.append(f"<tr>{cells}</tr>")
+    counts = " ; ".join(f"{h} : {int(summary.per_split[h]['cases'])} cas" for h in SPLITS if h in summary.per_split)
+    note = ("<p class='muted'>Référence : découpe 1000/200, Chroma, même modèle de vecteurs que l'assistant "
+            f"(<code>{html.escape(str(base.get('embedding', '')))}</code>), réponse = premier passage, jamais "
+            f"d'abstention ; {int(base.get('chunks', 0))} passages.</p>") if base else ""
+    return (f"<section><h2>Par moitié du jeu de test (dev / test)</h2><table><tr>{head}</tr>{''.join(rows)}</table>"
+            f"<p class='muted'>Chaque cas appartient une fois pour toutes à une moitié (empreinte de son identifiant) : "
+            f"« dev » sert aux réglages, « test » les vérifie. {html.escape(counts)}.</p>{note}</section>")
+
+
+def documents_section(summary: Summary) -> str:
+    corpus = summary.corpus or {}
+    documents = corpus.get("documents", [])
+    if not corpus:
+        return ""
+    items = "".join(f"<li>{html.escape(d['title'])} <span class='muted'>({html.escape(d['file'])})</span></li>"
+                    for d in documents)
+    label = "corpus fourni" if corpus.get("name") == "fourni" else f"corpus « {corpus.get('name')} » (corpus fourni + ses documents)"
+    return (f"<section><h2>Documents évalués</h2><p>{html.escape(label)} — {len(documents)} document(s) indexé(s) :</p>"
+            f"<ul>{items}</ul></section>")
+
+
+def _category_rows(summary: Summary, results: list[CaseResult]) -> str:
+    def half(category: str, split: str) -> str:
+        items = [r for r in results if r.category == category and r.split == split]
+        return f"{sum(r.passed for r in items)}/{len(items)}" if items else "—"
+
+    return "".join(
+        f"<tr><td>{html.escape(CATEGORY_LABELS.get(c, c))}</td><td>{int(v['cases'])}</td><td>{_pct(v['pass_rate'])}</td>"
+        f"<td>{half(c, 'dev')}</td><td>{half(c, 'test')}</td>"
+        f"<td>{_pct(v['fact_accuracy'])}</td><td>{'—' if v.get('recall@5') is None else _pct(v['recall@5'])}</td></tr>"
+        for c, v in summary.per_category.items()
+    )
+
+
 def render_report(
     summary: Summary, results: list[CaseResult], history: list[dict[str, Any]], comparison: dict[str, Any] | None = None
 ) -> str:
@@ -154,11 +220,7 @@ def render_report(
         for k in ("fact_accuracy", "recall@5", "abstention_recall", "quote_fidelity", "pass_rate")
     ) + (f"<div class='card'><div class='v'>{m['latency_p95_ms']:.0f} ms</div><div class='l'>Temps de réponse "
          f"(95 % des questions en moins de)</div></div>")
-    categories = "".join(
-        f"<tr><td>{html.escape(CATEGORY_LABELS.get(c, c))}</td><td>{int(v['cases'])}</td><td>{_pct(v['pass_rate'])}</td>"
-        f"<td>{_pct(v['fact_accuracy'])}</td><td>{'—' if v.get('recall@5') is None else _pct(v['recall@5'])}</td></tr>"
-        for c, v in summary.per_category.items()
-    )
+    categories = _category_rows(summary, results)
     failed = [r for r in results if not r.passed]
     config = "".join(f"<tr><td><code>{html.escape(k)}</code></td><td>{html.escape(str(v))}</td></tr>" for k, v in summary.config.items())
     retrieval = {f"Rappel@{k}": m[f"recall@{k}"] for k in (1, 3, 5, 10)} | {"MRR": m["mrr"], "nDCG@10": m["ndcg@10"]}
@@ -171,11 +233,13 @@ def render_report(
 <section><h2>En bref</h2><div class="cards">{cards}</div>
 <p class="muted">Exactitude : la réponse contient tous les faits attendus. Rappel : le bon passage figure parmi les 5 premiers trouvés.
 Abstention : pour les questions auxquelles les documents ne répondent pas, l'assistant dit qu'il ne sait pas.</p></section>
+{splits_table(summary)}
+{documents_section(summary)}
 {_comparison(comparison)}
 {backends_table(history)}
 <section><h2>Les mesures</h2>{bars_svg({METRIC_LABELS[k]: m[k] for k in ("fact_accuracy", "citation_precision", "quote_fidelity", "abstention_precision", "abstention_recall", "pass_rate")})}
 <h3>Recherche des passages</h3>{bars_svg(retrieval)}</section>
-<section><h2>Par type de question</h2><table><tr><th>Type</th><th>Questions</th><th>Réussies</th><th>Faits exacts</th><th>Rappel@5</th></tr>{categories}</table></section>
+<section><h2>Par type de question</h2><table><tr><th>Type</th><th>Questions</th><th>Réussies</th><th>Réussies dev</th><th>Réussies test</th><th>Faits exacts</th><th>Rappel@5</th></tr>{categories}</table></section>
 <section><h2>Temps de réponse</h2><p>Médiane {m['latency_p50_ms']:.0f} ms, 95e centile {m['latency_p95_ms']:.0f} ms.</p>{_histogram([r.latency_ms for r in results])}</section>
 <section><h2>Évolution</h2>{trend_svg(history)}</section>
 <section><h2>Cas échoués ({len(failed)})</h2>{''.join(_case_block(r) for r in failed) or '<p>Aucun.</p>'}</section>

@@ -9,15 +9,19 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from assistant.api import Assistant
 from assistant.generation import find_quote
 from assistant.schemas import AskRequest, Citation, Turn
 from evals.metrics import K_VALUES, fact_found, forbidden_found, normalise, percentile, ratio, retrieval_scores
-from evals.schema import EvalCase, EvalSet
+from evals.schema import EvalCase, EvalSet, case_split
 
 ProgressCallback = Callable[[int, int, str], None]
+SPLITS = ("dev", "test")
+MAIN_KEYS = ("fact_accuracy", "recall@5", "abstention_recall", "abstention_precision", "pass_rate",
+             "answerable_correct", "out_of_corpus_abstained")
+"""The metrics ``eval --json`` also gives per half (``dev_<key>``, ``test_<key>``)."""
 
 
 class CaseResult(BaseModel):
@@ -46,6 +50,15 @@ class CaseResult(BaseModel):
     failure: str | None = None
     generator: str = "extractive"
     fallback: str | None = None
+    split: str = ""
+    baseline: dict[str, Any] | None = None
+    """What the naive LangChain baseline did on this case (top chunk, correct, recall@5)."""
+
+    @model_validator(mode="after")
+    def _split(self) -> "CaseResult":
+        """Results written before the halves existed get theirs from the id (the split never changes)."""
+        self.split = self.split or case_split(self.id)
+        return self
 
 
 class Summary(BaseModel):
@@ -55,10 +68,29 @@ class Summary(BaseModel):
     metrics: dict[str, float]
     per_category: dict[str, dict[str, float | None]]
     failed: list[str]
+    per_split: dict[str, dict[str, float]] = Field(default_factory=dict)
+    """The same metrics on each half that was evaluated (« dev », « test »)."""
+    baseline: dict[str, Any] | None = None
+    """The naive LangChain baseline on the same corpus and cases (``evals.bench.naive_baseline``)."""
+    corpus: dict[str, Any] = Field(default_factory=dict)
+    """Which documents were evaluated: {"name": …, "documents": [{"title": …, "file": …}]}."""
+    split: str = "all"
 
     def flat(self) -> dict[str, Any]:
-        """The keys promised by ``mgp-assistant eval --json``."""
-        return {**self.metrics, "run_id": self.run_id, "created_at": self.created_at.isoformat(), "failed": self.failed}
+        """The keys promised by ``mgp-assistant eval --json``: every metric, then per half and against
+        the baseline (``None`` where a half or the baseline was not evaluated)."""
+        out: dict[str, Any] = {**self.metrics, "run_id": self.run_id, "created_at": self.created_at.isoformat(),
+                               "failed": self.failed, "corpus": self.corpus.get("name"), "split": self.split}
+        for half in SPLITS:
+            for key in MAIN_KEYS:
+                out[f"{half}_{key}"] = self.per_split.get(half, {}).get(key)
+        base = self.baseline or {}
+        out["baseline_fact_accuracy"] = base.get("fact_accuracy")
+        out["baseline_recall@5"] = base.get("recall@5")
+        out["baseline_answerable_correct"] = base.get("answerable_correct")
+        theirs = base.get("fact_accuracy")
+        out["vs_baseline"] = round(self.metrics["fact_accuracy"] / theirs, 2) if theirs else None
+        return out
 
 
 def _case_result(assistant: Assistant, case: EvalCase) -> CaseResult:
@@ -150,12 +182,16 @@ def _metrics(results: list[CaseResult]) -> dict[str, float]:
     metrics["fact_accuracy"] = ratio(
         sum(1 for r in answerable if not r.abstained and all(r.facts_found) and not r.forbidden_found), len(answerable)
     )
+    # Facts found without abstaining (forbidden content aside): comparable with a baseline that never abstains.
+    metrics["answerable_correct"] = ratio(sum(1 for r in answerable if not r.abstained and all(r.facts_found)), len(answerable))
     metrics["citation_precision"] = ratio(
         sum(r.citations_supported for r in citations), sum(len(r.citations) for r in citations)
     )
     metrics["quote_fidelity"] = ratio(sum(r.quotes_verbatim for r in results), sum(len(r.citations) for r in results))
     metrics["abstention_precision"] = ratio(sum(r.must_abstain for r in abstained), len(abstained))
     metrics["abstention_recall"] = ratio(sum(r.abstained for r in must), len(must))
+    # The same share under the name the corpus comparisons use (questions the documents do not answer).
+    metrics["out_of_corpus_abstained"] = metrics["abstention_recall"]
     latencies = [r.latency_ms for r in results]
     metrics["latency_p50_ms"] = round(percentile(latencies, 0.5), 2)
     metrics["latency_p95_ms"] = round(percentile(latencies, 0.95), 2)
@@ -188,4 +224,5 @@ def summarise(results: list[CaseResult], config: dict[str, Any]) -> Summary:
         metrics=_metrics(results),
         per_category=per_category,
         failed=[r.id for r in results if not r.passed],
+        per_split={half: _metrics(items) for half in SPLITS if (items := [r for r in results if r.split == half])},
     )

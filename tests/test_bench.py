@@ -35,3 +35,12 @@ def test_quick_bench_runs_every_part(tmp_path) -> None:
     assert details["server"]["answers"] == 2 * details["scale"][0]["queries"]
     table = (tmp_path / "bench.md").read_text(encoding="utf-8")
     assert "Référence naïve LangChain" in table and "passages" in table and "PDF de 200 pages" in table
+    # Ours against the baseline on each corpus (bundled + evals/corpora/*), per half.
+    corpora = summary["corpora"]
+    assert list(corpora)[0] == "fourni" and corpora == {n: {"ours": c["ours"], "baseline": c["baseline"]}
+                                                         for n, c in details["corpora"].items()}
+    for name, c in corpora.items():
+        assert set(c["ours"]) == set(c["baseline"]) == {"all", "dev", "test"}, name
+        assert c["ours"]["dev"]["cases"] + c["ours"]["test"]["cases"] == c["ours"]["all"]["cases"]
+        assert f"| {name} | test |" in table
+    assert corpora["fourni"]["baseline"]["all"]["fact_accuracy"] == summary["baseline_fact_accuracy"]
