@@ -274,15 +274,19 @@ def chat() -> None:
 @app.command()
 def draft(
     commune: Annotated[str, typer.Option("--commune", help="Commune ou EPT (le nom est rapproché de la délibération).")],
+    track: Annotated[Optional[str], typer.Option(
+        "--parcours", help="Parcours demandé : son nom (ou une partie, sans souci de casse ni d'accents) ou la référence "
+                           "de la délibération qui l'ouvre. Par défaut : déduit des actes qui listent la collectivité.")] = None,
     answers: Annotated[Optional[Path], typer.Option("--answers", help="Réponses de l'agent : fichier YAML ou JSON {champ: valeur}.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Fichier à écrire : .docx (défaut), .md ou .json.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Afficher le résumé en JSON.")] = False,
 ) -> None:
     """Préparer le formulaire d'engagement d'une collectivité (pré-rempli et cité, à compléter)."""
     import yaml
+    from rich.markup import escape
 
     from assistant.form_output import write_draft
-    from assistant.forms import FormDefinitionError, FormDrafter
+    from assistant.forms import FormDefinitionError, FormDrafter, UnknownTrack
     from assistant.index import IndexNotReady
 
     given: dict = {}
@@ -297,10 +301,13 @@ def draft(
             raise typer.Exit(1)
     assistant = _assistant()
     try:
-        result = FormDrafter(assistant).draft(commune, given)
+        result = FormDrafter(assistant).draft(commune, given, track=track)
     except FormDefinitionError as exc:
         err.print(f"[red]Définition du formulaire invalide :[/red] {exc}")
         raise typer.Exit(1)
+    except UnknownTrack as exc:
+        err.print(f"[red]Parcours :[/red] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(2)
     except IndexNotReady as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1)
@@ -319,7 +326,9 @@ def draft(
         return
     console = Console()
     for warning in result.warnings:
-        console.print(f"[yellow]⚠ {warning}[/yellow]")
+        console.print(f"[yellow]⚠ {escape(warning)}[/yellow]")
+    for note in result.notes:
+        console.print(f"ℹ {escape(note)}")
     filled = sum(v.value is not None and v.status == "ok" for v in result.values)
     console.print(f"Brouillon écrit : {target} ({filled}/{len(result.values)} champs renseignés, "
                   f"{len(result.citations)} sources citées)")
@@ -477,41 +486,81 @@ def serve(
 
 @app.command("eval")
 def eval_command(
-    testset: Annotated[Optional[Path], typer.Option("--testset", help="Jeu de test YAML (défaut : evals/testset.yaml).")] = None,
+    testset: Annotated[Optional[Path], typer.Option("--testset", help="Jeu de test YAML (défaut : celui du corpus évalué).")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Dossier du rapport (défaut : sous le dossier de données).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Afficher le résumé en JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Afficher le résumé en JSON (une ligne par corpus).")] = False,
     previous: Annotated[Optional[Path], typer.Option("--compare", help="Dossier (ou results.json) d'une évaluation précédente.")] = None,
     run_ablation: Annotated[bool, typer.Option("--ablation", help="Comparer les réglages (modèle, taille, k, fusion).")] = False,
     backend: Annotated[Optional[str], typer.Option(
         "--backend", help="Générateur évalué : extractive, openai ou llamacpp (défaut : MGP_LLM_BACKEND).")] = None,
+    split: Annotated[str, typer.Option("--split", help="Moitié évaluée : dev, test ou all (les deux).")] = "all",
+    corpus: Annotated[str, typer.Option(
+        "--corpus", help="Corpus évalué : fourni (défaut), un dossier de evals/corpora/, ou all (tous, l'un après l'autre).")] = "fourni",
+    corpora: Annotated[Optional[Path], typer.Option("--corpora", help="Dossier des corpus d'évaluation (défaut : evals/corpora).")] = None,
+    baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Mesurer aussi la RAG LangChain naïve sur les mêmes cas.")] = True,
 ) -> None:
     """Évaluer l'assistant sur le jeu de test et écrire le rapport HTML."""
     import os
 
     from assistant.index import IndexNotReady
     from assistant.prompts import PromptError
-    from evals.pipeline import ablation, evaluate
-    from evals.schema import DEFAULT_TESTSET, EvalSetError
+    from evals.corpora import CorpusNotFound, corpus_names
+    from evals.schema import EvalSetError
+    from ingest.pipeline import FatalIngestError
 
     if backend is not None:
         if backend not in ("extractive", "openai", "llamacpp"):
             raise typer.BadParameter("attendu : extractive, openai ou llamacpp", param_hint="--backend")
         os.environ["MGP_LLM_BACKEND"] = backend
         get_settings.cache_clear()
+    if split not in ("dev", "test", "all"):
+        raise typer.BadParameter("attendu : dev, test ou all", param_hint="--split")
+    names = corpus_names(corpus, corpora)
+    if run_ablation and len(names) > 1:
+        raise typer.BadParameter("l'ablation porte sur un seul corpus", param_hint="--corpus")
     settings = load_settings()
     setup_logging(settings)
+    try:
+        for name in names:
+            _eval_one(settings, name, corpora=corpora, testset=testset, out=out / name if out and len(names) > 1 else out,
+                      previous=previous if len(names) == 1 else None, split=split, baseline=baseline,
+                      as_json=as_json, run_ablation=run_ablation)
+    except (EvalSetError, CorpusNotFound) as exc:
+        err.print(f"[red]{'Corpus' if isinstance(exc, CorpusNotFound) else 'Jeu de test'} invalide :[/red] {exc}")
+        raise typer.Exit(1)
+    except PromptError as exc:
+        err.print(f"[red]Prompt invalide :[/red] {exc}")
+        raise typer.Exit(1)
+    except (IndexNotReady, FileNotFoundError, FatalIngestError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1)
+
+
+def _eval_one(settings, name: str, *, corpora, testset, out, previous, split, baseline, as_json, run_ablation) -> None:
+    """One corpus: its index brought up to date (own data folder), then the evaluation or the ablation."""
+    from assistant.api import Assistant
+    from assistant.components.embeddings import build_embeddings
+    from evals.corpora import prepare_corpus
+    from evals.pipeline import ablation, evaluate
+
     bar = None if as_json or not sys.stderr.isatty() else _progress_bar()
-    update = _progress_updater(bar, {"eval": "Évaluation"})
-
-    def progress(done: int, total: int, label: str) -> None:
-        update("eval", done, total, label)
-
+    update = _progress_updater(bar, {"eval": f"Évaluation ({name})", "files": "Fichiers", "pages": "Pages du PDF",
+                                     "embed": "Vecteurs"})
     try:
         if bar is not None:
             bar.start()
+        embeddings = build_embeddings(settings)
+        prepared = prepare_corpus(name, settings, root=corpora, embeddings=embeddings, progress=update)
+        if prepared.report is not None and not as_json:
+            r = prepared.report
+            err.print(f"Index du corpus « {name} » ({prepared.settings.data_dir}) : {r.documents} documents, "
+                      f"{r.chunks_embedded} passages vectorisés, {r.chunks_reused} réutilisés, {r.unchanged} inchangés")
+            for issue in r.failed:
+                err.print(f"[yellow]Échec d'indexation[/yellow] {issue.path} : {issue.reason}")
         if run_ablation:
-            target = out or settings.data_dir / "evals" / "ablation"
-            rows = ablation(settings, testset=testset or DEFAULT_TESTSET, out=target, progress=progress)
+            target = out or prepared.settings.data_dir / "evals" / "ablation"
+            rows = ablation(prepared.settings, testset=testset or prepared.testset, out=target,
+                            progress=lambda d, t, label: update("eval", d, t, label))
             if bar is not None:
                 bar.stop()
                 bar = None
@@ -521,36 +570,45 @@ def eval_command(
                 Console().print((target / "ablation.md").read_text(encoding="utf-8"))
                 Console().print(f"Tableau : {target / 'ablation.md'}")
             return
+        assistant = Assistant(prepared.settings, embeddings=embeddings)
         summary, _, folder, comparison = evaluate(
-            settings, testset=testset or DEFAULT_TESTSET, out=out, previous=previous, progress=progress
+            prepared.settings, testset=testset or prepared.testset, out=out, previous=previous, assistant=assistant,
+            progress=lambda d, t, label: update("eval", d, t, label), split=split, baseline=baseline, corpus=name,
         )
-    except EvalSetError as exc:
-        err.print(f"[red]Jeu de test invalide :[/red] {exc}")
-        raise typer.Exit(1)
-    except PromptError as exc:
-        err.print(f"[red]Prompt invalide :[/red] {exc}")
-        raise typer.Exit(1)
-    except (IndexNotReady, FileNotFoundError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1)
     finally:
         if bar is not None:
             bar.stop()
     if as_json:
-        print(json.dumps(summary.flat(), ensure_ascii=False))
+        print(json.dumps(summary.flat(), ensure_ascii=False), flush=True)
         return
     _print_summary(summary, folder, comparison)
 
 
 def _print_summary(summary, folder: Path, comparison) -> None:
+    """Every metric on all cases, on each half, and the naive baseline where it was measured."""
     from evals.report import METRIC_LABELS
 
     out = Console()
-    table = Table(title=f"Évaluation {summary.run_id}", show_header=False)
+    corpus = (summary.corpus or {}).get("name", "fourni")
+    table = Table(title=f"Évaluation {summary.run_id} — corpus « {corpus} »")
+    halves = [h for h in ("dev", "test") if h in summary.per_split]
+    base = summary.baseline
+    for column in ["Mesure", "Tous", *halves, *(["Référence naïve LangChain"] if base else [])]:
+        table.add_column(column)
+
+    def pct(metrics, key) -> str:
+        return "—" if not metrics or metrics.get(key) is None else f"{metrics[key] * 100:.1f} %"
+
     for key, label in METRIC_LABELS.items():
-        table.add_row(label, f"{summary.metrics[key] * 100:.1f} %")
-    table.add_row("Latence p50 / p95", f"{summary.metrics['latency_p50_ms']:.0f} / {summary.metrics['latency_p95_ms']:.0f} ms")
+        row = [label, pct(summary.metrics, key), *(pct(summary.per_split[h], key) for h in halves)]
+        table.add_row(*row, *([pct(base, key)] if base else []))
+    latency = [f"{m['latency_p50_ms']:.0f} / {m['latency_p95_ms']:.0f} ms" for m in (summary.metrics, *(summary.per_split[h] for h in halves))]
+    table.add_row("Latence p50 / p95", *latency, *([f"{base['answer_p50_ms']:.0f} / {base['answer_p95_ms']:.0f} ms"] if base else []))
+    table.add_row("Cas", *(str(int(m["cases"])) for m in (summary.metrics, *(summary.per_split[h] for h in halves))),
+                  *([str(int(base["cases"]))] if base else []))
     out.print(table)
+    if base and base.get("fact_accuracy"):
+        out.print(f"Exactitude des faits : {summary.metrics['fact_accuracy'] / base['fact_accuracy']:.2f} × la référence naïve")
     if comparison:
         out.print(f"Améliorés : {', '.join(comparison['better']) or 'aucun'} — dégradés : {', '.join(comparison['worse']) or 'aucun'}")
     out.print(f"Cas échoués : {', '.join(summary.failed) or 'aucun'}")

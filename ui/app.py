@@ -205,19 +205,52 @@ class WebApp:
         return self.feedback(answers, int(index) // 2, bool(data.liked), comment)
 
     # -- Formulaire d'engagement tab -------------------------------------------------------
+    FORM_TRACK_UNSAID = "Parcours non précisé (déduit des actes qui listent la collectivité)"
+
     def form_definition(self):
         from assistant.forms import load_form
 
         return load_form(self.settings.forms_file)
 
+    def form_track_choices(self) -> tuple[list[tuple[str, str]], str]:
+        """(choices, value) of the track picker: the tracks of the indexed acts that list
+        beneficiaries (label and act reference shown, the reference sent), after « not said »
+        (the drafter then deduces it); with one track, that one is chosen."""
+        from assistant.forms import FormDrafter
+        from assistant.index import IndexNotReady
+
+        try:
+            tracks = FormDrafter(self.assistant, self.form_definition()).tracks()
+        except (IndexNotReady, ValueError):
+            tracks = []
+        choices = [(self.FORM_TRACK_UNSAID, "")] + [(t.display, t.value) for t in tracks]
+        return choices, tracks[0].value if len(tracks) == 1 else ""
+
+    def form_tracks(self):
+        """The track picker refreshed from the index (acts added since the app started)."""
+        choices, value = self.form_track_choices()
+        return gr.Dropdown(choices=choices, value=value)
+
+    def form_communes(self, track: str | None = None):
+        """The commune picker for the chosen track: its act's names first, then the EPT table's."""
+        from assistant.forms import FormDrafter
+        from assistant.index import IndexNotReady
+
+        try:
+            names = FormDrafter(self.assistant, self.form_definition()).communes(track or None)
+        except (IndexNotReady, ValueError):
+            names = []
+        return gr.Dropdown(choices=names)
+
     def prepare_form(self, commune: str, *values: Any, request: gr.Request = None) -> tuple[str, str, str | None]:
         """The draft for the chosen collectivity: a summary of what is missing, a preview, and the
-        DOCX to download (written in the data folder only)."""
+        DOCX to download (written in the data folder only). ``values``: the answers to the user
+        fields, in the definition's order, then the track (optional: its label or act reference)."""
         import hashlib
         import uuid
 
         from assistant.form_output import to_markdown, write_draft
-        from assistant.forms import FormDefinitionError, FormDrafter
+        from assistant.forms import FormDefinitionError, FormDrafter, UnknownTrack
 
         if not (commune or "").strip():
             raise gr.Error("Choisissez d'abord la commune ou l'EPT.")
@@ -227,6 +260,8 @@ class WebApp:
             log.error("form definition invalid")
             raise gr.Error(f"Définition du formulaire invalide : {exc}")
         fields = [f for f in drafter.definition.fields() if f.source == "user"]  # the definition just read
+        track = values[len(fields)] if len(values) > len(fields) else None
+        track = track.strip() if isinstance(track, str) and track.strip() else None
         answers = {}
         for spec, value in zip(fields, values):
             if isinstance(value, str):
@@ -236,7 +271,9 @@ class WebApp:
             if value not in (None, "", []):
                 answers[spec.id] = value
         try:
-            draft = drafter.draft(commune, answers)
+            draft = drafter.draft(commune, answers, track=track)
+        except UnknownTrack as exc:
+            raise gr.Error(f"Parcours : {exc}")
         except ValueError as exc:
             raise gr.Error(str(exc))
         slug = re.sub(r"[^\w]+", "_", (draft.matched_name or draft.commune).lower()).strip("_")[:60] or "collectivite"
@@ -251,8 +288,11 @@ class WebApp:
         lines = []
         for warning in draft.warnings:
             lines.append(f"⚠️ **{warning}**")
+        for note in draft.notes:
+            lines.append(f"ℹ️ {note}")
         if draft.selected:
-            lines.append(f"✅ **{draft.matched_name}** figure parmi les bénéficiaires de la délibération {draft.reference}.")
+            track_text = f" (parcours « {draft.track} »)" if draft.track else ""
+            lines.append(f"✅ **{draft.matched_name}** figure parmi les bénéficiaires de la délibération {draft.reference}{track_text}.")
         filled = sum(v.value is not None and v.status == "ok" for v in draft.values)
         lines.append(f"{filled} champs sur {len(draft.values)} renseignés, dont {sum(bool(v.citations) for v in draft.values)} "
                      "pré-remplis avec leur source.")
@@ -521,11 +561,16 @@ def build_app(web: WebApp) -> gr.Blocks:
             definition = web.form_definition()
             from assistant.forms import FormDrafter
 
-            gr.Markdown(f"### {definition.title}\n_{definition.status}_\n\nChoisissez votre collectivité : "
+            gr.Markdown(f"### {definition.title}\n_{definition.status}_\n\nChoisissez le parcours et votre collectivité : "
                         "les informations établies par les documents (bénéficiaire, délibération, parcours, phases, "
                         "convention) sont pré-remplies avec leur source. Complétez le reste, puis téléchargez le brouillon.")
-            form_commune = gr.Dropdown(choices=FormDrafter(web.assistant, definition).communes(), value=None,
-                                       allow_custom_value=True, filterable=True, label="Commune ou EPT")
+            track_choices, track_value = web.form_track_choices()
+            form_track = gr.Dropdown(choices=track_choices, value=track_value, allow_custom_value=True, filterable=True,
+                                     label="Parcours", info="Chaque parcours est ouvert par sa délibération, avec sa liste "
+                                     "de bénéficiaires.")
+            form_commune = gr.Dropdown(choices=FormDrafter(web.assistant, definition).communes(track_value or None),
+                                       value=None, allow_custom_value=True, filterable=True, label="Commune ou EPT")
+            form_track.change(web.form_communes, [form_track], [form_commune], api_visibility="private")
             form_inputs = []
             for section in definition.sections:
                 fields = [f for f in section.fields if f.source == "user"]
@@ -535,7 +580,9 @@ def build_app(web: WebApp) -> gr.Blocks:
                     for f in fields:
                         label = f.label + (" *" if f.required else "")
                         if f.type == "choice":
-                            component = gr.Dropdown(choices=f.choices, label=label, info=f.help or None)
+                            options = ([t.label for t in FormDrafter(web.assistant, definition).tracks()]
+                                       if f.choices_from == "tracks" else f.choices)
+                            component = gr.Dropdown(choices=options, label=label, info=f.help or None)
                         elif f.type == "yes_no":
                             component = gr.Radio(["Oui", "Non"], label=label, info=f.help or None)
                         else:
@@ -549,8 +596,10 @@ def build_app(web: WebApp) -> gr.Blocks:
             form_file = gr.File(label="Brouillon à télécharger (DOCX)", interactive=False)
             with gr.Accordion("Aperçu du brouillon", open=False):
                 form_preview = gr.Markdown()
-            prepare.click(web.prepare_form, [form_commune, *form_inputs], [form_status, form_preview, form_file],
+            # The track comes last: callers of /draft_form that do not give it keep working (deduced).
+            prepare.click(web.prepare_form, [form_commune, *form_inputs, form_track], [form_status, form_preview, form_file],
                           api_name="draft_form")
+            demo.load(web.form_tracks, None, [form_track], api_visibility="private")
         restricted = "Cet onglet est réservé aux administrateurs du programme."
         with gr.Tab("Corpus"):
             corpus_notice = gr.Markdown(restricted, visible=False)
