@@ -64,19 +64,16 @@ def gather(question: Question, passages: list[Passage], chunk_tokens, vocabulary
     weights = {t: (1.0 if term_in(t, vocabulary, vocabulary_prefixes) else 2.0) for t in terms}
     unknown = {t for t, w in weights.items() if w > 1.0}
     total = sum(weights.values())
-    best_coverage, best_missing, covering = 0.0, set(terms), []
+    best_coverage, best_missing = 0.0, set(terms)
     for p in passages:
         tokens = set(chunk_tokens(p.chunk_id)) | set(tokenize(str(p.metadata.get("section", ""))))
         prefixes = prefixes_of(tokens)
         found = {t for t in terms if term_in(t, tokens, prefixes)}
         coverage = sum(weights[t] for t in found) / total if total else 0.0
-        if coverage > best_coverage + 1e-9:
-            best_coverage, best_missing, covering = coverage, terms - found, [p]
-        elif abs(coverage - best_coverage) <= 1e-9:
-            covering.append(p)
+        if coverage > best_coverage:
+            best_coverage, best_missing = coverage, terms - found
     similarity = max((p.dense_similarity or 0.0) for p in passages) if passages else 0.0
-    typed_in = covering if best_coverage > 0 else passages[:3]
-    typed = any(has_answer_type(question.answer_type, p.text) for p in typed_in)
+    typed = any(has_answer_type(question.answer_type, p.text) for p in passages)
     return Evidence(
         coverage=best_coverage, missing=best_missing, unknown=unknown, similarity=similarity, typed=typed,
         keyword_hit=any(p.keyword_rank is not None for p in passages) and bool(terms), terms=terms,

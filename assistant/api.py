@@ -25,6 +25,7 @@ from assistant.index import IndexNotReady, IndexReader, IndexView
 from assistant.llm_generator import LLMGenerator
 from assistant.prompts import load_prompts
 from assistant.abstention import Thresholds, gather, hard_reason, verdict
+from assistant.articles import missing_article
 from assistant.query import is_follow_up, key_terms, looks_english, normalise_question, strip_follow_up
 from assistant.question import analyse
 from assistant.retrieval import HybridRetriever
@@ -146,9 +147,9 @@ class Assistant:
         t1 = time.perf_counter()
         # A language model sees the passages and may abstain itself: only what no generator can get
         # past stops it here. The extractive path keeps its own evidence gate.
-        llm_first = isinstance(self.generator, LLMGenerator) and self._llm_unavailable() is None
-        reason = (hard_reason(analyse(question), passages, lambda cid: view.chunks[cid].tokens) if llm_first
-                  else self.insufficient_evidence(question, passages, view))
+        # The extractive gate, which also reads the similarity of the sentence it would quote, runs
+        # after the extractive draft below.
+        reason = self._hard_reason(question, passages, view)
         if reason is not None:
             timings["generate"] = 0.0
             timings["total"] = _ms(t0)
@@ -207,16 +208,16 @@ class Assistant:
                     fallback = ("La réponse du modèle de langage n'a pas pu être vérifiée dans les documents "
                                 f"({problem}) : voici les passages des documents à la place.")
 
-        if llm_first:
-            reason = self.insufficient_evidence(question, passages, view)
-            if reason is not None:  # the model failed or was rejected: the extractive gate applies
-                timings["generate"] = _ms(t1)
-                timings["total"] = _ms(t0)
-                answer = self._abstention(request.question, question, view, timings, reason)
-                answer.fallback = fallback
-                yield answer
-                return
-        draft = self.extractive.generate(question, passages, query_vector=query_vector, term_weights=view.idf)
+        draft = self.extractive.generate(question, passages, query_vector=query_vector, term_weights=view.idf,
+                                         answer_type=analyse(question).answer_type)
+        reason = self.insufficient_evidence(question, passages, view, sentence_similarity=draft.similarity)
+        if reason is not None:
+            timings["generate"] = _ms(t1)
+            timings["total"] = _ms(t0)
+            answer = self._abstention(request.question, question, view, timings, reason)
+            answer.fallback = fallback
+            yield answer
+            return
         citations = verify_citations(draft.citations, {p.chunk_id: p.text for p in passages})
         timings["generate"] = _ms(t1)
         timings["total"] = _ms(t0)
@@ -272,11 +273,22 @@ class Assistant:
         if exc.kind not in ("model", "request"):
             self._llm_down_until = time.monotonic() + self.settings.llm_retry_after_failure_s
 
-    def insufficient_evidence(self, question: str, passages: list[Passage], view: IndexView | None = None) -> str | None:
+    def insufficient_evidence(self, question: str, passages: list[Passage], view: IndexView | None = None,
+                              sentence_similarity: float | None = None) -> str | None:
         """Why the passages do not support an extractive answer, or None when they do (see
-        :mod:`assistant.abstention`)."""
+        :mod:`assistant.abstention`); ``sentence_similarity`` is that of the sentence it would quote."""
         reason, evidence, thresholds = self.evidence(question, passages, view)
-        return reason if evidence is None else verdict(evidence, thresholds)
+        if evidence is None:
+            return reason
+        evidence.sentence_similarity = sentence_similarity or 0.0
+        return verdict(evidence, thresholds)
+
+    def _hard_reason(self, question: str, passages: list[Passage], view: IndexView) -> str | None:
+        """What no generator can get past (see :func:`assistant.abstention.hard_reason`), and an
+        article the question names that its document does not have."""
+        reason = hard_reason(analyse(normalise_question(question)), passages, lambda cid: view.chunks[cid].tokens)
+        missing = missing_article(view, question) if reason is None else None
+        return f"article absent des documents : {missing}" if missing else reason
 
     def evidence(self, question: str, passages: list[Passage], view: IndexView | None = None):
         """The abstention signals of these passages for this question (the calibration reads them).
@@ -286,7 +298,7 @@ class Assistant:
         analysed = analyse(normalise_question(question))
         analysed = analysed.__class__(**{**analysed.__dict__, "terms": frozenset(key_terms(question))})
         tokens = lambda cid: view.chunks[cid].tokens  # noqa: E731
-        reason = hard_reason(analysed, passages, tokens)
+        reason = self._hard_reason(question, passages, view)
         s = self.settings
         if looks_english(question):
             analysed = analysed.__class__(**{**analysed.__dict__, "terms": frozenset()})

@@ -217,3 +217,15 @@ def article_hits(view, question: str) -> list[str]:
             if cid not in out:
                 out.append(cid)
     return out
+
+
+def missing_article(view, question: str) -> str | None:
+    """« l'article 15 du règlement » when the indexed règlement has no article 15: the article the
+    question names, else None (also when no indexed document is of the kind it names)."""
+    parsed = parse_question(question)
+    if parsed is None or not parsed.named:
+        return None
+    index = _index(view)
+    if not index.by_article or not _of_kinds(parsed.named, set(index.documents), index.documents):
+        return None
+    return None if article_hits(view, question) else ", ".join(parsed.numbers)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.communes import (
-    NameMatch, capture_names, ept_of, find_names_in_text, match_name, normalise_name, official_name,
+    NameMatch, capture_names, ept_members, ept_of, find_names_in_text, match_name, normalise_name, official_name,
 )
 from assistant.generation import Draft, citation_for, find_quote
-from assistant.acts import Designation, designate, track_label, unique_records
+from assistant.acts import Designation, designate, topic_terms, track_label, unique_records
 from assistant.index import IndexView
-from assistant.query import looks_english
+from assistant.query import looks_english, term_in
 from assistant.question import Question, analyse
 from assistant.schemas import Citation
 from assistant.text import tokenize
@@ -218,17 +218,22 @@ class FactAnswerer:
             return None  # a name in a question about something else
         if not MEMBERSHIP_RE.search(question) and not any(self._is_place(n, all_names) for n in typed):
             return None  # a bare word that is no place (« Secrétaire ? »)
-        if not typed:
-            found = find_names_in_text(question, all_names)
+        if not typed:  # « livry gargan est sélectionnée ? »: the names of the lists and of the MGP's communes
+            communes = [c for members in ept_members()[1].values() for c in members]
+            found = find_names_in_text(question, all_names) or find_names_in_text(question, communes)
             if not found:
                 return None
             typed = list(dict.fromkeys(m.matched_text for m in found))
         ignore = {t for name in typed for t in tokenize(name)}
         designation = self.designated(analyse(question), records, ignore=ignore)
-        if not designation.records and not analyse(question).references:
-            # Words that designate no act (« confirme », a track the corpus has no act for): each
-            # act's answer, named by its track, is still true and lets the agent see what exists.
-            designation = Designation(records, False)
+        analysed = analyse(question)
+        if not designation.records and not analysed.references and not analysed.organ and not analysed.dates:
+            # Words no act is about: when the corpus never uses them either (« confirme que… »), each
+            # act's answer, named by its track, is still true; a theme the corpus speaks of
+            # elsewhere (« la gestion de l'énergie ») goes to the passages instead.
+            vocabulary, prefixes = self.view.vocabulary, self.view.vocabulary_prefixes
+            if not any(term_in(t, vocabulary, prefixes) for t in topic_terms(analysed, ignore)):
+                designation = Designation(records, False)
         if not designation.records:
             return None
         neutral = bool(NEGATION_RE.search(question)) or bool(re.search(r"\b(?:toutes|tous)\b", question, re.IGNORECASE))

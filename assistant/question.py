@@ -30,6 +30,7 @@ QUESTION_WORDS = frozenset(
         "demande information informations renseignement renseignements concernant propos cas "
         "parmi puisque lorsque selon depuis afin via sauf hormis tout tous toute toutes autre autres même "
         "mêmes chaque plusieurs certains certaines quelques aucun aucune celui-ci celle-ci actuel actuelle "
+        "ça ca quoi dit dis prévoit prévu concerne concernant mettre faut-il c'est qu'est-ce "
         "what which who whom when where why how does do did is are was were the of for to in a an"
     )
 )
@@ -42,6 +43,9 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(
         r"\bquand\b|quelle date|a quelle date|quel jour|\bdate\b|depuis quand|jusqu'a quand|en quelle annee|"
         r"quelle annee|\bwhen\b|what date", re.I)),
+    ("amount", re.compile(
+        r"\bbudget\b|\bco[uû]t(?:e|ent|era|s)?\b|\bprix\b|\btarif|\bmontant\b|quelle somme|combien .*\b(?:payer|verser|co[uû]t)", re.I)),
+    ("name", re.compile(r"\bnoms?\b (?:de|du|des|d')|comment s'appelle", re.I)),
     ("number", re.compile(
         r"\bcombien\b|\bnombre\b|how many|how much|quel pourcentage|\btaux\b|\bmontant\b|quelle somme", re.I)),
     ("contact", re.compile(
@@ -52,7 +56,7 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
         r"\bwho\b|quel(?:le)? (?:elu|organe|instance|autorite|personne)", re.I)),
 ]
 # Words of the cues themselves: documents express them otherwise (a « délai » is « deux mois »).
-CUE_TERMS = frozenset(tokenize("date délai délais durée nombre combien temps quand montant taux adresse"))
+CUE_TERMS = frozenset(tokenize("date délai délais durée nombre combien temps quand montant taux adresse nom noms"))
 
 # Every French act writes its visas « Vu … »: a question about what an act « vise » means those.
 VISA_TERMS = {t: "vu" for t in tokenize("vise visa visas visée visées visés")}
@@ -75,10 +79,19 @@ _CONTACT_RE = re.compile(
 # Who: a person's name (two capitalised words, or a name in capitals) or a body that decides.
 _AGENT_RE = re.compile(
     r"\b[A-ZÉÈ][a-zéèêëîïôûç]+(?:[- ][A-ZÉÈ][a-zéèêëîïôûç]+)*\s+[A-ZÉÈ]{2,}\b|\b[A-ZÉÈ][a-zéèêëîïôûç]+\s+[A-ZÉÈ][a-zéèêëîïôûç]{2,}\b"
-    r"|\b(?:comit[ée]|commission|conseil|bureau|jury|pr[ée]sidente?|maire|pr[ée]fet|m[ée]tropole|commune|service|"
-    r"direction|[ée]quipe|secr[ée]taire|assembl[ée]e|tribunal|[ée]lus?|agents?|r[ée]f[ée]rent|directeur|directrice)\b")
+    r"|(?i:\b(?:comit[ée]|commission|conseil|bureau|jury|pr[ée]sidente?|maire|pr[ée]fet|m[ée]tropole|commune|service|"
+    r"direction|[ée]quipe|secr[ée]taire|assembl[ée]e|tribunal|[ée]lus?|agents?|r[ée]f[ée]rent|directeur|directrice)\b)")
+# An amount: a sum of money, or an explicit « free / no cost » (« gratuitement », « aucune dépense »).
+_AMOUNT_RE = re.compile(
+    r"\d[\d\s.,]*\s*(?:€|euros?\b|k€|m€|millions? d'euros)|\bgratui|\baucun(?:e)? (?:frais|cout|depense|contrepartie)|"
+    r"\bsans (?:frais|cout)|a la charge|pris(?:e)? en charge|\bfinanc", re.I)
+# A person's name: « Prénom NOM » or two capitalised words not at the start of a sentence.
+_NAME_RE = re.compile(r"\b[A-ZÉÈ][a-zéèêëîïôûç]+(?:-[A-ZÉÈ][a-zéèêëîïôûç]+)?\s+[A-ZÉÈ][A-ZÉÈ-]{2,}\b")
 _TYPE_PRESENT = {
-    "date": lambda text: bool(_DATE_RE.search(fold(text))),
+    "amount": lambda text: bool(_AMOUNT_RE.search(fold(text))),
+    "name": lambda text: bool(_NAME_RE.search(text)),
+    # « quand » may be answered by a date or by a time relative to something (« deux mois après… »).
+    "date": lambda text: bool(_DATE_RE.search(fold(text))) or bool(_DURATION_RE.search(fold(text))),
     "number": lambda text: bool(_NUMBER_RE.search(fold(text))),
     "duration": lambda text: bool(_DURATION_RE.search(fold(text))),
     "contact": lambda text: bool(_CONTACT_RE.search(fold(text))),

@@ -110,12 +110,40 @@ def test_model_saying_it_does_not_know_is_an_abstention(indexed_settings, embedd
     assert answer.abstained and answer.citations == [] and answer.kind == "abstention"
 
 
-def test_facts_and_abstentions_do_not_call_the_model(indexed_settings, embeddings, llm_server) -> None:
+def test_record_facts_do_not_call_the_model(indexed_settings, embeddings, llm_server) -> None:
     assistant = llm_assistant(indexed_settings, embeddings, llm_server)
     membership = assistant.ask("Est-ce que Sceaux participe au parcours ?")
-    off_topic = assistant.ask("Quel est le salaire du maire de Bobigny ?")
-    assert membership.kind == "membership" and off_topic.abstained
+    unknown_act = assistant.ask("La délibération BM2025/06/24/13 porte sur quoi ?")
+    assert membership.kind == "membership" and unknown_act.abstained
     assert llm_server.chat_requests() == []
+
+
+def test_the_extractive_gate_does_not_stop_the_model(indexed_settings, embeddings, assistant, llm_server) -> None:
+    """A question whose words are not the document's (« de l'argent » for « gratuitement »): the
+    extractive path abstains, a configured model sees the passages and answers, verified."""
+    question = "La Métropole nous verse-t-elle de l'argent ?"
+    assert assistant.ask(question).abstained  # the extractive gate alone
+    llm = llm_assistant(indexed_settings, embeddings, llm_server)
+    passages = llm.retrieve(AskRequest(question=question))
+    gratuit = next(n for n, p in enumerate(passages, start=1) if "gratuitement" in p.text)
+    llm_server.script(Reply(text=f"Le programme est ouvert gratuitement aux 130 communes de la Métropole [{gratuit}]."))
+    answer = llm.ask(question)
+    assert len(llm_server.chat_requests()) == 1
+    assert not answer.abstained and answer.generator == "openai:modele-test", answer.fallback
+    assert "gratuitement" in answer.answer and "gratuitement" in answer.citations[0].quote
+
+
+def test_off_topic_question_reaches_the_model_which_abstains(indexed_settings, embeddings, llm_server) -> None:
+    llm_server.script(Reply(text="Je ne sais pas : les sources ne donnent pas le salaire du maire."))
+    answer = llm_assistant(indexed_settings, embeddings, llm_server).ask("Quel est le salaire du maire de Bobigny ?")
+    assert len(llm_server.chat_requests()) == 1
+    assert answer.abstained and answer.citations == []
+
+
+def test_a_failing_model_leaves_the_extractive_gate_in_place(indexed_settings, embeddings, llm_server) -> None:
+    llm_server.script(Reply(status=503, text="indisponible"))
+    answer = llm_assistant(indexed_settings, embeddings, llm_server).ask("Quel est le salaire du maire de Bobigny ?")
+    assert answer.abstained and answer.fallback and answer.citations == []
 
 
 def test_retry_after_429_then_success(indexed_settings, embeddings, assistant, llm_server) -> None:
