@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from assistant.question import QUESTION_WORDS, Question
 from assistant.query import prefixes_of, term_in
 from assistant.text import tokenize
-from ingest.records import DeliberationRecord
+from ingest.records import MONTHS, DeliberationRecord
 
 # Vocabulary that every deliberation uses to speak of itself (its séance, officers, vote, list of
 # beneficiaries): such words do not say which act a question is about.
@@ -63,10 +63,14 @@ def profile_terms(record: DeliberationRecord) -> set[str]:
     return set(tokenize(text)) - names
 
 
+# Month names designate an act by its date (see ``designate``), not by its subject.
+_MONTH_TERMS = frozenset(tokenize(" ".join(MONTHS)))
+
+
 def topic_terms(question: Question, ignore: set[str] = frozenset()) -> set[str]:
     """The question's words that could designate an act by its subject."""
     return {t for t in question.terms if t not in ACT_VOCABULARY and t not in QUESTION_WORDS and t not in ignore
-            and "/" not in t}
+            and t not in _MONTH_TERMS and "/" not in t}
 
 
 def _date_matches(record: DeliberationRecord, day: int | None, month: int, year: int | None) -> bool:

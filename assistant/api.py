@@ -25,9 +25,9 @@ from assistant.index import IndexNotReady, IndexReader, IndexView
 from assistant.llm_generator import LLMGenerator
 from assistant.prompts import load_prompts
 from assistant.abstention import Thresholds, gather, hard_reason, verdict
-from assistant.articles import missing_article
+from assistant.articles import article_hits, missing_article
 from assistant.query import is_follow_up, key_terms, looks_english, normalise_question, strip_follow_up
-from assistant.question import analyse
+from assistant.question import analyse, designating_words
 from assistant.retrieval import HybridRetriever
 from assistant.schemas import Answer, AnswerDelta, AskRequest, Passage, Turn
 
@@ -75,7 +75,9 @@ class Assistant:
         view = view or self.index.view()
         names = [b.name for r in view.records.values() for b in r.beneficiaries]
         if detect_intent(fragment):
-            return fragment[0].upper() + fragment[1:] + " ?"
+            # « et la convocation ? » after a question about the Conseil's act: same act.
+            context = designating_words(previous)
+            return fragment[0].upper() + fragment[1:] + (f" ({context})" if context else "") + " ?"
         previous_is_membership = bool(MEMBERSHIP_RE.search(previous)) or bool(find_names_in_text(previous, names))
         if previous_is_membership and (find_names_in_text(fragment, names) or capture_names(fragment)):
             return f"Est-ce que {fragment} participe au parcours ?"
@@ -209,7 +211,8 @@ class Assistant:
                                 f"({problem}) : voici les passages des documents à la place.")
 
         draft = self.extractive.generate(question, passages, query_vector=query_vector, term_weights=view.idf,
-                                         answer_type=analyse(question).answer_type)
+                                         answer_type=analyse(question).answer_type,
+                                         preferred=set(article_hits(view, question)))
         reason = self.insufficient_evidence(question, passages, view, sentence_similarity=draft.similarity)
         if reason is not None:
             timings["generate"] = _ms(t1)

@@ -175,10 +175,12 @@ class ExtractiveGenerator(Generator):
         query_vector: list[float] | None = None,
         term_weights: dict[str, float] | None = None,
         answer_type: str | None = None,
+        preferred: set[str] | None = None,
     ) -> Draft:
         """``term_weights`` (IDF over the corpus) make a rare word of the question count more than
         a word every passage shares; a sentence holding the expected ``answer_type`` (a date for
-        « quand »…) is preferred to one that only shares words."""
+        « quand »…) is preferred to one that only shares words, and so is a sentence of the
+        ``preferred`` passages (the article the question names)."""
         terms = key_terms(question) or set(tokenize(question))
         weights = {t: (term_weights or {}).get(t, 1.0) for t in terms}
         total = sum(weights.values())
@@ -193,7 +195,8 @@ class ExtractiveGenerator(Generator):
                 overlap = sum(w for t, w in weights.items() if term_in(t, tokens, prefixes)) / total if total else 0.0
                 prior = 1.0 / (rank + 2)
                 typed = 0.25 if answer_type and has_answer_type(answer_type, sentence) else 0.0
-                candidates.append((overlap + 0.3 * prior + typed, rank, (s, e), sentence))
+                named = 1.0 if preferred and passage.chunk_id in preferred else 0.0
+                candidates.append((overlap + 0.3 * prior + typed + named, rank, (s, e), sentence))
         if not candidates:
             return Draft(answer="", abstained=True)
         candidates.sort(key=lambda c: -c[0])

@@ -164,3 +164,19 @@ def analyse(question: str) -> Question:
         references=frozenset(m.group(1) for m in ACT_REF_RE.finditer(question)),
         organ=organ, dates=named_dates(question), tokens=tuple(tokens),
     )
+
+
+def designating_words(question: str) -> str:
+    """The words of a question that choose an act or a document (reference, organ, date, subject
+    words), in their order: what a follow-up question inherits from the one before."""
+    from assistant.acts import topic_terms
+
+    analysed = analyse(question)
+    keep = topic_terms(analysed) | {t for t in analysed.tokens if "/" in t}
+    words = []
+    for word in re.findall(r"[\w/'’-]+", question):
+        stems = set(tokenize(word))
+        if stems & keep or fold(word) in ORGANS or stems & {"bureau", "conseil"}:
+            words.append(word)
+    dates = [m.group(0) for m in _DAY_MONTH_RE.finditer(fold(question))]
+    return " ".join(dict.fromkeys(words + dates))

@@ -161,13 +161,13 @@ class _Extractor:
 
         self._session_date()
 
-        m = self.labelled("convocation_date", r"DATE DE (?:LA )?CONVOCATION")
+        m = self.labelled("convocation_date", r"DATE (?:D'ENVOI |D’ENVOI )?DE (?:LA )?CONVOCATION")
         if m:
             r.convocation_date = parse_french_date(m.group(1))
             if r.convocation_date is None:
                 r.evidence.pop("convocation_date", None)
 
-        m = self.labelled("councillors_in_office", r"NOMBRE DE CONSEILLERS EN EXERCICE")
+        m = self.labelled("councillors_in_office", r"NOMBRE DE (?:CONSEILLERS|MEMBRES)(?: [\w-]+)? EN EXERCICE")
         number = re.fullmatch(r"(\d+)", m.group(1).strip()) if m else None
         if number:
             r.councillors_in_office = int(number.group(1))
