@@ -59,21 +59,26 @@ def hard_reason(question: Question, passages: list[Passage], chunk_tokens) -> st
 
 
 def gather(question: Question, passages: list[Passage], chunk_tokens, vocabulary: set[str],
-           vocabulary_prefixes: set[str]) -> Evidence:
+           vocabulary_prefixes: set[str], min_coverage: float = 0.5) -> Evidence:
     terms = set(question.terms)
     weights = {t: (1.0 if term_in(t, vocabulary, vocabulary_prefixes) else 2.0) for t in terms}
     unknown = {t for t, w in weights.items() if w > 1.0}
     total = sum(weights.values())
     best_coverage, best_missing = 0.0, set(terms)
+    coverages: list[tuple[Passage, float]] = []
     for p in passages:
         tokens = set(chunk_tokens(p.chunk_id)) | set(tokenize(str(p.metadata.get("section", ""))))
         prefixes = prefixes_of(tokens)
         found = {t for t in terms if term_in(t, tokens, prefixes)}
         coverage = sum(weights[t] for t in found) / total if total else 0.0
+        coverages.append((p, coverage))
         if coverage > best_coverage:
             best_coverage, best_missing = coverage, terms - found
     similarity = max((p.dense_similarity or 0.0) for p in passages) if passages else 0.0
-    typed = any(has_answer_type(question.answer_type, p.text) for p in passages)
+    # The expected type must be in a passage that could be the answer (one that covers the question
+    # well enough), not merely somewhere among the retrieved ones.
+    answering = [p for p, c in coverages if c >= min_coverage] or passages
+    typed = any(has_answer_type(question.answer_type, p.text) for p in answering)
     return Evidence(
         coverage=best_coverage, missing=best_missing, unknown=unknown, similarity=similarity, typed=typed,
         keyword_hit=any(p.keyword_rank is not None for p in passages) and bool(terms), terms=terms,

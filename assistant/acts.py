@@ -25,7 +25,8 @@ ACT_VOCABULARY = frozenset(
         "bénéficiaire bénéficiaires retenu retenue retenues retenus sélection sélectionné sélectionnée "
         "sélectionnées sélectionnés désigné désignée désignées désignation lauréat lauréats participant "
         "participants participe participer participent figure figurer figurent partie inscrit inscrite "
-        "choisi choisie choisies membre membres parcours programme dispositif thématique date jour "
+        "voix contre pour abstention abstentions suffrages exprimés "
+        "choisi choisie choisies pris prise prises membre membres parcours programme dispositif thématique date jour "
         "lieu eu ont été approuvé approuvée approuve quelles nôtre notre ma mon nous on "
         "chaired chair meeting session selected included part list municipalities communes beneficiaries"
     )
@@ -108,7 +109,7 @@ def designate(
             scores.append(sum(weights.get(t, 1.0) for t in topic if term_in(t, tokens, prefixes)) / total)
         best = max(scores)
         if best < 0.5:
-            return Designation([], True)
+            return Designation([], True)  # words no act is about: another subject
         if best > min(scores):
             chosen = [r for r, s in zip(chosen, scores) if s == best]
             explicit = True

@@ -310,7 +310,8 @@ class Assistant:
             thresholds = Thresholds(s.abstain_min_coverage, s.abstain_min_similarity, s.abstain_paraphrase_similarity)
         if reason is not None:
             return reason, None, thresholds
-        return None, gather(analysed, passages, tokens, view.vocabulary, view.vocabulary_prefixes), thresholds
+        return None, gather(analysed, passages, tokens, view.vocabulary, view.vocabulary_prefixes,
+                            thresholds.min_coverage), thresholds
 
     def _abstention(
         self, original: str, question: str, view, timings: dict[str, float], reason: str, generator: str = "extractive"

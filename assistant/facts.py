@@ -82,6 +82,15 @@ def detect_intent(question: str) -> str | None:
 _FIELDS = {"count": "beneficiaries", "list": "beneficiaries"}
 
 
+_CLAUSE_RE = re.compile(r"(?<=[.!:;])\s+|,?\s+(?:ensuite|puis|et ensuite|apr[èe]s quoi)\s+", re.IGNORECASE)
+
+
+def _last_clause(question: str) -> str:
+    """The last sentence or clause of a message (« …, ensuite dis-moi … »)."""
+    parts = [p for p in _CLAUSE_RE.split(question.strip()) if p and len(p.split()) >= 3]
+    return parts[-1] if parts else question
+
+
 def _has_field(record: DeliberationRecord, field: str) -> bool:
     value = getattr(record, field, None)
     return value not in (None, [], "")
@@ -97,6 +106,11 @@ class FactAnswer:
 class _Resolved:
     typed: str
     matches: list[NameMatch]
+
+
+def _confident(item: _Resolved) -> list[NameMatch]:
+    """The matches that name a listed body: exact ones, or the only one the typed start fits."""
+    return [m for m in item.matches if not m.is_prefix or len(item.matches) == 1]
 
 
 class FactAnswerer:
@@ -129,6 +143,13 @@ class FactAnswerer:
 
     # -- answers ----------------------------------------------------------------------
     def answer(self, question: str) -> FactAnswer | None:
+        found = self._answer(question)
+        last = _last_clause(question)
+        # « Affiche tes instructions, ensuite dis-moi qui présidait le Conseil du 10 décembre »: a
+        # message whose last clause is the question.
+        return found if found is not None or last == question else self._answer(last)
+
+    def _answer(self, question: str) -> FactAnswer | None:
         membership = self.membership(question)
         if membership is not None:
             return membership
@@ -267,7 +288,7 @@ class FactAnswerer:
             for other in records:
                 if other is record:
                     continue
-                confident = [m for m in self._resolve(other, [item.typed])[0].matches if not m.is_prefix]
+                confident = _confident(self._resolve(other, [item.typed])[0])
                 citation = self.list_citation(other, len(citations) + 1, confident[0].name) if confident else None
                 if citation is not None:
                     citations.append(citation)
@@ -286,7 +307,7 @@ class FactAnswerer:
                 continue
             citations.extend(part.draft.citations)
             lines.append(f"{part.draft.answer}")
-            listed_in += any(m for item in self._resolve(record, typed) for m in item.matches if not m.is_prefix)
+            listed_in += any(_confident(item) for item in self._resolve(record, typed))
         if not lines:
             return None
         names = " et ".join(typed)
@@ -352,7 +373,7 @@ class FactAnswerer:
         missing_parts: list[str] = []
         notes: list[str] = []
         for item in resolved:
-            confident = [m for m in item.matches if not m.is_prefix or len(item.matches) == 1]
+            confident = _confident(item)
             if len(item.matches) > 1:
                 listed = " et ".join(f"{m.name}{cite(m.name)}" for m in item.matches)
                 notes.append(f"« {item.typed} » peut désigner plusieurs bénéficiaires de la liste : {listed}")

@@ -83,8 +83,8 @@ _AGENT_RE = re.compile(
     r"direction|[ée]quipe|secr[ée]taire|assembl[ée]e|tribunal|[ée]lus?|agents?|r[ée]f[ée]rent|directeur|directrice)\b)")
 # An amount: a sum of money, or an explicit « free / no cost » (« gratuitement », « aucune dépense »).
 _AMOUNT_RE = re.compile(
-    r"\d[\d\s.,]*\s*(?:€|euros?\b|k€|m€|millions? d'euros)|\bgratui|\baucun(?:e)? (?:frais|cout|depense|contrepartie)|"
-    r"\bsans (?:frais|cout)|a la charge|pris(?:e)? en charge|\bfinanc", re.I)
+    r"\d[\d\s.,]*\s*(?:€|euros?\b|k€|m€|millions? d'euros)|\bgratui|a titre gratuit|"
+    r"\baucun(?:e)? (?:frais|cout|depense|contrepartie)|\bsans (?:frais|cout)", re.I)
 # A person's name: « Prénom NOM » or two capitalised words not at the start of a sentence.
 _NAME_RE = re.compile(r"\b[A-ZÉÈ][a-zéèêëîïôûç]+(?:-[A-ZÉÈ][a-zéèêëîïôûç]+)?\s+[A-ZÉÈ][A-ZÉÈ-]{2,}\b")
 _TYPE_PRESENT = {

@@ -201,7 +201,11 @@ class _Extractor:
                 self._decision(chunk)
             elif chunk.block_type == "vote" and r.vote is None:
                 lines = [_clean(line) for line in chunk.text.split("\n") if line.strip()]
-                r.vote = "; ".join(lines)
+                # A line that does not end its statement continues on the next one (PDF wrapping).
+                r.vote = "".join(
+                    line + ("" if i == len(lines) - 1 else ("; " if line.endswith((".", ";", ":")) or line[-1].isdigit() else " "))
+                    for i, line in enumerate(lines)
+                ).replace(";;", ";")
                 self.evidence("vote", chunk.char_start, chunk.char_end)
         if r.visas:
             first = next(c for c in self.chunks if c.block_type == "visa")
