@@ -57,9 +57,10 @@ def unique_records(records: list[DeliberationRecord]) -> list[DeliberationRecord
 
 
 def profile_terms(record: DeliberationRecord) -> set[str]:
-    """What the act is about: its subject and what it decides (not the names it lists: a question
-    about one of those bodies is not about the act)."""
-    text = " ".join([record.subject or "", record.reference or ""] + [d.text for d in record.decisions])
+    """What the act is about: its subject and the name of its track (not what its decisions also
+    mention, such as conventions to sign or the bodies it lists: a question about those is not a
+    question about the act's séance)."""
+    text = " ".join([record.subject or "", record.reference or "", track_label(record) or ""])
     names = {t for b in record.beneficiaries for t in tokenize(b.name)}
     return set(tokenize(text)) - names
 
@@ -108,8 +109,10 @@ def designate(
             prefixes = prefixes_of(tokens)
             scores.append(sum(weights.get(t, 1.0) for t in topic if term_in(t, tokens, prefixes)) / total)
         best = max(scores)
-        if best < 0.5:
-            return Designation([], True)  # words no act is about: another subject
+        if best < 1.0:
+            # A word no act is about (« publiée », « le comité d'examen », « IA-Santé »): the question
+            # is about something else than the act's séance; the passages answer it.
+            return Designation([], True)
         if best > min(scores):
             chosen = [r for r, s in zip(chosen, scores) if s == best]
             explicit = True

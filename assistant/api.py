@@ -27,7 +27,7 @@ from assistant.prompts import load_prompts
 from assistant.abstention import Thresholds, gather, hard_reason, verdict
 from assistant.articles import article_hits, missing_article
 from assistant.query import is_follow_up, key_terms, looks_english, normalise_question, strip_follow_up
-from assistant.question import analyse, designating_words
+from assistant.question import analyse, designating_words, without_designators
 from assistant.retrieval import HybridRetriever
 from assistant.schemas import Answer, AnswerDelta, AskRequest, Passage, Turn
 
@@ -76,7 +76,7 @@ class Assistant:
         names = [b.name for r in view.records.values() for b in r.beneficiaries]
         if detect_intent(fragment):
             # « et la convocation ? » after a question about the Conseil's act: same act.
-            context = designating_words(previous)
+            context = "" if designating_words(fragment) else designating_words(previous)
             return fragment[0].upper() + fragment[1:] + (f" ({context})" if context else "") + " ?"
         previous_is_membership = bool(MEMBERSHIP_RE.search(previous)) or bool(find_names_in_text(previous, names))
         if previous_is_membership and (find_names_in_text(fragment, names) or capture_names(fragment)):
@@ -87,6 +87,8 @@ class Assistant:
             replaced = re.sub(r"\b(?:de la|de l'|du|des|de)\s+[^?]+?\s*\?*$", m.group(1) + " ?", previous, count=1)
             if replaced != previous:
                 return replaced
+        if designating_words(fragment):  # « et au parcours énergie ? »: the new act replaces the previous one
+            previous = without_designators(previous)
         return f"{previous.rstrip(' ?')} : {fragment} ?"
 
     # -- answering -------------------------------------------------------------------

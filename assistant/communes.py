@@ -17,8 +17,7 @@ _QUESTION_WORDS = frozenset(
     "est ce que qu la le les l de du des d ville commune communes ept mon ma notre nos et pour a t il elle "
     "participe participer retenue retenu retenues retenus selectionnee selectionne fait partie figure "
     "beneficiaire beneficiaires parmi liste dans laureate laureat eligible choisie choisi programme parcours "
-    "appropriation metropolitaine ia administration interne collectivites quelle quel oui non aussi "
-    "sont sera ete bien y".split()
+    "dispositif thematique quelle quel oui non aussi sont sera ete bien y".split()
 )
 
 
@@ -53,10 +52,11 @@ _GENERIC_FIRST_WORDS = frozenset(
 def match_name(candidate: str, names: list[str], threshold: float = 0.85) -> list[NameMatch]:
     """Names of the list that ``candidate`` designates: exact, unique prefix (« aulnay ») or close
     spelling (« Rueil-Malmaison » ~ « Reuil Malmaison »). Several results mean an ambiguity."""
-    wanted = normalise_name(candidate)
+    wanted = _without_article(normalise_name(candidate))
     if len(wanted) < 3:
         return []
-    normalised = {n: normalise_name(n) for n in names}
+    # « Blanc-Mesnil » is the list's « Le Blanc-Mesnil »: a leading article never tells two towns apart.
+    normalised = {n: _without_article(normalise_name(n)) for n in names}
     exact = [n for n, v in normalised.items() if v == wanted]
     if exact:
         return [NameMatch(n, 1.0, candidate) for n in exact]
@@ -71,6 +71,10 @@ def match_name(candidate: str, names: list[str], threshold: float = 0.85) -> lis
     if best < threshold:
         return []
     return [NameMatch(n, min(s, 0.94), candidate) for s, n in scored if s >= best - 0.02]
+
+
+def _without_article(normalised: str) -> str:
+    return re.sub(r"^(?:le|la|les|l) (?=\S{3})", "", normalised)
 
 
 def _same_words(a: str, b: str, threshold: float = 0.8) -> bool:

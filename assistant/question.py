@@ -166,13 +166,27 @@ def analyse(question: str) -> Question:
     )
 
 
-def designating_words(question: str) -> str:
-    """The words of a question that choose an act or a document (reference, organ, date, subject
-    words), in their order: what a follow-up question inherits from the one before."""
+def _designating(question: str) -> set[str]:
     from assistant.acts import topic_terms
 
     analysed = analyse(question)
-    keep = topic_terms(analysed) | {t for t in analysed.tokens if "/" in t}
+    return topic_terms(analysed) | {t for t in analysed.tokens if "/" in t}
+
+
+def without_designators(question: str) -> str:
+    """The question without the words that chose its act (a follow-up names another one)."""
+    from assistant.communes import capture_names
+
+    names = {t for name in capture_names(question) for t in tokenize(name)}  # « Drancy » stays
+    drop = _designating(question) - names
+    words = [w for w in re.findall(r"\S+", question) if not (set(tokenize(w)) & drop)]
+    return " ".join(words)
+
+
+def designating_words(question: str) -> str:
+    """The words of a question that choose an act or a document (reference, organ, date, subject
+    words), in their order: what a follow-up question inherits from the one before."""
+    keep = _designating(question)
     words = []
     for word in re.findall(r"[\w/'’-]+", question):
         stems = set(tokenize(word))
