@@ -56,7 +56,8 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
         r"\bwho\b|quel(?:le)? (?:elu|organe|instance|autorite|personne)", re.I)),
 ]
 # Words of the cues themselves: documents express them otherwise (a « délai » is « deux mois »).
-CUE_TERMS = frozenset(tokenize("date délai délais durée nombre combien temps quand montant taux adresse nom noms"))
+CUE_TERMS = frozenset(tokenize("date délai délais durée nombre combien temps quand montant taux adresse nom noms "
+                                "mail e-mail email courriel téléphone"))
 
 # Every French act writes its visas « Vu … »: a question about what an act « vise » means those.
 VISA_TERMS = {t: "vu" for t in tokenize("vise visa visas visée visées visés")}
@@ -145,6 +146,8 @@ def mentions_date(text: str, day: int | None, month: int, year: int | None = Non
     2025 », « 15/10/2025 »), or the month alone when no day is given."""
     folded = fold(text)
     names = "|".join(sorted((fold(k) for k, v in MONTHS.items() if v == month), key=len, reverse=True))
+    if year is not None and str(year) not in folded:
+        return False  # « le 15 octobre 2024 » is not the 15 October 2025 of the act
     if day is None:
         return bool(re.search(rf"\b(?:{names})\b", folded))
     spelled = rf"\b0?{day}(?:er)?\b(?:\s*(?:et|au|a|,|-)\s*\d{{1,2}}(?:er)?)*\s+(?:{names})\b"
