@@ -24,6 +24,7 @@ from assistant.grounding import StreamGrounder
 from assistant.index import IndexNotReady, IndexReader, IndexView
 from assistant.llm_generator import LLMGenerator
 from assistant.prompts import load_prompts
+from assistant.acts import profile_terms
 from assistant.abstention import Thresholds, gather, hard_reason, verdict
 from assistant.articles import article_hits, missing_article
 from assistant.query import is_follow_up, key_terms, looks_english, normalise_question, strip_follow_up
@@ -74,9 +75,10 @@ class Assistant:
             return previous
         view = view or self.index.view()
         names = [b.name for r in view.records.values() for b in r.beneficiaries]
+        act_terms = {t for r in view.records.values() for t in profile_terms(r)}
         if detect_intent(fragment):
             # « et la convocation ? » after a question about the Conseil's act: same act.
-            context = "" if designating_words(fragment) else designating_words(previous)
+            context = "" if designating_words(fragment, act_terms) else designating_words(previous, act_terms)
             return fragment[0].upper() + fragment[1:] + (f" ({context})" if context else "") + " ?"
         previous_is_membership = bool(MEMBERSHIP_RE.search(previous)) or bool(find_names_in_text(previous, names))
         if previous_is_membership and (find_names_in_text(fragment, names) or capture_names(fragment)):
@@ -87,8 +89,8 @@ class Assistant:
             replaced = re.sub(r"\b(?:de la|de l'|du|des|de)\s+[^?]+?\s*\?*$", m.group(1) + " ?", previous, count=1)
             if replaced != previous:
                 return replaced
-        if designating_words(fragment):  # « et au parcours énergie ? »: the new act replaces the previous one
-            previous = without_designators(previous)
+        if designating_words(fragment, act_terms):  # « et au parcours énergie ? »: the new act replaces the previous one
+            previous = without_designators(previous, act_terms)
         return f"{previous.rstrip(' ?')} : {fragment} ?"
 
     # -- answering -------------------------------------------------------------------
@@ -150,9 +152,8 @@ class Assistant:
         timings["retrieve"] = _ms(t0)
         t1 = time.perf_counter()
         # A language model sees the passages and may abstain itself: only what no generator can get
-        # past stops it here. The extractive path keeps its own evidence gate.
-        # The extractive gate, which also reads the similarity of the sentence it would quote, runs
-        # after the extractive draft below.
+        # past stops it here. The extractive path keeps its own evidence gate (below, also applied to
+        # the extractive answer that replaces a failed or rejected model answer).
         reason = self._hard_reason(question, passages, view)
         if reason is not None:
             timings["generate"] = 0.0
@@ -212,10 +213,7 @@ class Assistant:
                     fallback = ("La réponse du modèle de langage n'a pas pu être vérifiée dans les documents "
                                 f"({problem}) : voici les passages des documents à la place.")
 
-        draft = self.extractive.generate(question, passages, query_vector=query_vector, term_weights=view.idf,
-                                         answer_type=analyse(question).answer_type,
-                                         preferred=set(article_hits(view, question)))
-        reason = self.insufficient_evidence(question, passages, view, sentence_similarity=draft.similarity)
+        reason = self.insufficient_evidence(question, passages, view)
         if reason is not None:
             timings["generate"] = _ms(t1)
             timings["total"] = _ms(t0)
@@ -223,6 +221,9 @@ class Assistant:
             answer.fallback = fallback
             yield answer
             return
+        draft = self.extractive.generate(question, passages, query_vector=query_vector, term_weights=view.idf,
+                                         answer_type=analyse(question).answer_type,
+                                         preferred=set(article_hits(view, question)))
         citations = verify_citations(draft.citations, {p.chunk_id: p.text for p in passages})
         timings["generate"] = _ms(t1)
         timings["total"] = _ms(t0)
@@ -278,15 +279,11 @@ class Assistant:
         if exc.kind not in ("model", "request"):
             self._llm_down_until = time.monotonic() + self.settings.llm_retry_after_failure_s
 
-    def insufficient_evidence(self, question: str, passages: list[Passage], view: IndexView | None = None,
-                              sentence_similarity: float | None = None) -> str | None:
+    def insufficient_evidence(self, question: str, passages: list[Passage], view: IndexView | None = None) -> str | None:
         """Why the passages do not support an extractive answer, or None when they do (see
-        :mod:`assistant.abstention`); ``sentence_similarity`` is that of the sentence it would quote."""
+        :mod:`assistant.abstention`)."""
         reason, evidence, thresholds = self.evidence(question, passages, view)
-        if evidence is None:
-            return reason
-        evidence.sentence_similarity = sentence_similarity or 0.0
-        return verdict(evidence, thresholds)
+        return reason if evidence is None else verdict(evidence, thresholds)
 
     def _hard_reason(self, question: str, passages: list[Passage], view: IndexView) -> str | None:
         """What no generator can get past (see :func:`assistant.abstention.hard_reason`), and an
@@ -307,9 +304,9 @@ class Assistant:
         s = self.settings
         if looks_english(question):
             analysed = analysed.__class__(**{**analysed.__dict__, "terms": frozenset()})
-            thresholds = Thresholds(1.0, s.abstain_min_similarity_en, s.abstain_min_similarity_en)
+            thresholds = Thresholds(1.0, s.abstain_min_similarity_en)
         else:
-            thresholds = Thresholds(s.abstain_min_coverage, s.abstain_min_similarity, s.abstain_paraphrase_similarity)
+            thresholds = Thresholds(s.abstain_min_coverage, s.abstain_min_similarity)
         if reason is not None:
             return reason, None, thresholds
         return None, gather(analysed, passages, tokens, view.vocabulary, view.vocabulary_prefixes,

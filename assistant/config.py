@@ -116,10 +116,6 @@ class Settings(BaseSettings):
         default=0.5, ge=0, le=1,
         description="Weighted share of the question's key terms that one retrieved passage must contain.",
     )
-    abstain_paraphrase_similarity: float = Field(
-        default=0.86, description="From this best dense similarity, a passage answers even when the question's "
-        "words are not the document's (calibrated on the dev halves).",
-    )
 
     @field_validator("corpus_exclude", mode="before")
     @classmethod

@@ -17,9 +17,9 @@ from assistant.communes import (
     NameMatch, capture_names, ept_members, ept_of, find_names_in_text, match_name, normalise_name, official_name,
 )
 from assistant.generation import Draft, citation_for, find_quote
-from assistant.acts import Designation, designate, topic_terms, track_label, unique_records
+from assistant.acts import Designation, designate, track_label, unique_records
 from assistant.index import IndexView
-from assistant.query import looks_english, term_in
+from assistant.query import looks_english
 from assistant.question import Question, analyse
 from assistant.schemas import Citation
 from assistant.text import tokenize
@@ -248,19 +248,17 @@ class FactAnswerer:
         ignore = {t for name in typed for t in tokenize(name)}
         designation = self.designated(analyse(question), records, ignore=ignore)
         analysed = analyse(question)
+        unmatched = False
         if not designation.records and not analysed.references and not analysed.organ and not analysed.dates:
-            # Words no act is about: when the corpus never uses them either (« confirme que… »), each
-            # act's answer, named by its track, is still true; a theme the corpus speaks of
-            # elsewhere (« la gestion de l'énergie ») goes to the passages instead.
-            vocabulary, prefixes = self.view.vocabulary, self.view.vocabulary_prefixes
-            if not any(term_in(t, vocabulary, prefixes) for t in topic_terms(analysed, ignore)):
-                designation = Designation(records, False)
+            # Words no act is about (« confirme que… », « la gestion de l'énergie »): what each list
+            # says is still true, and says which tracks exist; never « oui » for the words asked.
+            designation, unmatched = Designation(records, False), True
         if not designation.records:
             return None
         neutral = bool(NEGATION_RE.search(question)) or bool(re.search(r"\b(?:toutes|tous)\b", question, re.IGNORECASE))
-        if len(designation.records) == 1:
+        if len(designation.records) == 1 and not unmatched:
             return self._single_act(designation.records[0], typed, records, neutral)
-        return self._each_act(designation.records, typed, neutral)
+        return self._each_act(designation.records, typed, neutral, unmatched=unmatched)
 
     def _resolve(self, record: DeliberationRecord, typed: list[str]) -> list[_Resolved]:
         names = [b.name for b in record.beneficiaries]
@@ -297,7 +295,8 @@ class FactAnswerer:
             answer.draft.answer += " " + " ; ".join(elsewhere) + "."
         return answer
 
-    def _each_act(self, records: list[DeliberationRecord], typed: list[str], neutral: bool) -> FactAnswer | None:
+    def _each_act(self, records: list[DeliberationRecord], typed: list[str], neutral: bool,
+                  unmatched: bool = False) -> FactAnswer | None:
         lines: list[str] = []
         citations: list[Citation] = []
         listed_in = 0
@@ -311,12 +310,16 @@ class FactAnswerer:
         if not lines:
             return None
         names = " et ".join(typed)
-        if neutral:
+        lists = "la liste de bénéficiaires du corpus" if len(lines) == 1 else f"aucune des {len(lines)} listes de bénéficiaires du corpus"
+        if not listed_in and not neutral:
+            head = (f"Non : {names} n'apparaît pas dans {lists} :" if len(lines) == 1
+                    else f"Non : {names} n'apparaît dans {lists} :")
+        elif unmatched:
+            head = "Aucun acte du corpus ne porte sur tous les termes de la question ; voici ce que disent les listes de bénéficiaires indexées :"
+        elif neutral:
             head = f"{len(lines)} délibérations du corpus désignent des bénéficiaires :"
-        elif listed_in:
-            head = f"Oui, pour {listed_in} des {len(lines)} parcours dont le corpus donne la liste ({names}) :"
         else:
-            head = f"Non : {names} n'apparaît dans aucune des {len(lines)} listes de bénéficiaires du corpus :"
+            head = f"Oui, pour {listed_in} des {len(lines)} actes dont le corpus donne la liste ({names}) :"
         return FactAnswer(Draft(answer=head + "\n" + "\n".join(f"- {line}" for line in lines), citations=citations), "membership")
 
     def _is_place(self, name: str, names: list[str]) -> bool:

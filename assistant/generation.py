@@ -121,7 +121,6 @@ class Draft:
     citations: list[Citation] = field(default_factory=list)
     abstained: bool = False
     problem: str | None = None  # why a model's text cannot be shown (then the caller falls back)
-    similarity: float | None = None  # dense similarity of the question and the first quoted sentence
 
 
 class Generator(ABC):
@@ -207,10 +206,8 @@ class ExtractiveGenerator(Generator):
         qv = query_vector or self.embeddings.embed_query(question)
         vectors = self.vectors.get([_squash(c[3]) for c in top])
         rescored = []
-        similarities = []
         for (lexical, rank, span, sentence), vector in zip(top, vectors):
             similarity = sum(a * b for a, b in zip(qv, vector))
-            similarities.append(similarity)
             rescored.append((lexical + 2.0 * similarity, rank, span, sentence))
         rescored.sort(key=lambda c: -c[0])
         best = rescored[0][0]
@@ -234,4 +231,4 @@ class ExtractiveGenerator(Generator):
             else:
                 lines.append(f"« {_squash(sentence)} » ({source_label(passage)}) [{n}]")
         answer = lines[0] + ("\n\nÀ lire aussi :\n- " + "\n- ".join(lines[1:]) if len(lines) > 1 else "")
-        return Draft(answer=answer, citations=citations, similarity=max(similarities))
+        return Draft(answer=answer, citations=citations)

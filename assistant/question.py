@@ -57,7 +57,7 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
 ]
 # Words of the cues themselves: documents express them otherwise (a « délai » is « deux mois »).
 CUE_TERMS = frozenset(tokenize("date délai délais durée nombre combien temps quand montant taux adresse nom noms "
-                                "mail e-mail email courriel téléphone"))
+                                "mail e-mail email courriel téléphone dure durent durera"))
 
 # Every French act writes its visas « Vu … »: a question about what an act « vise » means those.
 VISA_TERMS = {t: "vu" for t in tokenize("vise visa visas visée visées visés")}
@@ -169,31 +169,32 @@ def analyse(question: str) -> Question:
     )
 
 
-def _designating(question: str) -> set[str]:
+def _designating(question: str, act_terms: set[str]) -> set[str]:
+    """Stems of the question that name an act: its reference, or words of an act's subject."""
     from assistant.acts import topic_terms
 
     analysed = analyse(question)
-    return topic_terms(analysed) | {t for t in analysed.tokens if "/" in t}
+    return (topic_terms(analysed) & act_terms) | {t for t in analysed.tokens if "/" in t}
 
 
-def without_designators(question: str) -> str:
+def without_designators(question: str, act_terms: set[str]) -> str:
     """The question without the words that chose its act (a follow-up names another one)."""
     from assistant.communes import capture_names
 
     names = {t for name in capture_names(question) for t in tokenize(name)}  # « Drancy » stays
-    drop = _designating(question) - names
+    drop = _designating(question, act_terms) - names
     words = [w for w in re.findall(r"\S+", question) if not (set(tokenize(w)) & drop)]
     return " ".join(words)
 
 
-def designating_words(question: str) -> str:
-    """The words of a question that choose an act or a document (reference, organ, date, subject
-    words), in their order: what a follow-up question inherits from the one before."""
-    keep = _designating(question)
+def designating_words(question: str, act_terms: set[str]) -> str:
+    """The words of a question that choose an act (reference, organ, date, words of an act's
+    subject in ``act_terms``), in their order: what a follow-up question inherits."""
+    keep = _designating(question, act_terms)
     words = []
     for word in re.findall(r"[\w/'’-]+", question):
         stems = set(tokenize(word))
-        if stems & keep or fold(word) in ORGANS or stems & {"bureau", "conseil"}:
+        if stems & keep or stems & {"bureau", "conseil"}:
             words.append(word)
     dates = [m.group(0) for m in _DAY_MONTH_RE.finditer(fold(question))]
     return " ".join(dict.fromkeys(words + dates))

@@ -145,7 +145,6 @@ class HybridRetriever(BaseRetriever):
         for cid, r in keyword_rank.items():
             fused[cid] = fused.get(cid, 0.0) + s.keyword_weight / (s.rrf_k + r + 1)
         similarity = dict(dense)
-        mean_similarity = sum(similarity.values()) / len(similarity) if similarity else None
         ranked = sorted(fused, key=lambda c: -fused[c])
         # One passage per distinct text, the paginated copy preferred.
         chosen: dict[str, Passage] = {}
@@ -156,7 +155,6 @@ class HybridRetriever(BaseRetriever):
             passage = Passage(
                 chunk_id=cid, text=chunk.text, metadata=chunk.metadata, score=fused[cid],
                 dense_similarity=similarity.get(cid), dense_rank=dense_rank.get(cid), keyword_rank=keyword_rank.get(cid),
-                dense_margin=(similarity[cid] - mean_similarity) if cid in similarity else None,
             )
             key = self.view.dedup_key(cid)
             kept = chosen.get(key)

@@ -58,9 +58,6 @@ class Passage(BaseModel):
     metadata: dict[str, Any]
     score: float = 0.0
     dense_similarity: float | None = None
-    # How far above the mean similarity of the dense candidates: an answer stands out from the rest
-    # of the corpus, a question the corpus does not answer is about as close to every passage.
-    dense_margin: float | None = None
     dense_rank: int | None = None
     keyword_rank: int | None = None
 

@@ -13,14 +13,12 @@ from assistant.abstention import Thresholds, verdict
 from assistant.api import Assistant
 from assistant.facts import FactAnswerer
 from assistant.query import normalise_question
-from assistant.question import analyse
 from assistant.schemas import AskRequest, Turn
 from evals.schema import EvalSet
 
 GRID = {
     "min_coverage": [0.3, 0.4, 0.5, 0.6, 0.7],
     "min_similarity": [0.78, 0.80, 0.82, 0.84],
-    "paraphrase_similarity": [0.84, 0.85, 0.86, 0.87, 0.88, 0.90, 1.01],
 }
 
 
@@ -38,10 +36,6 @@ def gate_rows(assistant: Assistant, testset: EvalSet, split: str = "dev") -> lis
         request = AskRequest(question=question)
         passages = assistant._retriever(view, request).passages(normalise_question(question))
         reason, evidence, thresholds = assistant.evidence(question, passages, view)
-        if evidence is not None:
-            draft = assistant.extractive.generate(question, passages, term_weights=view.idf,
-                                                  answer_type=analyse(question).answer_type)
-            evidence.sentence_similarity = draft.similarity or 0.0
         row = {"id": case.id, "must_abstain": case.must_abstain, "hard": reason, "english": case.language == "en"}
         if evidence is not None:
             row |= {k: v for k, v in asdict(evidence).items() if k not in ("missing", "unknown", "terms")}

@@ -202,9 +202,12 @@ class _Extractor:
             elif chunk.block_type == "vote" and r.vote is None:
                 lines = [_clean(line) for line in chunk.text.split("\n") if line.strip()]
                 # A line that does not end its statement continues on the next one (PDF wrapping).
+                def separator(line: str, following: str) -> str:
+                    wrapped = not line.endswith((".", ";", ":")) and not line[-1].isdigit() and ":" not in following
+                    return " " if wrapped else "; "
+
                 r.vote = "".join(
-                    line + ("" if i == len(lines) - 1 else ("; " if line.endswith((".", ";", ":")) or line[-1].isdigit() else " "))
-                    for i, line in enumerate(lines)
+                    line + ("" if i == len(lines) - 1 else separator(line, lines[i + 1])) for i, line in enumerate(lines)
                 ).replace(";;", ";")
                 self.evidence("vote", chunk.char_start, chunk.char_end)
         if r.visas:

@@ -268,13 +268,18 @@ def test_a_standalone_question_is_not_merged_with_the_previous_one(assistant) ->
         "Qui était secrétaire de séance lors du lancement du programme ?",
         "Quelle est la date de convocation du Conseil du 7 avril 2025 ?",
         "Combien de bénéficiaires pour la thématique gestion de l'énergie ?",
-        "Vincennes participe-t-elle à la gestion de l'énergie ?",
         "Combien de communes de Seine-Saint-Denis ont été retenues ?",
     ],
 )
 def test_facts_of_this_act_are_not_given_for_another_act_or_theme(assistant, question) -> None:
     answer = ask(assistant, question)
     assert answer.kind not in ("fact", "membership")
+
+
+def test_membership_for_a_theme_no_act_is_about_says_so_and_never_yes(assistant) -> None:
+    answer = ask(assistant, "Vincennes participe-t-elle à la gestion de l'énergie ?")
+    assert answer.answer.startswith("Aucun acte du corpus ne porte sur tous les termes de la question")
+    assert "Oui" not in answer.answer and "IA-Administration Interne des Collectivités" in answer.answer
 
 
 def test_an_unknown_act_reference_abstains(assistant) -> None:

@@ -14,8 +14,12 @@ def test_normalisation_keeps_references_and_expands_abbreviations() -> None:
     assert "’" not in text and "  " not in text
 
 
-def test_key_terms_ignore_question_words_and_corpus_wide_words() -> None:
-    assert key_terms("Quel est le budget du programme Appropriation Métropolitaine ?") == {"budget"}
+def test_key_terms_ignore_question_words_and_answer_type_cues() -> None:
+    # No list of our corpus's words: « programme » stays a term (the index weighs it), question
+    # words and the cues of the answer type (« date », « délai », « combien ») do not.
+    assert key_terms("Quel est le budget du programme ?") == {"budget", "programm"}
+    assert key_terms("Quelle est la date limite de dépôt ?") == {"limit", "depot"}
+    assert key_terms("Combien de temps dure la formation ?") == {"format"}
     assert key_terms("Quelles lois sont visées ?") == {"loi", "vu"}
 
 
