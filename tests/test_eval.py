@@ -17,18 +17,22 @@ from evals.schema import DEFAULT_TESTSET, SourcePassage, EvalSetError, case_spli
 # floors the programme team asked for (recall@5 0.9, fact accuracy 0.85, quote fidelity 1.0,
 # abstention recall 0.9).
 GATE = {
-    "recall@5": 0.97,  # measured 0.988 (0.938 before record-routed and multi-part retrieval)
-    "fact_accuracy": 0.92,  # measured 0.939
+    "recall@5": 0.97,  # measured 0.994 (test half 0.990)
+    "fact_accuracy": 0.92,  # measured 0.951 (test half 0.922), without the word lists fitted to our files
     "quote_fidelity": 1.0,  # measured 1.0
     "abstention_recall": 0.95,  # measured 1.0 (21 cases: one miss fails the gate)
-    "abstention_precision": 0.78,  # measured 0.810
-    "citation_precision": 0.91,  # measured 0.933
+    "abstention_precision": 0.78,  # measured 0.895
+    "citation_precision": 0.90,  # measured 0.912
 }
 # Gate on the evaluation corpora of evals/corpora/ (bundled documents + the corpus's own), checked on
-# all cases and on the held-out « test » half. Calibrated by the lead after the answer-path rewrite.
+# all cases and on the held-out « test » half: just below the figures measured after the answer-path
+# rewrite (a regression guard, far from the targets of issue 14: see its closing note), and at least
+# 1.5 times the naive LangChain baseline's fact accuracy in the same run.
 CORPUS_GATE = {
-    "multi": {"fact_accuracy": 0.3, "recall@5": 0.3, "abstention_recall": 0.3},
+    # measured all / test: fact accuracy 0.686 / 0.672, recall@5 0.833 / 0.840, abstention 0.576 / 0.353
+    "multi": {"fact_accuracy": 0.64, "recall@5": 0.80, "abstention_recall": 0.33},
 }
+VS_BASELINE = 1.5  # measured: 2.69 on the bundled corpus, 1.88 on multi
 
 
 def halves_line(summary) -> str:
@@ -136,6 +140,7 @@ def test_quality_gate(evaluation) -> None:
     print(f"\ncorpus fourni\n{halves_line(summary)}")
     failures = {k: summary.metrics[k] for k, floor in GATE.items() if summary.metrics[k] < floor}
     assert not failures, f"quality below the gate: {failures}; failed cases: {summary.failed}"
+    assert summary.flat()["vs_baseline"] >= VS_BASELINE, summary.flat()["vs_baseline"]
     assert summary.metrics["cases"] == len(load_testset(DEFAULT_TESTSET).cases) == len(results)
 
 
@@ -241,3 +246,4 @@ def test_corpus_gate(name, indexed_settings, embeddings, tmp_path_factory) -> No
     failures = {f"{half}:{k}": m[k] for half, m in (("tous", summary.metrics), ("test", summary.per_split.get("test", {})))
                 for k, floor in CORPUS_GATE[name].items() if k in m and m[k] < floor}
     assert not failures, f"quality below the gate on {name}: {failures}; failed cases: {summary.failed}"
+    assert summary.flat()["vs_baseline"] >= VS_BASELINE, summary.flat()["vs_baseline"]
