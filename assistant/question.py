@@ -73,7 +73,8 @@ _DURATION_RE = re.compile(
 _MONTH_ALT = "|".join(sorted((fold(m) for m in MONTHS), key=len, reverse=True))
 _DATE_RE = re.compile(
     rf"\b\d{{1,2}}(?:er)?\s+(?:{_MONTH_ALT})\b|\b(?:en|d'|de|au mois d'|au mois de|fin|debut|mi-)\s*(?:{_MONTH_ALT})\b|"
-    rf"\b(?:{_MONTH_ALT})\s+\d{{4}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b(?:19|20)\d{{2}}\b",
+    rf"\b(?:{_MONTH_ALT})\s+\d{{4}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b(?:19|20)\d{{2}}\b|"
+    r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?\b",
     re.I)
 _CONTACT_RE = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.]+|(?:\+33|\b0)\s?[1-9](?:[\s.-]?\d{2}){4}\b|https?://|www\.|"
