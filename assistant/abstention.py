@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.query import prefixes_of, term_in
+from assistant.query import has_words, prefixes_of, term_in
 from assistant.question import Question, has_answer_type, mentions_date
 from assistant.schemas import Passage
 from assistant.text import tokenize
@@ -39,7 +39,7 @@ class Thresholds:
 
 def hard_reason(question: Question, passages: list[Passage], chunk_tokens) -> str | None:
     """Reasons no generator can get past: nothing to answer from, or an act the corpus never mentions."""
-    if not any(len(w) >= 3 and w.isalpha() for w in question.text.split()) and not question.terms:
+    if not has_words(question.text):
         return "question sans mot exploitable"
     if not passages:
         return "aucun passage trouvé"

@@ -13,6 +13,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 from assistant.communes import capture_names, find_names_in_text
 from assistant.components.embeddings import MGPEmbeddings, build_embeddings
@@ -298,12 +299,12 @@ class Assistant:
         similarity alone."""
         view = view or self.index.view()
         analysed = analyse(normalise_question(question))
-        analysed = analysed.__class__(**{**analysed.__dict__, "terms": frozenset(key_terms(question))})
+        analysed = replace(analysed, terms=frozenset(key_terms(question)))
         tokens = lambda cid: view.chunks[cid].tokens  # noqa: E731
         reason = self._hard_reason(question, passages, view)
         s = self.settings
         if looks_english(question):
-            analysed = analysed.__class__(**{**analysed.__dict__, "terms": frozenset()})
+            analysed = replace(analysed, terms=frozenset())
             thresholds = Thresholds(1.0, s.abstain_min_similarity_en)
         else:
             thresholds = Thresholds(s.abstain_min_coverage, s.abstain_min_similarity)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from assistant.text import tokenize
 
 ABBREVIATIONS = {
     "mgp": "Métropole du Grand Paris",
