@@ -57,10 +57,12 @@ def unique_records(records: list[DeliberationRecord]) -> list[DeliberationRecord
 
 
 def profile_terms(record: DeliberationRecord) -> set[str]:
-    """What the act is about: its subject and the name of its track (not what its decisions also
+    """What the act is about: its subject, the name of its track and its officers (not what its decisions also
     mention, such as conventions to sign or the bodies it lists: a question about those is not a
     question about the act's séance)."""
-    text = " ".join([record.subject or "", record.reference or "", track_label(record) or ""])
+    # Its officers are part of it too (« Patrick OLLIER a-t-il présidé la séance ? »).
+    text = " ".join([record.subject or "", record.reference or "", track_label(record) or "",
+                     record.president or "", record.secretary or ""])
     names = {t for b in record.beneficiaries for t in tokenize(b.name)}
     return set(tokenize(text)) - names
 

@@ -175,7 +175,8 @@ class WebApp:
             "answer_id": answer["id"],
             "question": mask_personal_data(answer["question"], public),
             "standalone_question": mask_personal_data(answer["standalone_question"], public),
-            "answer": answer["answer"],
+            # An answer may echo what was typed (an abstention repeats the question): masked too.
+            "answer": mask_personal_data(answer["answer"], public),
             "abstained": answer["abstained"],
             "citations": answer["citations"],
             "config": {"generator": answer.get("generator"), "embedding": self.assistant.embeddings.embedding_id},
