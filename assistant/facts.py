@@ -42,7 +42,7 @@ INTENTS: list[tuple[str, re.Pattern[str]]] = [
     ("councillors_in_office", re.compile(r"conseillers?\b.*\b(?:en exercice|en fonction)|councillors in office", re.I)),
     ("count", re.compile(rf"combien\s+(?:de|d')\s*{_GROUP_RE}|nombre\s+(?:de|d')\s*{_GROUP_RE}|how many (?:municipalities|communes|beneficiaries|towns)", re.I)),
     ("president", re.compile(r"pr[ée]sid|chair", re.I)),
-    ("vote", re.compile(r"\bvot[ée]e?s?\b|\bvote\b|unanimit|unanimous|\bvoix\b", re.I)),
+    ("vote", re.compile(r"\bvot[ée]e?s?\b|\bvote\b|unanimit|unanimous|\bvoix\b|\bcomment\b.*\badopt", re.I)),
     ("reference", re.compile(r"(?:num[ée]ro|r[ée]f[ée]rence)\b", re.I)),
     ("subject", re.compile(r"\bobjet\b|\bsujet\b|porte sur|de quoi (?:parle|traite)|what is .* about", re.I)),
     ("list", re.compile(rf"(?:quel(?:le)?s|liste|lesquel(?:le)?s|qui sont)\b.*{_GROUP_RE}|which (?:municipalities|communes|towns)|list of (?:municipalities|communes|beneficiaries)", re.I)),

@@ -57,7 +57,7 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
 ]
 # Words of the cues themselves: documents express them otherwise (a « délai » is « deux mois »).
 CUE_TERMS = frozenset(tokenize("date délai délais durée nombre combien temps quand montant taux adresse nom noms "
-                                "mail e-mail email courriel téléphone dure durent durera"))
+                                "mail e-mail email courriel téléphone dure durent durera organe instance autorité"))
 
 # Every French act writes its visas « Vu … »: a question about what an act « vise » means those.
 VISA_TERMS = {t: "vu" for t in tokenize("vise visa visas visée visées visés")}
