@@ -95,8 +95,8 @@ def designate(
     if question.references:
         chosen = [r for r in chosen if r.reference in question.references]
         return Designation(chosen, True)
-    if question.organ:
-        chosen = [r for r in chosen if (r.body or "").startswith(question.organ)]
+    if question.organs:
+        chosen = [r for r in chosen if (r.body or "").startswith(question.organs)]
         explicit = True
     if question.dates:
         chosen = [r for r in chosen if any(_date_matches(r, *d) for d in question.dates)]

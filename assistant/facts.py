@@ -249,7 +249,7 @@ class FactAnswerer:
         designation = self.designated(analyse(question), records, ignore=ignore)
         analysed = analyse(question)
         unmatched = False
-        if not designation.records and not analysed.references and not analysed.organ and not analysed.dates:
+        if not designation.records and not analysed.references and not analysed.organs and not analysed.dates:
             # Words no act is about (« confirme que… », « la gestion de l'énergie »): what each list
             # says is still true, and says which tracks exist; never « oui » for the words asked.
             designation, unmatched = Designation(records, False), True

@@ -113,7 +113,7 @@ class Question:
     terms: frozenset[str]  # content stems (question words and answer-type cues removed)
     answer_type: str | None
     references: frozenset[str] = frozenset()
-    organ: str | None = None
+    organs: tuple[str, ...] = ()
     dates: tuple[tuple[int | None, int, int | None], ...] = ()  # (day, month, year) the question names
     tokens: tuple[str, ...] = field(default=())
 
@@ -163,11 +163,12 @@ def analyse(question: str) -> Question:
     terms = frozenset(VISA_TERMS.get(t, t) for t in tokens
                       if t not in QUESTION_WORDS and t not in CUE_TERMS and len(t) > 1 and not t.isdigit())
     folded = fold(question)
-    organ = next((ORGANS[w] for w in re.findall(r"\b(bureau|conseil)\b", folded) if w in ORGANS), None)
+    # Every organ named (« la séance du Bureau du 15 octobre et celle du Conseil du 10 décembre »).
+    organs = tuple(dict.fromkeys(ORGANS[w] for w in re.findall(r"\b(bureau|conseil)\b", folded)))
     return Question(
         text=question, folded=folded, terms=terms, answer_type=answer_type_of(question),
         references=frozenset(m.group(1) for m in ACT_REF_RE.finditer(question)),
-        organ=organ, dates=named_dates(question), tokens=tuple(tokens),
+        organs=organs, dates=named_dates(question), tokens=tuple(tokens),
     )
 
 

@@ -1,0 +1,105 @@
+"""Several acts in one index: the bundled corpus plus the SYNTHETIC development documents of
+evals/corpora/multi (a second Bureau act, a Conseil act, a règlement, a convention model, a report).
+A question is answered from the act it designates, or from each act; membership never says « non »
+while an indexed act lists the commune; articles are found by number."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.schemas import AskRequest, Turn
+
+ROOT = Path(__file__).resolve().parent.parent
+MULTI = ROOT / "evals" / "corpora" / "multi" / "documents"
+
+
+@pytest.fixture(scope="module")
+def acts(tmp_path_factory, embeddings):
+    from assistant.api import Assistant
+    from assistant.config import Settings
+    from ingest.pipeline import Ingestor
+
+    root = tmp_path_factory.mktemp("acts")
+    corpus = root / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    for path in MULTI.iterdir():
+        shutil.copy(path, corpus / path.name)
+    settings = Settings(corpus_dir=corpus, data_dir=root / "data", _env_file=None)
+    report = Ingestor(settings, embeddings=embeddings).run()
+    assert report.failed == [], report.failed
+    return Assistant(settings, embeddings=embeddings)
+
+
+def ask(assistant, question: str, history: list[str] | None = None):
+    answer = assistant.ask(AskRequest(question=question, history=[Turn(question=q, answer="") for q in history or []]))
+    for c in answer.citations:
+        assert c.quote in assistant.passage(c.chunk_id).text
+    return answer
+
+
+def test_without_a_designation_each_act_gives_its_own_value(acts) -> None:
+    answer = ask(acts, "Qui présidait la séance ?")
+    assert answer.kind == "fact"
+    for president in ("Patrick OLLIER", "Hélène MARCHAND-DUVAL", "Sylvie DARRIEUX-MOREL"):
+        assert president in answer.answer
+    assert len({c.document for c in answer.citations}) == 3
+
+
+@pytest.mark.parametrize(
+    "question, expected, absent",
+    [
+        ("Qui présidait la séance d'octobre ?", "Hélène MARCHAND-DUVAL", "Patrick OLLIER"),
+        ("Qui présidait le Conseil ?", "Sylvie DARRIEUX-MOREL", "Hélène MARCHAND-DUVAL"),
+        ("Qui était secrétaire pour le parcours énergie ?", "Bertrand LECLERCQ", "QUENTIN GESELL"),
+        ("Combien de bénéficiaires pour la délibération BM2025/10/15/07 ?", "18 bénéficiaires", "26 bénéficiaires"),
+    ],
+)
+def test_the_designated_act_answers_alone(acts, question, expected, absent) -> None:
+    answer = ask(acts, question)
+    assert answer.kind == "fact" and expected in answer.answer and absent not in answer.answer
+
+
+def test_two_acts_named_in_one_question_are_both_answered(acts) -> None:
+    answer = ask(acts, "Qui a présidé la séance du Bureau du 15 octobre et celle du Conseil du 10 décembre ?")
+    assert "Hélène MARCHAND-DUVAL" in answer.answer and "Sylvie DARRIEUX-MOREL" in answer.answer
+    assert "Patrick OLLIER" not in answer.answer
+
+
+def test_a_commune_listed_by_one_act_only_is_never_told_no(acts) -> None:
+    answer = ask(acts, "Nanterre participe-t-elle ?")
+    assert answer.kind == "membership" and not answer.answer.startswith("Non")
+    assert "BM2025/10/15/07" in answer.answer
+    named = ask(acts, "Nanterre participe-t-elle au parcours IA-Administration Interne des Collectivités ?")
+    assert "figure en revanche" in named.answer and "BM2025/10/15/07" in named.answer
+
+
+@pytest.mark.parametrize("question", ["Le Blanc-Mesnil fait partie du parcours mobilités ?",
+                                      "Blanc-Mesnil est retenu pour le parcours mobilités ?"])
+def test_a_leading_article_never_makes_a_listed_commune_missing(acts, question) -> None:
+    assert ask(acts, question).answer.startswith("Oui")
+
+
+@pytest.mark.parametrize("question", [
+    "Qui préside le comité d'examen ?",
+    "Quand la délibération du Conseil a-t-elle été publiée ?",
+    "Quelles communes ont été retenues pour le parcours IA-Santé ?",
+])
+def test_a_field_is_not_given_for_a_question_about_something_else(acts, question) -> None:
+    assert ask(acts, question).kind not in ("fact", "membership")
+
+
+def test_a_follow_up_keeps_the_act_of_the_previous_question(acts) -> None:
+    answer = ask(acts, "et la convocation ?", history=["Qui présidait le Conseil du 10 décembre ?"])
+    assert answer.kind == "fact" and "3 décembre 2025" in answer.answer and "18 juin" not in answer.answer
+    other = ask(acts, "et au parcours énergie ?", history=["Drancy participe-t-elle au parcours mobilités ?"])
+    assert other.answer.startswith("Non") and "BM2025/10/15/07" in other.answer
+
+
+def test_articles_are_found_by_number_and_a_missing_one_abstains(acts) -> None:
+    answer = ask(acts, "Que dit l'article 8 du règlement ?")
+    assert not answer.abstained and answer.citations[0].quote.startswith("Article 8")
+    assert "reglement" in answer.citations[0].document
+    assert ask(acts, "Que dit l'article 15 du règlement ?").abstained
