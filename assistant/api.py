@@ -214,7 +214,7 @@ class Assistant:
                     fallback = ("La réponse du modèle de langage n'a pas pu être vérifiée dans les documents "
                                 f"({problem}) : voici les passages des documents à la place.")
 
-        reason = self.insufficient_evidence(question, passages, view)
+        reason = self.insufficient_evidence(question, passages, view, hard_checked=True)
         if reason is not None:
             timings["generate"] = _ms(t1)
             timings["total"] = _ms(t0)
@@ -280,10 +280,11 @@ class Assistant:
         if exc.kind not in ("model", "request"):
             self._llm_down_until = time.monotonic() + self.settings.llm_retry_after_failure_s
 
-    def insufficient_evidence(self, question: str, passages: list[Passage], view: IndexView | None = None) -> str | None:
+    def insufficient_evidence(self, question: str, passages: list[Passage], view: IndexView | None = None,
+                              hard_checked: bool = False) -> str | None:
         """Why the passages do not support an extractive answer, or None when they do (see
-        :mod:`assistant.abstention`)."""
-        reason, evidence, thresholds = self.evidence(question, passages, view)
+        :mod:`assistant.abstention`); ``hard_checked`` when the caller already asked :meth:`_hard_reason`."""
+        reason, evidence, thresholds = self.evidence(question, passages, view, hard_checked)
         return reason if evidence is None else verdict(evidence, thresholds)
 
     def _hard_reason(self, question: str, passages: list[Passage], view: IndexView) -> str | None:
@@ -293,7 +294,7 @@ class Assistant:
         missing = missing_article(view, question) if reason is None else None
         return f"article absent des documents : {missing}" if missing else reason
 
-    def evidence(self, question: str, passages: list[Passage], view: IndexView | None = None):
+    def evidence(self, question: str, passages: list[Passage], view: IndexView | None = None, hard_checked: bool = False):
         """The abstention signals of these passages for this question (the calibration reads them).
         English questions, whose words cannot match the French stems, are judged on dense
         similarity alone."""
@@ -301,7 +302,7 @@ class Assistant:
         analysed = analyse(normalise_question(question))
         analysed = replace(analysed, terms=frozenset(key_terms(question)))
         tokens = lambda cid: view.chunks[cid].tokens  # noqa: E731
-        reason = self._hard_reason(question, passages, view)
+        reason = None if hard_checked else self._hard_reason(question, passages, view)
         s = self.settings
         if looks_english(question):
             analysed = replace(analysed, terms=frozenset())

@@ -122,11 +122,6 @@ class FactAnswerer:
         """One record per act reference, preferring the paginated copy (PDF) of an act."""
         return unique_records(list(self.view.records.values()))
 
-    def record_for(self, question: str) -> DeliberationRecord | None:
-        """The one act the question designates, or None (several, or none)."""
-        chosen = self.designated(analyse(question), self.records()).records
-        return chosen[0] if len(chosen) == 1 else None
-
     def designated(self, question: Question, records: list[DeliberationRecord], ignore: set[str] = frozenset()) -> Designation:
         """English questions cannot name a French act's subject: only references, organs and dates count."""
         english = looks_english(question.text)
@@ -246,8 +241,8 @@ class FactAnswerer:
                 return None
             typed = list(dict.fromkeys(m.matched_text for m in found))
         ignore = {t for name in typed for t in tokenize(name)}
-        designation = self.designated(analyse(question), records, ignore=ignore)
         analysed = analyse(question)
+        designation = self.designated(analysed, records, ignore=ignore)
         unmatched = False
         if not designation.records and not analysed.references and not analysed.organs and not analysed.dates:
             # Words no act is about (« confirme que… », « la gestion de l'énergie »): what each list
@@ -274,13 +269,14 @@ class FactAnswerer:
 
     def _single_act(self, record: DeliberationRecord, typed: list[str], records: list[DeliberationRecord],
                     neutral: bool) -> FactAnswer | None:
-        answer = self._membership_answer(record, self._resolve(record, typed), negated=neutral)
+        resolved = self._resolve(record, typed)
+        answer = self._membership_answer(record, resolved, negated=neutral)
         if answer is None:
             return None
         # Names missing from this act but listed by another one: said, and cited.
         elsewhere = []
         citations = answer.draft.citations
-        for item in self._resolve(record, typed):
+        for item in resolved:
             if item.matches:
                 continue
             for other in records:
@@ -301,12 +297,13 @@ class FactAnswerer:
         citations: list[Citation] = []
         listed_in = 0
         for record in records:
-            part = self._membership_answer(record, self._resolve(record, typed), negated=True, first_n=len(citations) + 1)
+            resolved = self._resolve(record, typed)
+            part = self._membership_answer(record, resolved, negated=True, first_n=len(citations) + 1)
             if part is None:
                 continue
             citations.extend(part.draft.citations)
-            lines.append(f"{part.draft.answer}")
-            listed_in += any(_confident(item) for item in self._resolve(record, typed))
+            lines.append(part.draft.answer)
+            listed_in += any(_confident(item) for item in resolved)
         if not lines:
             return None
         names = " et ".join(typed)
