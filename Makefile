@@ -38,8 +38,9 @@ run: ingest
 	@echo "Application : http://127.0.0.1:7860  (ou dans le terminal : $(CLI) chat)"
 	$(CLI) serve
 
-# pytest's exit status 5 (no test collected) is a failure, not a pass.
-test: install-llm
+# pytest's exit status 5 (no test collected) is a failure, not a pass. The browser tests need Debian's
+# Chromium: installed here when missing (root or sudo), so the README's command works on a fresh machine.
+test: install-llm browser
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest n'a exécuté aucun test : échec" >&2; exit 1; fi; exit $$rc
 
@@ -49,7 +50,12 @@ eval: ingest
 
 # Debian's Chromium for the browser tests (root or sudo needed once per machine).
 browser:
-	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "Installation de Chromium (Debian) pour les tests du navigateur…"; \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	  else echo "Chromium manque : lancez « apt-get install chromium » en root, puis make test" >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
+	    || { echo "Installation de Chromium impossible : « apt-get install chromium », puis make test" >&2; exit 1; }; }
 
 pdf: install
 	$(PY) corpus/scripts/render_deliberation_pdf.py
