@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sys
 import time
@@ -86,18 +87,23 @@ def ingest(
     update = _progress_updater(bar, {"files": "Fichiers", "pages": "Pages du PDF", "embed": "Vecteurs"})
 
     def progress(stage: str, done: int, total: int, label: str) -> None:
-        update(stage, done, total, label)
+        if as_json:  # one JSON line per step on stderr: stdout keeps the single report object
+            event = {"progress": stage, "done": done, "total": total, "file": label}
+            sys.stderr.write(json.dumps(event, ensure_ascii=False) + "\n")
+            sys.stderr.flush()
+        else:
+            update(stage, done, total, label)
 
     try:
         if bar is not None:
             bar.start()
         report = Ingestor(settings, progress=progress).run(paths or None, rebuild=rebuild)
     except (FatalIngestError, StoreError) as exc:
-        if as_json:
-            print(json.dumps({"error": str(exc)}, ensure_ascii=False))
-        else:
-            err.print(f"[red]Erreur :[/red] {exc}")
-        raise typer.Exit(1)
+        logging.getLogger("mgp.ingest").error("ingestion stopped: %s", exc)
+        _ingest_failed(str(exc), as_json)
+    except Exception as exc:  # a bug must still answer in French, and in JSON when asked
+        logging.getLogger("mgp.ingest").exception("ingestion stopped by an unexpected error")
+        _ingest_failed(f"erreur inattendue ({type(exc).__name__}) : voir le journal {settings.log_dir / 'mgp.log'}", as_json)
     finally:
         if bar is not None:
             bar.stop()
@@ -107,6 +113,14 @@ def ingest(
     else:
         _print_report(report)
     raise typer.Exit(2 if report.failed else 0)
+
+
+def _ingest_failed(reason: str, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"error": reason}, ensure_ascii=False))
+    else:
+        err.print(f"[red]Erreur :[/red] {reason}")
+    raise typer.Exit(1)
 
 
 def _print_report(report) -> None:

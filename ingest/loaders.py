@@ -7,6 +7,7 @@ the pipeline reports it with the file name and goes on with the other files.
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -16,20 +17,11 @@ from typing import Any, Callable
 
 import yaml
 
+from ingest.encoding import decode_text
+from ingest.errors import IngestError, UnsupportedFormat
+
 SUPPORTED_SUFFIXES = {".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm"}
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\u00a0": " ", "\u202f": " "}
-
-
-class IngestError(Exception):
-    """A file that cannot be ingested; ``reason`` is a French sentence shown to the user."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class UnsupportedFormat(IngestError):
-    """The format is unknown: the file is skipped, not guessed."""
 
 
 @dataclass
@@ -82,28 +74,44 @@ def clean_text(text: str) -> str:
     return re.sub(r"[ \t]+\n", "\n", text)
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """UTF-8 first (BOM allowed); then the declared fallback CP1252, then Latin-1 (never fails)."""
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise IngestError("contenu binaire : ce n'est pas un fichier texte")
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return data.decode(encoding), encoding.replace("-sig", "")
-        except UnicodeDecodeError:
-            continue
-    raise IngestError("encodage de texte non reconnu")  # pragma: no cover - latin-1 always decodes
-
-
 # ------------------------------------------------------------------------------- tables
 _EMPTY_TITLE_RE = re.compile(
     r"^(?:untitled|sans titre|document\d*|titre|title|microsoft word\b.*|.*\.(?:docx?|odt|pdf|rtf|txt))$", re.IGNORECASE
 )
 
 
+def plain_text(value: object) -> str:
+    """A metadata value as plain text: byte strings decoded when they are text (UTF-16 with its
+    mark, UTF-8), else dropped (pypdf gives bytes for a string it could not read as text: binary
+    junk, not a title); control characters dropped, dates and lists written out."""
+    if value is None:
+        return ""
+    if isinstance(value, (bytes, bytearray)):
+        data = bytes(value)
+        if data.startswith((b"\xfe\xff", b"\xff\xfe")):
+            value = data.decode("utf-16", errors="replace")
+        else:
+            value = data.decode("utf-8") if _is_utf8(data) else ""
+    elif isinstance(value, (list, tuple, set)):
+        value = ", ".join(plain_text(v) for v in value)
+    text = "".join(c for c in str(value) if unicodedata.category(c) != "Cc" or c in "\t\n")
+    return text.replace("\ufffd", "")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def meaningful_title(value: object) -> str | None:
     """A title declared in a file's properties, unless it is a tool's placeholder (« Document1 »,
-    « Microsoft Word - x.docx », a file name)."""
-    text = re.sub(r"\s+", " ", str(value or "")).strip()
+    « Microsoft Word - x.docx », a file name) or has no letter (a byte string, a number)."""
+    text = re.sub(r"\s+", " ", plain_text(value)).strip()
+    if not re.search(r"[^\W\d_]{2}", text):
+        return None
     if not text or _EMPTY_TITLE_RE.match(text):
         return None
     return text
@@ -231,14 +239,45 @@ PageProgress = Callable[[int, int], None]
 """(pages done, pages in all): long PDFs report their extraction."""
 
 
-def load_pdf(path: Path, *, max_pages: int | None = None, progress: PageProgress | None = None) -> LoadedDocument:
-    """Pages are counted before any text is extracted, so an over-long PDF costs nothing."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+def _pdf_reason(exc: Exception) -> str:
+    """What is really wrong, in French, for an exception pypdf raised on a file or a page."""
+    from pypdf.errors import DependencyError, DeprecationError, EmptyFileError, FileNotDecryptedError, PdfStreamError
 
+    message = str(exc).lower()
+    if isinstance(exc, DependencyError):
+        if "jbig2" in message:
+            return "image JBIG2 non prise en charge (décodeur jbig2dec absent) : fournissez une version texte du PDF"
+        if "crypt" in message or "aes" in message:
+            return "PDF chiffré : le module de déchiffrement (cryptography) manque"
+        return "PDF qui demande un composant de lecture non installé"
+    if isinstance(exc, DeprecationError):
+        return "PDF qui utilise une fonction ou un filtre obsolète, non pris en charge par le lecteur"
+    if isinstance(exc, FileNotDecryptedError):
+        return "PDF protégé par un mot de passe : fournissez une version non chiffrée"
+    if isinstance(exc, EmptyFileError):
+        return "PDF vide"
+    if isinstance(exc, PdfStreamError):
+        return "PDF corrompu : flux de contenu illisible"
+    if "crypt" in message:
+        return "PDF chiffré : déchiffrement impossible"
+    return f"PDF corrompu ou illisible ({type(exc).__name__})"
+
+
+def _has_pdf_header(path: Path) -> bool:
+    """« %PDF- » in the first megabyte: pypdf reads files with bytes before their header."""
     with path.open("rb") as fh:
-        head = fh.read(1024)
-    if b"%PDF-" not in head:
+        return b"%PDF-" in fh.read(1024 * 1024)
+
+
+def load_pdf(path: Path, *, max_pages: int | None = None, progress: PageProgress | None = None) -> LoadedDocument:
+    """Pages are counted before any text is extracted, so an over-long PDF costs nothing. A page
+    that cannot be read is left out with a warning; the document fails only if no page reads."""
+    from pypdf import PdfReader
+
+    # pypdf logs what it repairs (« invalid pdf header », « incorrect startxref »): our warnings
+    # and reasons say what matters to the user, the terminal stays clean.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    if not _has_pdf_header(path):
         raise IngestError("ce n'est pas un PDF (contenu binaire ou autre format sous l'extension .pdf)")
     warnings: list[str] = []
     try:
@@ -252,21 +291,27 @@ def load_pdf(path: Path, *, max_pages: int | None = None, progress: PageProgress
             raise IngestError(
                 f"PDF trop long ({count} pages, limite {max_pages}) : découpez-le ou relevez MGP_MAX_PDF_PAGES"
             )
-        raw_pages = []
+        raw_pages, page_errors = [], []
         for number, page in enumerate(reader.pages, start=1):
-            raw_pages.append(page.extract_text() or "")
+            try:
+                raw_pages.append(page.extract_text() or "")
+            except Exception as exc:  # pypdf raises many kinds on one broken page
+                page_errors.append((number, _pdf_reason(exc)))
+                raw_pages.append("")
             if progress is not None and (number % 50 == 0 or number == count):
                 progress(number, count)
         info = reader.metadata or {}
         title = meaningful_title(info.get("/Title"))
     except IngestError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, AssertionError) as exc:
-        raise IngestError(f"PDF corrompu ou illisible ({type(exc).__name__})") from exc
     except Exception as exc:  # pypdf raises many kinds on broken files
-        if "crypt" in str(exc).lower():
-            raise IngestError("PDF chiffré : déchiffrement impossible") from exc
-        raise IngestError(f"PDF corrompu ou illisible ({type(exc).__name__})") from exc
+        raise IngestError(_pdf_reason(exc)) from exc
+    if page_errors and not any(p.strip() for p in raw_pages):
+        raise IngestError(page_errors[0][1] if len(page_errors) == len(raw_pages) else "aucun texte extractible")
+    for number, reason in page_errors[:5]:
+        warnings.append(f"page {number} illisible : {reason}")
+    if len(page_errors) > 5:
+        warnings.append(f"{len(page_errors) - 5} autre(s) page(s) illisible(s)")
     if not raw_pages:
         raise IngestError("PDF sans aucune page")
     if not any(p.strip() for p in raw_pages):
@@ -445,12 +490,17 @@ _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 
 
-def _read_text_file(path: Path) -> tuple[str, str]:
+def _read_text_file(path: Path, declared: Callable[[bytes], str | None] | None = None) -> tuple[str, str]:
     data = path.read_bytes()
-    if not data.strip():
+    if not data.strip(b" \t\r\n\x00\xff\xfe\xef\xbb\xbf"):
         raise IngestError("fichier vide")
-    text, encoding = decode_text(data)
+    text, encoding = decode_text(data, declared(data) if declared else None)
     return clean_text(text), encoding
+
+
+def encoding_warnings(encoding: str) -> list[str]:
+    """The warning that names the encoding a text was read in, when it is not UTF-8."""
+    return [] if encoding in ("utf-8", "ascii") else [f"texte non UTF-8 : lu en {encoding}"]
 
 
 def load_markdown(path: Path) -> LoadedDocument:
@@ -476,8 +526,8 @@ def load_markdown(path: Path) -> LoadedDocument:
     if encoding != "utf-8":
         metadata["encoding"] = encoding
     return LoadedDocument(
-        text=text, format="markdown", title=str(title) if title else None, headings=headings, metadata=metadata,
-        tables=tables,
+        text=text, format="markdown", title=meaningful_title(title), headings=headings, metadata=metadata,
+        tables=tables, warnings=encoding_warnings(encoding),
     )
 
 
@@ -544,8 +594,7 @@ def _markdown_tables(text: str) -> tuple[str, list[TableSpan]]:
 
 def load_txt(path: Path) -> LoadedDocument:
     text, encoding = _read_text_file(path)
-    warnings = [] if encoding == "utf-8" else [f"texte non UTF-8 : lu en {encoding}"]
-    return LoadedDocument(text=text, format="txt", metadata={"encoding": encoding}, warnings=warnings)
+    return LoadedDocument(text=text, format="txt", metadata={"encoding": encoding}, warnings=encoding_warnings(encoding))
 
 
 # --------------------------------------------------------------------------------- HTML
@@ -589,7 +638,7 @@ def _html_table_rows(table) -> tuple[list[list[str]], bool | None, str | None]:
 def load_html(path: Path) -> LoadedDocument:
     from bs4 import BeautifulSoup
 
-    raw, encoding = _read_text_file(path)
+    raw, encoding = _read_text_file(path, declared=_html_charset)
     soup = BeautifulSoup(raw, "html.parser")
     for tag in soup(["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "form"]):
         tag.decompose()
@@ -629,8 +678,17 @@ def load_html(path: Path) -> LoadedDocument:
         raise IngestError("page HTML sans texte")
     return LoadedDocument(
         text=text, format="html", title=title or None, headings=out.headings, tables=out.tables,
-        metadata={"encoding": encoding},
+        metadata={"encoding": encoding}, warnings=encoding_warnings(encoding),
     )
+
+
+_CHARSET_RE = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{2,40})", re.IGNORECASE)
+
+
+def _html_charset(data: bytes) -> str | None:
+    """The charset a page declares in its first kilobytes (« <meta charset=iso-8859-1> »)."""
+    m = _CHARSET_RE.search(data[:4096])
+    return m.group(1).decode("ascii") if m else None
 
 
 LOADERS: dict[str, Callable[[Path], LoadedDocument]] = {

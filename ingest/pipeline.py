@@ -27,11 +27,12 @@ from pydantic import BaseModel, Field
 
 from assistant.components.embeddings import MGPEmbeddings, build_embeddings
 from assistant.components.keyword import KeywordIndex
-from assistant.components.vectorstore import ChunkStore, build_store
+from assistant.components.vectorstore import ChunkStore, build_store, plain_metadata
 from assistant.config import Settings
 from assistant.text import fold, tokenize
 from assistant.safety import addresses_an_assistant
 from ingest.chunking import Chunk, chunk_document, chunking_id, looks_like_deliberation
+from ingest.quality import machine_text_reason
 from ingest.loaders import IngestError, LoadedDocument, UnsupportedFormat, load_file
 from ingest.records import DeliberationRecord, extract_record
 from ingest.state import DocumentEntry, DocumentFile, IndexState, Manifest, StoredChunk
@@ -466,11 +467,20 @@ class Ingestor:
                 report.failed.append(FileIssue(path=str(path), reason=f"erreur inattendue ({type(exc).__name__})"))
                 failed_ids.add(doc_id)
                 continue
-            embedded, reused = self._embed_and_store(doc_file.chunks)
+            try:
+                embedded, reused = self._embed_and_store(doc_file.chunks)
+                self.state.write_document_file(doc_file)
+            except Exception as exc:
+                # The store or the model down for every file stops the run; anything else is this file's.
+                self._check_backends(exc)
+                log.warning("failed %s while storing: %s", doc_id, type(exc).__name__)
+                report.failed.append(FileIssue(path=str(path), reason=f"enregistrement impossible ({_exception_label(exc)})"))
+                failed_ids.add(doc_id)
+                continue
+            log.info("indexed %s: %d passage(s), %d embedded", doc_id, len(doc_file.chunks), embedded)
             report.chunks_embedded += embedded
             report.chunks_reused += reused
             report.pages_processed += doc_file.entry.pages or 1
-            self.state.write_document_file(doc_file)
             documents[doc_id] = doc_file.entry
             doc_files[doc_id] = doc_file
             report.updated += existed
@@ -629,6 +639,9 @@ class Ingestor:
             self.progress("pages", done, total, path.name)
 
         doc = load_file(copy, max_bytes=max_bytes, max_pages=self.settings.max_pdf_pages, progress=pages)
+        machine = machine_text_reason(doc.text)
+        if machine:
+            raise IngestError(machine)
         deliberation = looks_like_deliberation(doc.text)
         structured = deliberation or sum(1 for l in doc.text.splitlines() if l.strip().lower().startswith("article ")) >= 2
         # A first pass with a provisional title finds the record, which may give the title.
@@ -704,7 +717,21 @@ class Ingestor:
             metadata["date"] = entry.date
             metadata["date_int"] = int(entry.date.replace("-", ""))
         tokens = tokenize(f"{entry.title}\n{chunk.section}\n{chunk.text}")
-        return StoredChunk(chunk_id=chunk.chunk_id, text=chunk.text, tokens=tokens, metadata=metadata)
+        return StoredChunk(chunk_id=chunk.chunk_id, text=chunk.text, tokens=tokens, metadata=plain_metadata(metadata))
+
+    def _check_backends(self, cause: Exception) -> None:
+        """Raise :class:`FatalIngestError` when the vector store or the embedding model fails on its
+        own (unreachable, not loadable), so the run stops with that reason instead of failing every file."""
+        try:
+            self.store.count()
+        except Exception as exc:
+            log.error("vector store unreachable: %s", type(exc).__name__)
+            raise FatalIngestError(f"magasin de vecteurs injoignable ({_exception_label(exc)})") from cause
+        try:
+            self.embeddings.embed_query("test")
+        except Exception as exc:
+            log.error("embedding model unavailable: %s", type(exc).__name__)
+            raise FatalIngestError(f"modèle d'embedding indisponible ({_exception_label(exc)})") from cause
 
     def embedding_text(self, chunk: StoredChunk) -> str:
         if not self.settings.embed_with_context:
@@ -732,6 +759,12 @@ class Ingestor:
             [c.metadata for c in chunks],
         )
         return len(todo), len(chunks) - len(todo)
+
+
+def _exception_label(exc: Exception) -> str:
+    """The kind of error, and its first line when short: enough to act on, never a document's text."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__} : {first[:120]}" if first and len(first) <= 120 else type(exc).__name__
 
 
 def is_excluded(rel: str, patterns: Sequence[str]) -> bool:

@@ -18,6 +18,27 @@ from assistant.config import Settings
 WRITE_BATCH = 1000
 
 
+
+def plain_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
+    """Metadata as every store accepts them: str, int, float or bool values; ``None`` dropped;
+    bytes decoded (or dropped when not text); anything else (dates, lists) written as text. Values
+    from documents (a PDF's /Title, a YAML header) can be any of these."""
+    plain: dict[str, Any] = {}
+    for key, value in metadata.items():
+        if value is None:
+            continue
+        if isinstance(value, (bytes, bytearray)):
+            try:
+                value = bytes(value).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+        elif isinstance(value, (list, tuple, set)):
+            value = ", ".join(str(v) for v in value)
+        elif not isinstance(value, (str, int, float, bool)):
+            value = str(value)
+        plain[str(key)] = value
+    return plain
+
 class StoreError(RuntimeError):
     """The vector store cannot be reached or used; the message is meant for the user."""
 
@@ -142,7 +163,7 @@ class ChromaChunkStore(ChunkStore):
                 ids=list(ids[start:end]),
                 embeddings=[list(e) for e in embeddings[start:end]],
                 documents=list(texts[start:end]),
-                metadatas=[dict(m) for m in metadatas[start:end]],
+                metadatas=[plain_metadata(m) for m in metadatas[start:end]],
             )
 
     def delete(self, ids: Iterable[str]) -> None:
@@ -153,7 +174,7 @@ class ChromaChunkStore(ChunkStore):
     def update_metadatas(self, ids, metadatas) -> None:  # type: ignore[override]
         for start in range(0, len(ids), WRITE_BATCH):
             end = start + WRITE_BATCH
-            self.collection.update(ids=list(ids[start:end]), metadatas=[dict(m) for m in metadatas[start:end]])
+            self.collection.update(ids=list(ids[start:end]), metadatas=[plain_metadata(m) for m in metadatas[start:end]])
 
     def collections(self) -> list[str]:
         prefix = self.settings.collection_name
