@@ -24,7 +24,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from ingest.loaders import LoadedDocument
 
-CHUNKER_VERSION = "admin-fr-7"  # bump when chunks, their keyword tokens or the records read from them change
+CHUNKER_VERSION = "admin-fr-8"  # bump when chunks, their keyword tokens, their flags or the records read from them change
 
 DECISION_VERBS = (
     "APPROUVE|AUTORISE|DÉCIDE|DECIDE|ADOPTE|DÉSIGNE|DESIGNE|PREND ACTE|DONNE|ATTRIBUE|FIXE|CHARGE|DIT|"
