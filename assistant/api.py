@@ -323,13 +323,22 @@ class Assistant:
         log.info("abstention: %s", reason.split(" : ")[0])  # the kind only: the rest quotes the question
         text = (
             "Je ne sais pas : les documents du corpus ne répondent pas à cette question. "
-            f"J'ai cherché « {question} » dans {len(titles)} document(s) : {' ; '.join(titles)}. "
-            f"Pour une réponse, adressez-vous à {PROGRAMME_TEAM}."
+            f"{_searched_in(question, titles)} Pour une réponse, adressez-vous à {PROGRAMME_TEAM}."
+        ) if titles else (
+            "Je ne sais pas : aucun document lisible n'est indexé pour l'instant, je ne peux répondre à aucune "
+            f"question. Un administrateur doit ajouter les documents du programme ; en attendant, adressez-vous à "
+            f"{PROGRAMME_TEAM}."
         )
         return Answer(
             question=original, standalone_question=question, answer=text, abstained=True, citations=[],
             kind="abstention", timings_ms=timings, generator=generator,
         )
+
+
+def _searched_in(question: str, titles: list[str]) -> str:
+    if len(titles) == 1:
+        return f"J'ai cherché « {question} » dans le seul document indexé : {titles[0]}."
+    return f"J'ai cherché « {question} » dans {len(titles)} documents : {' ; '.join(titles)}."
 
 
 def _ms(since: float) -> float:

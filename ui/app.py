@@ -323,11 +323,22 @@ class WebApp:
     def _ingest(self, paths: list[Path] | None, progress: gr.Progress | None = None):
         from ingest.pipeline import Ingestor
 
+        # The bar moves file by file, and inside a file with its pages and its passages embedded.
+        current = {"file": "", "done": 0, "total": 1}
+
         def report(stage: str, done: int, total: int, label: str) -> None:
-            if progress is not None and stage == "files" and total:
-                progress(done / total, desc=f"Indexation : {label}")
-            elif progress is not None and stage == "pages" and total:
-                progress(done / total, desc=f"Indexation : {label}, page {done} sur {total}")
+            if progress is None or not total:
+                return
+            if stage == "files":
+                current.update(file=label, done=done, total=total)
+                name = f" — {label}" if label else ""
+                progress(done / total, desc=f"Indexation : fichier {min(done + 1, total)} sur {total}{name}")
+                return
+            share = (current["done"] + done / total) / current["total"]
+            if stage == "pages":
+                progress(share, desc=f"Indexation : {current['file']}, page {done} sur {total}")
+            elif stage == "embed":
+                progress(share, desc=f"Indexation : {current['file']}, passages vectorisés {done} sur {total}")
 
         return Ingestor(self.settings, embeddings=self.assistant.embeddings, progress=report).run(paths)
 
