@@ -30,16 +30,22 @@ def main() -> None:
     """Assistant IA « Appropriation Métropolitaine »."""
 
 
-def load_settings():
-    """Settings, or a clear message naming the bad variable (no traceback) and exit status 1."""
+def load_settings(as_json: bool = False):
+    """Settings, or a clear message naming the bad variable (no traceback) and exit status 1; with
+    ``as_json``, that message as one JSON object on stdout."""
     from pydantic import ValidationError
 
     try:
         return get_settings()
     except ValidationError as exc:
+        messages = []
         for error in exc.errors():
             where = ", ".join(f"MGP_{str(part).upper()}" for part in error["loc"]) or "configuration"
-            err.print(f"[red]Configuration invalide[/red] ({where}) : {error['msg']}")
+            messages.append(f"configuration invalide ({where}) : {error['msg']}")
+        if as_json:
+            print(json.dumps({"error": " ; ".join(messages)}, ensure_ascii=False))
+        for message in messages:
+            err.print(f"[red]{message[0].upper() + message[1:]}[/red]")
         raise typer.Exit(1)
 
 
@@ -81,8 +87,11 @@ def ingest(
     from assistant.components.vectorstore import StoreError
     from ingest.pipeline import FatalIngestError, Ingestor
 
-    settings = load_settings()
-    setup_logging(settings)
+    settings = load_settings(as_json)
+    try:
+        setup_logging(settings)
+    except OSError as exc:
+        _ingest_failed(f"dossier de données inutilisable ({settings.data_dir}) : {exc.strerror}", as_json)
     bar = None if as_json or not sys.stderr.isatty() else _progress_bar()
     update = _progress_updater(bar, {"files": "Fichiers", "pages": "Pages du PDF", "embed": "Vecteurs"})
 

@@ -23,4 +23,10 @@ def setup_logging(settings: Settings, level: int = logging.INFO) -> None:
     root.setLevel(level)
     root.addHandler(handler)
     root.propagate = False
+    # Libraries' warnings (pypdf repairing a file, chromadb…) go to the same file, not to the terminal
+    # through Python's last-resort handler: the user reads our reasons, the log keeps theirs.
+    library = logging.getLogger()
+    if not library.handlers:
+        library.setLevel(logging.WARNING)
+        library.addHandler(handler)
     _configured = True

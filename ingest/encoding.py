@@ -25,9 +25,13 @@ _BOMS = (
     (b"\xff\xfe", "utf-16", "utf-16"),
     (b"\xfe\xff", "utf-16", "utf-16"),
 )
-# Letters Windows-1252 produces from Central-European bytes (ř→ø, ě→ì, ň→ò, ł→³, ą→¹, ľ→¾, ţ→þ…),
-# which French and English text do not use.
-_FOREIGN_LATIN_RE = re.compile(r"[øØìòðÐþÞ¹³¾]|(?<=[^\W\d_])[¿ºŸ](?=[^\W\d_])")
+# Letters Windows-1252 makes, inside words, of another code page's letters: Central-European
+# (ř→ø, ě→ì, ň→ò, ł→³, ą→¹, ľ→¾, ţ→þ) and Mac Roman (é→Ž, à→ˆ, É→ƒ, À→Ë, á→‡). French and English
+# words rarely hold them; a few (« Søren », « Forlì », « m³ ») do not make a text foreign.
+_CENTRAL_RE = re.compile(r"(?<=[^\W\d_])[øØìòðÐþÞ¹³¾¿ºŸ](?=[^\W\d_])")
+_MAC_RE = re.compile(r"(?<=[^\W\d_])[ŽˆƒË‡](?=[^\W\d_])|\b[ƒŽ](?=[^\W\d_])")
+# A Latin letter next to a letter of another script inside one word.
+_MIXED_WORD_RE = re.compile(r"[A-Za-z][^\W\d_\u0000-\u024f]|[^\W\d_\u0000-\u024f][A-Za-z]")
 _WESTERN = {"cp1252", "latin_1", "iso8859_15", "ascii"}
 
 
@@ -51,14 +55,42 @@ def _latin_script(text: str) -> bool:
     return latin / len(letters) >= 0.9
 
 
-def _western_reading(data: bytes) -> str | None:
+def _western_reading(data: bytes) -> tuple[str, str] | None:
+    """Windows-1252 (or ISO-8859-15, its euro variant), unless its letters betray another code page:
+    then Mac Roman when the betraying letters are Mac Roman's."""
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         return None
     letters = sum(1 for c in text if c.isalpha()) or 1
-    foreign = len(_FOREIGN_LATIN_RE.findall(text))
-    return None if foreign >= 2 and foreign / letters >= 0.002 else text
+    central, mac = len(_CENTRAL_RE.findall(text)), len(_MAC_RE.findall(text))
+    if mac >= 2 and mac > central and mac / letters >= 0.005:
+        return data.decode("mac_roman"), "mac-roman"
+    if central >= 3 and central / letters >= 0.01:
+        return None
+    # ISO-8859-15 differs from Windows-1252 where « € » and « œ » are: « 3 000 ¤ », « ½uvre ».
+    if re.search(r"\d\s?¤|¤\s?\d|(?<=[^\W\d_])½|½(?=[^\W\d_])", text):
+        return data.decode("iso8859_15"), "iso-8859-15"
+    return text, "cp1252"
+
+
+def _utf8_with_strays(data: bytes) -> str | None:
+    """UTF-8 with a few stray Windows-1252 bytes (a paragraph pasted from an old file): each stray
+    byte read as Windows-1252, the rest as UTF-8. None when the text is not mostly UTF-8."""
+    strays = 0
+
+    def fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+        nonlocal strays
+        strays += 1
+        byte = error.object[error.start : error.start + 1]
+        return byte.decode("cp1252", errors="replace"), error.start + 1
+
+    import codecs
+
+    codecs.register_error("mgp-cp1252-stray", fallback)
+    text = data.decode("utf-8", errors="mgp-cp1252-stray")
+    multibyte = sum(1 for c in text if ord(c) > 0x7F) - strays
+    return text if multibyte >= 3 and strays <= max(2, multibyte // 10) else None
 
 
 def _declared_reading(data: bytes, declared: str | None) -> tuple[str, str] | None:
@@ -68,6 +100,8 @@ def _declared_reading(data: bytes, declared: str | None) -> tuple[str, str] | No
         return None
     try:
         name = codecs.lookup(declared).name
+        if name.startswith(("utf-16", "utf-32")):
+            name = "utf-8"  # HTML: a page that can declare its charset in ASCII is not UTF-16
         text = data.decode(name)
     except (LookupError, UnicodeDecodeError):
         return None  # a wrong or unknown declaration: detect instead
@@ -77,7 +111,9 @@ def _declared_reading(data: bytes, declared: str | None) -> tuple[str, str] | No
             text, name = data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
             pass
-    return (text, name) if _control_ratio(text) <= 0.01 else None
+    if _control_ratio(text) > 0.01 or len(_MIXED_WORD_RE.findall(text)) >= 3:
+        return None  # a declaration that gives « Sйance », « dйlibйrй »: detect instead
+    return text, name
 
 
 def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
@@ -88,16 +124,19 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
             try:
                 return data.decode(codec), name
             except UnicodeDecodeError as exc:
+                if codec == "utf-8-sig" and (mixed := _utf8_with_strays(data[3:])) is not None:
+                    return mixed, "utf-8 (quelques octets cp1252)"
                 raise IngestError(f"marque d'encodage {name} mais contenu illisible en {name}") from exc
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        mixed = _utf8_with_strays(data)
+        if mixed is not None and _control_ratio(mixed) <= 0.01:
+            return mixed, "utf-8 (quelques octets cp1252)"
     else:
-        if _control_ratio(text) > 0.01:
-            text = None  # NUL bytes between letters: UTF-16/32 without a mark, or binary data
-        else:
+        if _control_ratio(text) <= 0.01:
             return text, "utf-8"
+        # NUL bytes between letters: UTF-16/32 without a mark, or binary data
     reading = _declared_reading(data, declared)
     if reading is not None:
         return reading
@@ -109,19 +148,32 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
     encoding, text = matches[0].encoding, str(matches[0])
     if _control_ratio(text) > 0.01:
         raise _undecodable()
-    if b"\x00" in data and not (encoding.startswith(("utf_16", "utf_32")) and _latin_script(text)):
-        # NUL bytes are either UTF-16/32 without a mark (Western text: NUL every other byte) or binary.
-        raise _undecodable()
+    if encoding.startswith(("utf_16", "utf_32")):
+        if len(data) < 64 or not _looks_written(text):  # without a mark, a few bytes prove nothing
+            raise _undecodable()
+        return text, encoding.replace("_", "-")
+    if b"\x00" in data:
+        raise _undecodable()  # NUL bytes in a single-byte encoding: binary data
     # A handful of non-ASCII bytes is too little for the library to tell a script (« ## Exposé »
     # came out as Urdu): Windows-1252 unless it betrays another alphabet.
     few = sum(b >= 0x80 for b in data) < 20
-    if not encoding.startswith("utf") and (few or _latin_script(text)):
+    if few or _latin_script(text):
         western = _western_reading(data)
         if western is not None:
-            return western, "cp1252"
+            return western
         if encoding in _WESTERN:
             # Windows-1252 shows letters of another alphabet: the library's next Latin guess.
             other = next((m for m in matches[1:] if m.encoding not in _WESTERN and _latin_script(str(m))), None)
             if other is not None:
                 encoding, text = other.encoding, str(other)
     return text, encoding.replace("_", "-")
+
+
+def _looks_written(text: str) -> bool:
+    """Text, not binary decoded as UTF-16: mostly letters, digits, spaces and punctuation, and the
+    letters of one or two scripts (random bytes give letters of every script)."""
+    if not text:
+        return False
+    usual = sum(1 for c in text if unicodedata.category(c)[0] in "LNPZ" or c in "\n\r\t")
+    scripts = {unicodedata.name(c, "?").split()[0] for c in text if c.isalpha()}
+    return usual / len(text) >= 0.95 and len(scripts) <= 3

@@ -67,10 +67,14 @@ class LoadedDocument:
         return max(bisect.bisect_right(self.page_starts, offset), 1)
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
 def clean_text(text: str) -> str:
     for src, dst in _LIGATURES.items():
         text = text.replace(src, dst)
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL_RE.sub("", text)  # NUL and other control characters: never part of a passage
     return re.sub(r"[ \t]+\n", "\n", text)
 
 
@@ -94,6 +98,8 @@ def plain_text(value: object) -> str:
             value = data.decode("utf-8") if _is_utf8(data) else ""
     elif isinstance(value, (list, tuple, set)):
         value = ", ".join(plain_text(v) for v in value)
+    elif isinstance(value, dict):
+        return ""  # a mapping is no title or reference
     text = "".join(c for c in str(value) if unicodedata.category(c) != "Cc" or c in "\t\n")
     return text.replace("\ufffd", "")
 
@@ -263,6 +269,11 @@ def _pdf_reason(exc: Exception) -> str:
     return f"PDF corrompu ou illisible ({type(exc).__name__})"
 
 
+def _undecoded_share(text: str) -> float:
+    visible = sum(1 for c in text if not c.isspace())
+    return text.count("\ufffd") / visible if visible else 0.0
+
+
 def _has_pdf_header(path: Path) -> bool:
     """« %PDF- » in the first megabyte: pypdf reads files with bytes before their header."""
     with path.open("rb") as fh:
@@ -294,10 +305,14 @@ def load_pdf(path: Path, *, max_pages: int | None = None, progress: PageProgress
         raw_pages, page_errors = [], []
         for number, page in enumerate(reader.pages, start=1):
             try:
-                raw_pages.append(page.extract_text() or "")
+                page_text = page.extract_text() or ""
             except Exception as exc:  # pypdf raises many kinds on one broken page
                 page_errors.append((number, _pdf_reason(exc)))
-                raw_pages.append("")
+                page_text = ""
+            if _undecoded_share(page_text) > 0.3:  # a font without a usable encoding: « ���� »
+                page_errors.append((number, "police du PDF sans correspondance de caractères (texte non décodable)"))
+                page_text = ""
+            raw_pages.append(page_text)
             if progress is not None and (number % 50 == 0 or number == count):
                 progress(number, count)
         info = reader.metadata or {}
@@ -510,7 +525,7 @@ def load_markdown(path: Path) -> LoadedDocument:
     if match:
         try:
             front = yaml.safe_load(match.group(1)) or {}
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: « date: 2024-13-45 »
             raise IngestError(f"en-tête YAML invalide ({exc.__class__.__name__})") from exc
         if not isinstance(front, dict):
             raise IngestError("en-tête YAML invalide : un dictionnaire clé: valeur est attendu")

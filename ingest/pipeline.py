@@ -27,13 +27,13 @@ from pydantic import BaseModel, Field
 
 from assistant.components.embeddings import MGPEmbeddings, build_embeddings
 from assistant.components.keyword import KeywordIndex
-from assistant.components.vectorstore import ChunkStore, build_store, plain_metadata
+from assistant.components.vectorstore import ChunkStore, StoreError, build_store, plain_metadata
 from assistant.config import Settings
 from assistant.text import fold, tokenize
 from assistant.safety import addresses_an_assistant
 from ingest.chunking import Chunk, chunk_document, chunking_id, looks_like_deliberation
 from ingest.quality import machine_text_reason
-from ingest.loaders import IngestError, LoadedDocument, UnsupportedFormat, load_file
+from ingest.loaders import IngestError, LoadedDocument, UnsupportedFormat, load_file, plain_text
 from ingest.records import DeliberationRecord, extract_record
 from ingest.state import DocumentEntry, DocumentFile, IndexState, Manifest, StoredChunk
 
@@ -326,12 +326,23 @@ class Ingestor:
                             found.failed.append(FileIssue(path=str(candidate), reason=f"fichier illisible ({exc.strerror})"))
                             found.protected.append(Path(os.path.abspath(candidate)))
                             continue
-                        found.files[self.doc_id_for(candidate)] = candidate
+                        self._add_file(found, candidate)
             elif path.is_file():
-                found.files[self.doc_id_for(path)] = path
+                self._add_file(found, path)
             else:
                 found.failed.append(FileIssue(path=str(path), reason="fichier ou dossier introuvable"))
         return found
+
+    def _add_file(self, found: "Discovery", path: Path) -> None:
+        """A file name that is not valid text (bytes of another encoding on disk) cannot be named in
+        an index, a report or a citation: the file fails with a reason that tells to rename it."""
+        try:
+            str(path).encode("utf-8")
+        except UnicodeEncodeError:
+            shown = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            found.failed.append(FileIssue(path=shown, reason="nom de fichier illisible (octets non UTF-8) : renommez le fichier"))
+            return
+        found.files[self.doc_id_for(path)] = path
 
     # -- the run -----------------------------------------------------------------------
     @contextmanager
@@ -468,7 +479,7 @@ class Ingestor:
                 failed_ids.add(doc_id)
                 continue
             try:
-                embedded, reused = self._embed_and_store(doc_file.chunks)
+                embedded, reused = self._embed_and_store(doc_file.chunks, label=path.name)
                 self.state.write_document_file(doc_file)
             except Exception as exc:
                 # The store or the model down for every file stops the run; anything else is this file's.
@@ -663,7 +674,7 @@ class Ingestor:
                 record = extract_record(doc_id, doc.text, chunks)
         doc_type = detect_doc_type(path, doc, deliberation)
         doc_date = _document_date(doc, record)
-        reference = record.reference if record else (str(doc.metadata["reference"]) if doc.metadata.get("reference") else None)
+        reference = record.reference if record else (plain_text(doc.metadata.get("reference")) or None)
         entry = DocumentEntry(
             doc_id=doc_id,
             source=doc_id,
@@ -678,7 +689,7 @@ class Ingestor:
             doc_file=f"{hashlib.sha1(doc_id.encode()).hexdigest()[:12]}-{sha[:16]}-{chunk_config}.json",
             reference=reference,
             date=doc_date,
-            metadata={k: v for k, v in doc.metadata.items() if isinstance(v, (str, int, float, bool, list))},
+            metadata=plain_metadata(doc.metadata),
             warnings=doc.warnings + (record.warnings if record else []),
             ingested_at=datetime.now(timezone.utc),
         )
@@ -724,11 +735,14 @@ class Ingestor:
         own (unreachable, not loadable), so the run stops with that reason instead of failing every file."""
         try:
             self.store.count()
+        except StoreError as exc:  # its message is already French and says where the store is
+            log.error("vector store unreachable: %s", exc)
+            raise FatalIngestError(str(exc)) from cause
         except Exception as exc:
             log.error("vector store unreachable: %s", type(exc).__name__)
             raise FatalIngestError(f"magasin de vecteurs injoignable ({_exception_label(exc)})") from cause
         try:
-            self.embeddings.embed_query("test")
+            self.embeddings.embed_documents(["test"])
         except Exception as exc:
             log.error("embedding model unavailable: %s", type(exc).__name__)
             raise FatalIngestError(f"modèle d'embedding indisponible ({_exception_label(exc)})") from cause
@@ -739,7 +753,7 @@ class Ingestor:
         meta = chunk.metadata
         return f"{meta['title']}\n{meta['section']}\n{chunk.text}"
 
-    def _embed_and_store(self, chunks: list[StoredChunk], *, reuse: bool = True) -> tuple[int, int]:
+    def _embed_and_store(self, chunks: list[StoredChunk], *, reuse: bool = True, label: str = "") -> tuple[int, int]:
         """Upsert the chunks; vectors already in the store for the same id are reused."""
         if not chunks:
             return 0, 0
@@ -747,11 +761,11 @@ class Ingestor:
         todo = [c for c in chunks if c.chunk_id not in known]
         batch = max(self.settings.embedding_batch_size, 1)
         for start in range(0, len(todo), batch):
-            self.progress("embed", start, len(todo), "")
+            self.progress("embed", start, len(todo), label)
             part = todo[start : start + batch]
             for chunk, vector in zip(part, self.embeddings.embed_documents([self.embedding_text(c) for c in part])):
                 known[chunk.chunk_id] = vector
-        self.progress("embed", len(todo), len(todo), "")
+        self.progress("embed", len(todo), len(todo), label)
         self.store.upsert(
             [c.chunk_id for c in chunks],
             [known[c.chunk_id] for c in chunks],

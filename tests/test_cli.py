@@ -21,7 +21,10 @@ def test_ingest_json_twice(corpus_copy, tmp_path) -> None:
     data = tmp_path / "data"
     first = run_cli(["ingest", "--json"], corpus_copy, data)
     assert first.returncode == 0, first.stderr
-    assert first.stderr == ""  # --json is silent: no progress bar, no library noise
+    # --json: stderr holds progress events only, one JSON object per line (no bar, no library noise).
+    events = [json.loads(line) for line in first.stderr.splitlines()]
+    assert events and all(set(e) == {"progress", "done", "total", "file"} for e in events)
+    assert events[-1]["progress"] == "files" and events[-1]["done"] == events[-1]["total"] == 3
     one = json.loads(first.stdout)
     assert KEYS <= set(one)
     assert (one["documents"], one["added"], one["failed"]) == (3, 3, [])

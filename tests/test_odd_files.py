@@ -124,7 +124,7 @@ def test_real_documents_are_prose_and_dumps_are_not() -> None:
     assert min(shares.values()) > 2 * MIN_WORD_SHARE, shares
     table = "\n".join(f"| {2020 + i} | {1000 + 37 * i} € | {i * 3} | {i % 7} % | Ligne {i} du budget |" for i in range(200))
     assert machine_text_reason(table) is None  # a table of figures is still a document
-    assert machine_text_reason("0x" + "9f3a" * 2000) is not None
+    assert machine_text_reason("0x" + "9f3a" * 6000) is not None
 
 
 def test_plain_metadata_accepts_what_documents_declare() -> None:
@@ -226,3 +226,89 @@ def test_an_index_with_nothing_readable_says_so(tmp_path: Path, embeddings, make
     answer = Assistant(settings, embeddings=embeddings).ask("Quels sont les critères de sélection ?")
     assert answer.abstained
     assert "0 document" not in answer.answer and "aucun document lisible" in answer.answer
+
+
+# --------------------------------------------------------- cases found by an adversarial review
+@pytest.mark.parametrize("text,codec,encoding", [
+    ("Le conseil fixe à 2,10 € le prix du m³ d'eau ; pour 120 m³ par an, la hausse représente 14 €. "
+     "Le maire est chargé de l'exécution de la délibération.", "cp1252", "cp1252"),
+    ("Søren Møller et Niccolò de Forlì présentent le délibéré à l'hôtel de ville, où l'été est doux.", "cp1252", "cp1252"),
+    ("Le budget prévoit 3 000 € pour l'œuvre commandée ; la délibération est adoptée à l'unanimité.", "iso8859_15",
+     "iso-8859-15"),
+    ("Délibération de l'ÉTÉ", "mac_roman", "mac-roman"),
+    ("委员会每月在市政厅开会。会议记录在会议后十五天内公布。市民可以在图书馆阅读会议记录。", "utf-16-le", "utf-16-le"),
+    ("위원회는 매달 시청에서 회의를 엽니다. 회의록은 보름 안에 공개됩니다.", "utf-16-le", "utf-16-le"),
+])
+def test_legacy_and_unmarked_encodings_read_exactly(text: str, codec: str, encoding: str) -> None:
+    assert decode_text(text.encode(codec)) == (text, encoding)
+
+
+def test_utf8_with_a_few_windows_1252_bytes_keeps_its_utf8() -> None:
+    data = ("Après délibéré, le comité décide à l'unanimité. Le président remercie les élus. " * 3).encode() + \
+        "Ancien paragraphe : équipe".encode("cp1252")
+    text, encoding = decode_text(data)
+    assert text.startswith("Après délibéré") and text.endswith("équipe") and "utf-8" in encoding
+
+
+@pytest.mark.parametrize("declared,data,expected", [
+    ("utf-16", "<meta charset=utf-16><p>La séance est ouverte.</p>".encode("cp1252"), "La séance est ouverte."),
+    ("windows-1251", "<meta charset=windows-1251><p>La séance du conseil a délibéré après le rapport.</p>".encode("cp1252"),
+     "La séance du conseil a délibéré après le rapport."),
+])
+def test_a_wrong_html_charset_loses_to_detection(declared: str, data: bytes, expected: str) -> None:
+    assert expected in decode_text(data, declared)[0]
+
+
+def test_tables_of_figures_and_forms_are_documents_not_dumps() -> None:
+    csv = "Chapitre;Article;Libellé;BP 2023;BP 2024\n" + "\n".join(
+        f"{30 + i % 9};{6500 + i};Charges de personnel {i};{315003 + i * 17};{647440 - i * 3}" for i in range(900))
+    form = "\n".join(f"Nom du service demandeur {i} : ............................................" for i in range(600))
+    assert machine_text_reason(csv) is None
+    assert machine_text_reason(form) is None
+
+
+def test_controls_and_undecodable_characters_never_reach_a_passage(tmp_path: Path) -> None:
+    from ingest.loaders import load_file
+
+    path = tmp_path / "nul.txt"
+    body = "Le comité se réunit le lundi à l'hôtel de ville. " * 20
+    path.write_bytes(("Le comité\x00 se réunit\x00 le lundi.\ufffd Fin. " + body).encode())
+    assert load_file(path).text.strip() == ("Le comité se réunit le lundi. Fin. " + body).strip()
+
+
+@pytest.mark.parametrize("front,reason", [("date: 2024-13-45", "YAML"), ("titre: {sous: dict}\nreference: [1, 2]", None)])
+def test_front_matter_values_of_any_type(tmp_path: Path, front: str, reason: str | None, embeddings, make_settings) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "note.md").write_text(f"---\n{front}\n---\n\n# Note\n\nLa salle ouvre à 9 h.\n", encoding="utf-8")
+    report = Ingestor(make_settings(corpus), embeddings=embeddings).run()
+    if reason:
+        assert reason in report.failed[0].reason
+    else:
+        assert report.failed == []
+        entry = next(iter(IndexState(make_settings(corpus).index_dir).load_manifest().documents.values()))
+        assert entry.title == "Note" and entry.reference == "1, 2"
+
+
+def test_a_file_name_that_is_not_utf8_fails_alone_in_json(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "bon.md").write_text("# Bon\n\nLa médiathèque ouvre le samedi.\n", encoding="utf-8")
+    with open(os.path.join(os.fsencode(corpus), b"caf\xe9.txt"), "wb") as fh:
+        fh.write("La piscine ferme en août.".encode())
+    run = _ingest(_env(tmp_path, corpus))
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    report = json.loads(run.stdout)
+    assert report["documents"] == 1 and "renommez" in report["failed"][0]["reason"]
+
+
+def test_an_unreachable_store_names_where_it_is(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    make_odd_files(corpus)
+    run = _ingest(_env(tmp_path, corpus, MGP_CHROMA_URL="http://127.0.0.1:9"))
+    assert "127.0.0.1:9" in json.loads(run.stdout.strip().splitlines()[-1])["error"]
+
+
+def test_bad_settings_are_one_json_error(tmp_path: Path) -> None:
+    run = _ingest(_env(tmp_path, tmp_path, MGP_CHUNK_SIZE="abc"))
+    assert run.returncode == 1 and "MGP_CHUNK_SIZE" in json.loads(run.stdout)["error"]

@@ -334,7 +334,7 @@ class WebApp:
                 name = f" — {label}" if label else ""
                 progress(done / total, desc=f"Indexation : fichier {min(done + 1, total)} sur {total}{name}")
                 return
-            share = (current["done"] + done / total) / current["total"]
+            share = min(1.0, (current["done"] + done / total) / current["total"])
             if stage == "pages":
                 progress(share, desc=f"Indexation : {current['file']}, page {done} sur {total}")
             elif stage == "embed":
