@@ -67,27 +67,23 @@ def pdf_byte_title(folder: Path) -> str:
     return name
 
 
-def pdf_aes(folder: Path) -> str:
-    """AES-256 encrypted with an empty user password: opens without a password."""
+def _encrypted_pdf(folder: Path, name: str, topic: str, user_password: str, algorithm: str) -> str:
     from pypdf import PdfReader, PdfWriter
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf_bytes(_pdf_lines("le chiffrement AES")))))
-    writer.encrypt(user_password="", owner_password="proprietaire", algorithm="AES-256")
-    name = "chiffre_aes.pdf"
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf_bytes(_pdf_lines(topic)))))
+    writer.encrypt(user_password=user_password, owner_password="proprietaire", algorithm=algorithm)
     with (folder / name).open("wb") as fh:
         writer.write(fh)
     return name
+
+
+def pdf_aes(folder: Path) -> str:
+    """AES-256 encrypted with an empty user password: opens without a password."""
+    return _encrypted_pdf(folder, "chiffre_aes.pdf", "le chiffrement AES", "", "AES-256")
 
 
 def pdf_password(folder: Path) -> str:
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf_bytes(_pdf_lines("un mot de passe")))))
-    writer.encrypt(user_password="secret", owner_password="proprietaire", algorithm="AES-128")
-    name = "mot_de_passe.pdf"
-    with (folder / name).open("wb") as fh:
-        writer.write(fh)
-    return name
+    return _encrypted_pdf(folder, "mot_de_passe.pdf", "un mot de passe", "secret", "AES-128")
 
 
 def pdf_offset_header(folder: Path) -> str:
@@ -173,28 +169,21 @@ JAPANESE = (
 )
 
 
-def text_cyrillic(folder: Path) -> str:
-    name = "cyrillique_cp1251.txt"
-    (folder / name).write_bytes(RUSSIAN.encode("cp1251"))
-    return name
+def _legacy_text(name: str, text: str, codec: str):
+    """A maker writing the module's text ``text`` (read when called: the benchmark varies it) in ``codec``."""
+
+    def maker(folder: Path) -> str:
+        (folder / name).write_bytes(globals()[text].encode(codec))
+        return name
+
+    maker.__name__ = f"text_{Path(name).stem}"
+    return maker
 
 
-def text_greek(folder: Path) -> str:
-    name = "grec_cp1253.txt"
-    (folder / name).write_bytes(GREEK.encode("cp1253"))
-    return name
-
-
-def text_czech(folder: Path) -> str:
-    name = "tcheque_cp1250.txt"
-    (folder / name).write_bytes(CZECH.encode("cp1250"))
-    return name
-
-
-def text_shift_jis(folder: Path) -> str:
-    name = "japonais_shift_jis.txt"
-    (folder / name).write_bytes(JAPANESE.encode("shift_jis"))
-    return name
+text_cyrillic = _legacy_text("cyrillique_cp1251.txt", "RUSSIAN", "cp1251")
+text_greek = _legacy_text("grec_cp1253.txt", "GREEK", "cp1253")
+text_czech = _legacy_text("tcheque_cp1250.txt", "CZECH", "cp1250")
+text_shift_jis = _legacy_text("japonais_shift_jis.txt", "JAPANESE", "shift_jis")
 
 
 def text_binary(folder: Path) -> str:
