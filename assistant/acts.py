@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from assistant.question import QUESTION_WORDS, Question
 from assistant.query import prefixes_of, term_in
 from assistant.text import tokenize
-from ingest.records import MONTHS, DeliberationRecord
+from assistant.records import MONTHS, DeliberationRecord
 
 # Vocabulary that every deliberation uses to speak of itself (its séance, officers, vote, list of
 # beneficiaries): such words do not say which act a question is about.

@@ -70,11 +70,29 @@ def _kind_of(word: str) -> str:
     return re.sub(r"[sx]$", "", word)
 
 
-def normalise_number(raw: str) -> str:
-    """« premier », « 1er » → « 1 »; roman numerals in figures; « 8-1 », « 8.1 », « 8 bis » as written."""
-    from ingest.chunking import normalise_article_number
+_ROMAN = {"I": 1, "V": 5, "X": 10}
 
-    return normalise_article_number(raw)
+
+def _roman_value(text: str) -> int | None:
+    total, prev = 0, 0
+    for ch in reversed(text):
+        value = _ROMAN.get(ch)
+        if value is None:
+            return None
+        total = total - value if value < prev else total + value
+        prev = max(prev, value)
+    return total or None
+
+
+def normalise_article_number(raw: str) -> str:
+    """« premier », « 1er » → « 1 »; roman numerals in figures; « 8-1 », « 8.1 », « 8 bis » as written."""
+    number = re.sub(r"\s+", " ", raw.strip()).lower()
+    if number in ("premier", "1er", "1 er"):
+        return "1"
+    if re.fullmatch(r"[ivx]+", number):
+        value = _roman_value(number.upper())
+        return str(value) if value else number
+    return number
 
 
 def _key(number: str) -> str:
@@ -98,10 +116,10 @@ def parse_question(question: str) -> ArticleQuestion | None:
     numbers: list[str] = []
     named: list[str] = []
     for m in _MENTION_RE.finditer(folded):
-        first = normalise_number(m.group("first"))
+        first = normalise_article_number(m.group("first"))
         found = [first]
         for sep, raw in _MORE_RE.findall(m.group("more") or ""):
-            number = normalise_number(raw)
+            number = normalise_article_number(raw)
             if sep != "a":
                 found.append(number)
             elif first.isdigit() and number.isdigit() and 0 < int(number) - int(first) <= 30:

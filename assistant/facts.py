@@ -23,7 +23,7 @@ from assistant.query import looks_english
 from assistant.question import Question, analyse
 from assistant.schemas import Citation
 from assistant.text import tokenize
-from ingest.records import DeliberationRecord
+from assistant.records import DeliberationRecord
 
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
 

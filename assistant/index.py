@@ -11,8 +11,8 @@ from assistant.components.keyword import KeywordIndex
 from assistant.components.vectorstore import ChunkStore, build_store
 from assistant.config import Settings
 from assistant.schemas import Passage
-from ingest.records import DeliberationRecord
-from ingest.state import IndexState, Manifest, StoredChunk
+from assistant.records import DeliberationRecord
+from assistant.index_store import IndexState, Manifest, StoredChunk
 
 
 class IndexNotReady(RuntimeError):

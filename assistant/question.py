@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.text import fold, tokenize
-from ingest.records import ACT_REF_RE, MONTHS
+from assistant.records import ACT_REF_RE, MONTHS
 
 # Words that only shape a question or a request (interrogatives, auxiliaries, politeness): they
 # never tell whether the corpus answers it.

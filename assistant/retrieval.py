@@ -15,13 +15,13 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.config import Settings
+from assistant.doc_types import normalise_doc_type
 from assistant.index import IndexView
 from assistant.schemas import Passage, SearchFilters
 from assistant.text import fold
 
 
 def chroma_where(filters: SearchFilters) -> dict[str, Any] | None:
-    from ingest.pipeline import normalise_doc_type
 
     clauses: list[dict[str, Any]] = []
     if filters.doc_type:
@@ -38,7 +38,6 @@ def chroma_where(filters: SearchFilters) -> dict[str, Any] | None:
 
 
 def matches_filters(metadata: dict[str, Any], filters: SearchFilters) -> bool:
-    from ingest.pipeline import normalise_doc_type
 
     if filters.doc_type and metadata.get("doc_type") != (normalise_doc_type(filters.doc_type) or filters.doc_type):
         return False

@@ -260,7 +260,7 @@ def cold_start(settings: Settings, question: str, runs: int = 3) -> float:
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "--json", question], env=env,
+        done = subprocess.run([sys.executable, "-m", "ui.cli", "ask", "--json", question], env=env,
                               capture_output=True, text=True, timeout=120, cwd=REPO)
         times.append(time.perf_counter() - t0)
         if done.returncode != 0:

@@ -131,7 +131,7 @@ def prepare_corpus(
 
 def indexed_documents(settings: Settings) -> list[dict[str, str]]:
     """Title, file name and path of each document of the committed index (what was evaluated)."""
-    from ingest.state import IndexState
+    from assistant.index_store import IndexState
 
     manifest = IndexState(settings.index_dir).load_manifest()
     documents = []

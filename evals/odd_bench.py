@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--without-dumps", action="store_true", help="leave out the machine dump and the log")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = run(args.variants, not args.without_dumps, [sys.executable, "-m", "assistant.cli"])
+    result = run(args.variants, not args.without_dumps, [sys.executable, "-m", "ui.cli"])
     if args.json:
         print(json.dumps(result))
         return

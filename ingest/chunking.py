@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from assistant.articles import normalise_article_number
 from ingest.loaders import LoadedDocument
 
 CHUNKER_VERSION = "admin-fr-8"  # bump when chunks, their keyword tokens, their flags or the records read from them change
@@ -93,30 +94,6 @@ class ArticleHead:
     numerals in figures."""
     label: str
     """« Article 8 – Titre » (the title as written), « Article 8 » when the line has no title."""
-
-
-_ROMAN = {"I": 1, "V": 5, "X": 10}
-
-
-def _roman_value(text: str) -> int | None:
-    total, prev = 0, 0
-    for ch in reversed(text):
-        value = _ROMAN.get(ch)
-        if value is None:
-            return None
-        total = total - value if value < prev else total + value
-        prev = max(prev, value)
-    return total or None
-
-
-def normalise_article_number(raw: str) -> str:
-    number = re.sub(r"\s+", " ", raw.strip()).lower()
-    if number in ("premier", "1er", "1 er"):
-        return "1"
-    if re.fullmatch(r"[ivx]+", number):
-        value = _roman_value(number.upper())
-        return str(value) if value else number
-    return number
 
 
 def _title_like(text: str, *, allow_period: bool) -> bool:

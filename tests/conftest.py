@@ -29,7 +29,7 @@ BENEFICIARIES = [
 def committed_store(settings: Settings):
     """The vector store collection that the committed index generation points at."""
     from assistant.components.vectorstore import ChromaChunkStore
-    from ingest.state import IndexState
+    from assistant.index_store import IndexState
 
     return ChromaChunkStore(settings, IndexState(settings.index_dir).load_manifest().collection)
 
@@ -158,7 +158,7 @@ def server(indexed_settings, tmp_path_factory):
     port = free_port()
     env = {**os.environ, "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir), "MGP_DATA_DIR": str(data)}
     log = data.parent / "serve.log"
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
                             env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     wait_for_port(port, proc, log)
     yield f"http://127.0.0.1:{port}/", data
@@ -178,7 +178,7 @@ def secured(indexed_settings, tmp_path_factory):
     shutil.copytree(indexed_settings.data_dir, data)
     users = root / "users.yaml"
     for name, role in (("agent1", "agent"), ("admin1", "admin")):
-        done = subprocess.run([sys.executable, "-m", "assistant.cli", "users", "add", name, "--role", role,
+        done = subprocess.run([sys.executable, "-m", "ui.cli", "users", "add", name, "--role", role,
                                "--file", str(users), "--password", f"{name}-secret"], capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
     assert "secret" not in users.read_text(encoding="utf-8")
@@ -186,7 +186,7 @@ def secured(indexed_settings, tmp_path_factory):
     env = {**os.environ, "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir), "MGP_DATA_DIR": str(data),
            "MGP_UI_USERS": str(users)}
     log = root / "serve.log"
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--port", str(port)], env=env,
                             stdout=log.open("w"), stderr=subprocess.STDOUT)
     wait_for_port(port, proc, log)
     yield f"http://127.0.0.1:{port}/", data

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from ingest.pipeline import Ingestor
-from ingest.state import IndexState
+from assistant.index_store import IndexState
 from evals.scale import write_long_pdf
 from tests.conftest import FICHE_MD
 

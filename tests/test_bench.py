@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_quick_bench_runs_every_part(tmp_path) -> None:
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "bench", "--quick", "--json", "--out", str(tmp_path)],
+    done = subprocess.run([sys.executable, "-m", "ui.cli", "bench", "--quick", "--json", "--out", str(tmp_path)],
                           capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stderr[-3000:]
     summary = json.loads(done.stdout.strip().splitlines()[-1])

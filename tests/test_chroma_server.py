@@ -11,7 +11,7 @@ import pytest
 
 from assistant.components.vectorstore import ChromaChunkStore, StoreError
 from ingest.pipeline import Ingestor
-from ingest.state import IndexState
+from assistant.index_store import IndexState
 from tests.conftest import committed_store, free_port, wait_for_port
 
 pytestmark = pytest.mark.slow

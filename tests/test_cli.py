@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-CLI = [sys.executable, "-m", "assistant.cli"]
+CLI = [sys.executable, "-m", "ui.cli"]
 KEYS = {"documents", "chunks", "added", "updated", "removed", "unchanged", "failed"}
 
 

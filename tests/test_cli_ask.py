@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-CLI = [sys.executable, "-m", "assistant.cli"]
+CLI = [sys.executable, "-m", "ui.cli"]
 QUESTIONS = ["Qui a présidé la séance ?", "Est-ce que Sceaux participe ?", "Quel temps fera-t-il demain ?", "Le programme est-il gratuit ?"]
 
 

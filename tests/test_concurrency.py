@@ -141,7 +141,7 @@ def test_load_command_reports_figures_and_writes_no_feedback(server, indexed_set
     url, data = server
     before = (data / "feedback" / "feedback.jsonl").read_text(encoding="utf-8") if (data / "feedback" / "feedback.jsonl").exists() else ""
     env = {**os.environ, "MGP_DATA_DIR": str(data), "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir)}
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "load", "--url", url, "--users", "5", "--json"],
+    done = subprocess.run([sys.executable, "-m", "ui.cli", "load", "--url", url, "--users", "5", "--json"],
                           capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout)

@@ -184,7 +184,7 @@ def test_eval_cli_json_and_history(indexed_settings, tmp_path) -> None:
         "  - {id: p2, question: 'Quel temps fera-t-il demain ?', category: out_of_corpus, must_abstain: true}\n",
         encoding="utf-8",
     )
-    cmd = [sys.executable, "-m", "assistant.cli", "eval", "--testset", str(subset), "--json"]
+    cmd = [sys.executable, "-m", "ui.cli", "eval", "--testset", str(subset), "--json"]
     first = subprocess.run(cmd + ["--out", str(tmp_path / "r1")], capture_output=True, text=True, env=env, timeout=300)
     assert first.returncode == 0, first.stderr
     summary = json.loads(first.stdout)
@@ -212,7 +212,7 @@ def test_eval_cli_json_and_history(indexed_settings, tmp_path) -> None:
     assert (tmp_path / "r2" / "comparison.json").exists()
     history = (indexed_settings.data_dir / "evals" / "history.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(history) >= 2
-    bad = subprocess.run([sys.executable, "-m", "assistant.cli", "eval", "--testset", str(tmp_path / "absent.yaml")],
+    bad = subprocess.run([sys.executable, "-m", "ui.cli", "eval", "--testset", str(tmp_path / "absent.yaml")],
                          capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 1 and "absent.yaml" in bad.stderr
 

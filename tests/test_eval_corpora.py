@@ -75,7 +75,7 @@ def base_settings(indexed_settings):
 
 @pytest.fixture(scope="module")
 def main_manifest(base_settings):
-    from ingest.state import IndexState
+    from assistant.index_store import IndexState
 
     return IndexState(base_settings.index_dir).load_manifest()
 
@@ -105,7 +105,7 @@ def test_the_tiny_set_has_both_halves() -> None:
 def test_a_corpus_is_indexed_apart_then_incrementally(prepared, corpora_root, base_settings, embeddings,
                                                      main_manifest) -> None:
     from evals.corpora import prepare_corpus
-    from ingest.state import IndexState
+    from assistant.index_store import IndexState
 
     settings = prepared.settings
     assert settings.data_dir == base_settings.data_dir / "evals" / "corpora" / "tiny"
@@ -204,7 +204,7 @@ def test_the_baseline_reads_docx_tables_and_html(tmp_path, embeddings) -> None:
 
 def test_eval_cli_on_a_corpus(corpora_root, base_settings, prepared, tmp_path) -> None:
     env = {**os.environ, "MGP_CORPUS_DIR": str(base_settings.corpus_dir), "MGP_DATA_DIR": str(base_settings.data_dir)}
-    cmd = [sys.executable, "-m", "assistant.cli", "eval", "--corpus", "tiny", "--corpora", str(corpora_root)]
+    cmd = [sys.executable, "-m", "ui.cli", "eval", "--corpus", "tiny", "--corpora", str(corpora_root)]
     done = subprocess.run(cmd + ["--split", "dev", "--json", "--out", str(tmp_path / "r")],
                           capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -164,7 +164,7 @@ def test_cli_draft(indexed_settings, tmp_path) -> None:
     answers.write_text(yaml.safe_dump(ANSWERS, allow_unicode=True), encoding="utf-8")
     env = {**os.environ, "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir), "MGP_DATA_DIR": str(indexed_settings.data_dir)}
     out = tmp_path / "f.docx"
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "draft", "--commune", "Rueil-Malmaison", "--answers",
+    done = subprocess.run([sys.executable, "-m", "ui.cli", "draft", "--commune", "Rueil-Malmaison", "--answers",
                            str(answers), "--out", str(out), "--json"], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
@@ -174,11 +174,11 @@ def test_cli_draft(indexed_settings, tmp_path) -> None:
     assert summary["selected"] is True and summary["missing"] == [] and summary["output"] == str(out) and out.exists()
     bad = tmp_path / "bad.yaml"
     bad.write_text("- une liste\n- pas un objet\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "draft", "--commune", "Sceaux", "--answers", str(bad)],
+    done = subprocess.run([sys.executable, "-m", "ui.cli", "draft", "--commune", "Sceaux", "--answers", str(bad)],
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "bad.yaml" in done.stderr
     # Without --out, the draft stays in the data folder.
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "draft", "--commune", "Sceaux", "--json"],
+    done = subprocess.run([sys.executable, "-m", "ui.cli", "draft", "--commune", "Sceaux", "--json"],
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and Path(json.loads(done.stdout)["output"]).parent == indexed_settings.forms_dir
 

@@ -262,7 +262,7 @@ def test_docx_names_the_track_and_the_note(drafter2, tmp_path) -> None:
 
 def test_cli_draft_with_a_track(two_acts, tmp_path) -> None:
     env = {**os.environ, "MGP_CORPUS_DIR": str(two_acts.corpus_dir), "MGP_DATA_DIR": str(two_acts.data_dir)}
-    base = [sys.executable, "-m", "assistant.cli", "draft", "--commune", "Nanterre"]
+    base = [sys.executable, "-m", "ui.cli", "draft", "--commune", "Nanterre"]
     done = subprocess.run(base + ["--parcours", "Energie", "--out", str(tmp_path / "n.json"), "--json"],
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

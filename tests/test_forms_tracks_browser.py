@@ -23,7 +23,7 @@ def two_act_server(two_acts):  # noqa: F811
     port = free_port()
     env = {**os.environ, "MGP_CORPUS_DIR": str(two_acts.corpus_dir), "MGP_DATA_DIR": str(two_acts.data_dir)}
     log = two_acts.data_dir.parent / "serve.log"
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
                             env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     wait_for_port(port, proc, log)
     yield f"http://127.0.0.1:{port}/"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 from ingest.pipeline import Ingestor
-from ingest.state import IndexState
+from assistant.index_store import IndexState
 from tests.conftest import BENEFICIARIES, DELIB_PDF, committed_store, make_pdf
 
 

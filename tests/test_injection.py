@@ -17,7 +17,7 @@ def injected(tmp_path_factory, embeddings):
     from assistant.api import Assistant
     from assistant.config import Settings
     from ingest.pipeline import Ingestor
-    from ingest.state import IndexState
+    from assistant.index_store import IndexState
 
     root = tmp_path_factory.mktemp("injection")
     corpus = root / "corpus"

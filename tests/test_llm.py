@@ -319,7 +319,7 @@ def test_cli_ask_with_the_openai_backend(indexed_settings, assistant, llm_server
 
     quote = first_sentence(assistant)
     llm_server.script(Reply(text=f"Selon la fiche, « {quote} » [1]."), Reply(status=500))
-    run = lambda: subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "--json", QUESTION],  # noqa: E731
+    run = lambda: subprocess.run([sys.executable, "-m", "ui.cli", "ask", "--json", QUESTION],  # noqa: E731
                                  env=_env(indexed_settings, llm_server), capture_output=True, text=True, timeout=120)
     first, second = run(), run()
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
@@ -347,7 +347,7 @@ def test_web_app_streams_then_shows_the_verified_answer(indexed_settings, assist
     shutil.copytree(indexed_settings.data_dir, data)
     port = free_port()
     log = tmp_path / "serve.log"
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
                             env=_env(indexed_settings, llm_server, data), stdout=log.open("w"), stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, proc, log)

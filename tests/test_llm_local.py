@@ -118,7 +118,7 @@ def test_openai_backend_answers_through_the_cli(llama_server, indexed_settings, 
     env = {**os.environ, "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir), "MGP_DATA_DIR": str(indexed_settings.data_dir),
            "MGP_LLM_BACKEND": "openai", "MGP_LLM_BASE_URL": llama_server, "MGP_LLM_MODEL": "gemma-3-270m",
            "MGP_LLM_MAX_TOKENS": "64", "MGP_LLM_TEMPERATURE": "0"}
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "--json", QUESTION], env=env,
+    done = subprocess.run([sys.executable, "-m", "ui.cli", "ask", "--json", QUESTION], env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     answer = Answer.model_validate_json(done.stdout.strip().splitlines()[-1])
@@ -185,7 +185,7 @@ def test_eval_with_llm_backend_shows_backends_side_by_side(llama_server, indexed
     env = {**os.environ, "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir), "MGP_DATA_DIR": str(data),
            "MGP_LLM_BASE_URL": llama_server, "MGP_LLM_MODEL": "gemma-3-270m", "MGP_LLM_MAX_TOKENS": "48"}
     for backend in ("extractive", "openai"):
-        done = subprocess.run([sys.executable, "-m", "assistant.cli", "eval", "--json", "--backend", backend,
+        done = subprocess.run([sys.executable, "-m", "ui.cli", "eval", "--json", "--backend", backend,
                                "--testset", str(subset), "--out", str(tmp_path / backend)],
                               env=env, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr[-2000:]

@@ -19,11 +19,11 @@ from ingest.encoding import decode_text
 from ingest.errors import IngestError
 from ingest.pipeline import Ingestor
 from ingest.quality import MIN_WORD_SHARE, machine_text_reason, word_share
-from ingest.state import IndexState
+from assistant.index_store import IndexState
 from tests.conftest import CORPUS, REPO
 from tests.odd_files import CZECH, GREEK, JAPANESE, MAKERS, RUSSIAN, make_odd_files
 
-CLI = [sys.executable, "-m", "assistant.cli"]
+CLI = [sys.executable, "-m", "ui.cli"]
 MOJIBAKE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|Ã[\x80-\xbf©¨ ]|Ã©|â€|\ufffd")
 
 

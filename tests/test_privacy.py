@@ -86,7 +86,7 @@ def test_questions_without_a_person_are_left_as_typed(typed) -> None:
 
 def test_names_made_public_by_the_corpus_stay_readable(indexed_settings) -> None:
     from assistant.privacy import corpus_names, mask_personal_data
-    from ingest.state import IndexState
+    from assistant.index_store import IndexState
 
     state = IndexState(indexed_settings.index_dir)
     manifest = state.load_manifest()
@@ -136,7 +136,7 @@ def test_purge_command(indexed_settings, tmp_path) -> None:
     _write_jsonl(data / "audit" / "audit.jsonl", [{"time": "2020-01-01T00:00:00+00:00"}, {"time": datetime.now(timezone.utc).isoformat()}])
     env = {**os.environ, "MGP_CORPUS_DIR": str(indexed_settings.corpus_dir), "MGP_DATA_DIR": str(data),
            "MGP_RETENTION_DAYS": "30"}
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "purge", "--json"], env=env, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "ui.cli", "purge", "--json"], env=env, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["audit_removed"] == 1

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from ingest.state import IndexState
+from assistant.index_store import IndexState
 from tests.conftest import FICHE_MD, committed_store
 
 pytestmark = pytest.mark.slow
@@ -27,7 +27,7 @@ def _env(corpus: Path, data: Path) -> dict[str, str]:
 
 def test_kill_mid_ingest_then_recover(corpus_copy: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    cmd = [sys.executable, "-m", "assistant.cli", "ingest", "--json"]
+    cmd = [sys.executable, "-m", "ui.cli", "ingest", "--json"]
     first = subprocess.run(cmd, env=_env(corpus_copy, data), capture_output=True, text=True, timeout=300)
     before = json.loads(first.stdout)
     state = IndexState(data / "index")
@@ -119,7 +119,7 @@ def test_model_change_killed_midway_leaves_the_committed_index_intact(corpus_cop
     got = store.collection.get(limit=5, include=["embeddings", "documents", "metadatas"])
     ingestor = Ingestor(settings, embeddings=embeddings)
     for text, meta, vector in zip(got["documents"], got["metadatas"], got["embeddings"]):
-        from ingest.state import StoredChunk
+        from assistant.index_store import StoredChunk
 
         expected = embeddings.embed_documents([ingestor.embedding_text(StoredChunk(chunk_id="x", text=text, tokens=[], metadata=meta))])[0]
         assert float(np.dot(expected, vector)) > 0.99  # the committed model's vectors, not the crashed one's
@@ -128,7 +128,7 @@ def test_model_change_killed_midway_leaves_the_committed_index_intact(corpus_cop
 
 def test_killed_before_commit_then_reverted_file_gets_its_metadata_back(corpus_copy, make_settings, embeddings, monkeypatch) -> None:
     from ingest.pipeline import Ingestor
-    from ingest.state import IndexState
+    from assistant.index_store import IndexState
 
     settings = make_settings(corpus_copy)
     Ingestor(settings, embeddings=embeddings).run()

@@ -15,7 +15,7 @@ import pytest
 
 from ingest.chunking import chunk_document, looks_like_deliberation, parse_article
 from ingest.loaders import LoadedDocument, load_file
-from ingest.pipeline import detect_doc_type, document_title
+from ingest.documents import detect_doc_type, document_title
 from tests.conftest import make_pdf
 
 CRITERIA = [("Pertinence du besoin", "30"), ("Capacité de mise en œuvre", "25"), ("Impact attendu", "25"),
@@ -412,14 +412,14 @@ def structured_index(tmp_path_factory, embeddings):
 def _retriever(settings, embeddings, k: int = 5):
     from assistant.index import IndexView
     from assistant.retrieval import HybridRetriever
-    from ingest.state import IndexState
+    from assistant.index_store import IndexState
 
     view = IndexView(settings, IndexState(settings.index_dir))
     return view, HybridRetriever(view=view, embeddings=embeddings, settings=settings, k=k)
 
 
 def test_stored_chunks_carry_the_article(structured_index) -> None:
-    from ingest.state import IndexState
+    from assistant.index_store import IndexState
 
     state = IndexState(structured_index.index_dir)
     docs = state.load_manifest().documents

@@ -308,7 +308,7 @@ class WebApp:
 
     # -- Corpus tab --------------------------------------------------------------------
     def documents_table(self) -> list[list[Any]]:
-        from ingest.state import IndexState
+        from assistant.index_store import IndexState
 
         manifest = IndexState(self.settings.index_dir).load_manifest()
         rows = []
@@ -425,7 +425,7 @@ class WebApp:
         return lines
 
     def delete(self, doc_id: str, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
-        from ingest.state import IndexState
+        from assistant.index_store import IndexState
 
         self._require_admin(request)
         entry = IndexState(self.settings.index_dir).load_manifest().documents.get((doc_id or "").strip())

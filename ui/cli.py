@@ -419,7 +419,7 @@ def load(
 ) -> None:
     """Simuler des utilisateurs simultanés : erreurs, fuites entre sessions, latence p50/p95."""
     from evals.load import simulate
-    from ingest.state import IndexState
+    from assistant.index_store import IndexState
 
     settings = load_settings()
     records = IndexState(settings.index_dir).load_records()
@@ -523,8 +523,6 @@ def eval_command(
     baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Mesurer aussi la RAG LangChain naïve sur les mêmes cas.")] = True,
 ) -> None:
     """Évaluer l'assistant sur le jeu de test et écrire le rapport HTML."""
-    import os
-
     from assistant.index import IndexNotReady
     from assistant.prompts import PromptError
     from evals.corpora import CorpusNotFound, corpus_names
@@ -534,14 +532,19 @@ def eval_command(
     if backend is not None:
         if backend not in ("extractive", "openai", "llamacpp"):
             raise typer.BadParameter("attendu : extractive, openai ou llamacpp", param_hint="--backend")
-        os.environ["MGP_LLM_BACKEND"] = backend
-        get_settings.cache_clear()
     if split not in ("dev", "test", "all"):
         raise typer.BadParameter("attendu : dev, test ou all", param_hint="--split")
     names = corpus_names(corpus, corpora)
     if run_ablation and len(names) > 1:
         raise typer.BadParameter("l'ablation porte sur un seul corpus", param_hint="--corpus")
     settings = load_settings()
+    if backend is not None:  # a settings copy for this run: the environment stays as the user set it
+        settings = settings.model_copy(update={"llm_backend": backend})
+        try:
+            settings._check_llm()  # the check loading the settings would have made
+        except ValueError as exc:
+            err.print(f"[red]Configuration invalide[/red] (--backend) : {exc}")
+            raise typer.Exit(1)
     setup_logging(settings)
     try:
         for name in names:

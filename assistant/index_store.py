@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from assistant.components.keyword import KeywordIndex
-from ingest.records import DeliberationRecord
+from assistant.records import DeliberationRecord
 
 SCHEMA_VERSION = 1
 CURRENT = "CURRENT"

@@ -1,0 +1,74 @@
+"""The import contract: the library (``assistant``) never imports the ingestion, the front ends or
+the evaluation; the ingestion uses only the library; the evaluation calls the library's public API
+and the ingestion, never a front end; the front ends (``ui``: web app and CLI) may use everything.
+Module-level imports form no cycle. Every import counts, also one inside a function."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PACKAGES = ("assistant", "ingest", "evals", "ui")
+FORBIDDEN = {
+    "assistant": ("ingest", "ui", "evals"),
+    "ingest": ("ui", "evals"),
+    "evals": ("ui",),
+    "ui": (),
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(REPO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(tree: ast.AST, *, top_level_only: bool) -> list[tuple[str, int]]:
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    found = []
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.module, node.lineno))
+    return found
+
+
+def _modules() -> dict[str, ast.AST]:
+    return {
+        _module_name(path): ast.parse(path.read_text(encoding="utf-8"))
+        for package in PACKAGES for path in sorted((REPO / package).rglob("*.py"))
+    }
+
+
+def test_no_layer_imports_upward() -> None:
+    violations = []
+    for module, tree in _modules().items():
+        layer = module.split(".")[0]
+        for imported, line in _imports(tree, top_level_only=False):
+            if imported.split(".")[0] in FORBIDDEN[layer]:
+                violations.append(f"{module}:{line} imports {imported}")
+    assert violations == []
+
+
+def test_module_level_imports_form_no_cycle() -> None:
+    modules = _modules()
+    graph = {
+        module: {imported for imported, _ in _imports(tree, top_level_only=True) if imported in modules}
+        for module, tree in modules.items()
+    }
+    cycles, state = [], {}
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = "open"
+        for nxt in sorted(graph[module]):
+            if state.get(nxt) == "open":
+                cycles.append(" → ".join(path[path.index(nxt):] + [nxt]) if nxt in path else f"{module} → {nxt}")
+            elif nxt not in state:
+                visit(nxt, path + [nxt])
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []
