@@ -54,10 +54,10 @@ _REQUIRES = {
     "count": re.compile(_SELECTION, re.I),
     "list": re.compile(_SELECTION, re.I),
     "president": re.compile(r"s[ée]ance|bureau|conseil|d[ée]lib[ée]ration|pr[ée]sid[ée]e?\b|pr[ée]sidait|chaired|meeting", re.I),
-    "session_date": re.compile(r"bureau|conseil|s[ée]ance|d[ée]lib[ée]ration|adopt|vot|meeting|session|\b[BC][MT]\d{4}", re.I),
+    "session_date": re.compile(r"bureau|conseil|s[ée]ance|d[ée]lib[ée]ration|adopt|vot|meeting|session|\b[A-Z]{1,3}\d{4}/", re.I),
     "vote": re.compile(r"d[ée]lib[ée]ration|vot|adopt|unanim|bureau|conseil|s[ée]ance|voix", re.I),
-    "reference": re.compile(r"d[ée]lib[ée]ration|acte|\b[BC][MT]\d", re.I),
-    "subject": re.compile(r"d[ée]lib[ée]ration|acte|\b[BC][MT]\d", re.I),
+    "reference": re.compile(r"d[ée]lib[ée]ration|acte|\b[A-Z]{1,3}\d{4}/", re.I),
+    "subject": re.compile(r"d[ée]lib[ée]ration|acte|\b[A-Z]{1,3}\d{4}/", re.I),
 }
 _NEGATIVE = re.compile(r"\bne\b|\bn'|\bpas\b", re.I)
 _EXCLUDES = {"count": _NEGATIVE, "list": _NEGATIVE}

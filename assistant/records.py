@@ -17,7 +17,10 @@ MONTHS = {
 }
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 DATE_RE = re.compile(rf"\b(\d{{1,2}})(?:er)?\s+({_MONTH_ALT})\.?\s+(\d{{4}})\b", re.IGNORECASE)
-ACT_REF_RE = re.compile(r"\b((?:BM|CM|BT|CT)(\d{4})/(\d{2})/(\d{2})/\d+(?:-\d+)?)")
+# An act's reference: the organ's letters, the séance date and the act's number (« BM2025/06/24/12 »,
+# « CM2025/04/07/19-2 », « CT2024/11/05/3 »). The one pattern of the project: import it, never rewrite it.
+ACT_REF = r"[A-Z]{1,3}\d{4}/\d{2}/\d{2}/\d+(?:-\d+)?"
+ACT_REF_RE = re.compile(r"\b([A-Z]{1,3}(\d{4})/(\d{2})/(\d{2})/\d+(?:-\d+)?)\b")
 LAW_REF_RE = re.compile(
     r"\b(?:loi|décret|decret|ordonnance|arrêté|arrete)\s+n°\s?\d[\d-]*|\barticles?\s+[LRD]\.?\s?\d+(?:-\d+)*",
     re.IGNORECASE,

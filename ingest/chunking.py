@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.articles import normalise_article_number
+from assistant.records import ACT_REF
 from ingest.loaders import LoadedDocument
 
 CHUNKER_VERSION = "admin-fr-8"  # bump when chunks, their keyword tokens, their flags or the records read from them change
@@ -51,7 +52,7 @@ PLACE_DATE_RE = re.compile(_PREFIX + r"Fait (?:à|a|en)\s+\S")  # « Fait à Par
 _BULLETS = "-*•◦▪▫●○■□►▶➢➤✓✔–—\uf0b7\uf0a7\uf0d8\uf076"
 LIST_ITEM_RE = re.compile(rf"^\s*(?:[{_BULLETS}]|\d{{1,3}}[.)°]|[a-z][)])\s+\S")
 MD_HEADING_RE = re.compile(r"^#{1,6}\s")
-REFERENCE_HEAD_RE = re.compile(r"\b(?:BM|CM|BT|CT)\d{4}/\d{2}/\d{2}/\d+(?:-\d+)?\s*:")
+REFERENCE_HEAD_RE = re.compile(rf"\b{ACT_REF}\s*:")
 
 # « Article 8 – Titre », « ARTICLE 8 : TITRE », « Art. 8 - Titre », « Article premier », « Article 1er »,
 # « Article 8-1 », « Article 8.1 », « Article 8 bis », « Article II », optionally as a Markdown heading.

@@ -12,7 +12,7 @@ import re
 from datetime import date
 
 from assistant.records import (
-    ACT_REF_RE, LAW_REF_RE, Beneficiary, Decision, DeliberationRecord, Evidence, Visa, parse_french_date,
+    ACT_REF, ACT_REF_RE, LAW_REF_RE, Beneficiary, Decision, DeliberationRecord, Evidence, Visa, parse_french_date,
 )
 from ingest.chunking import Chunk
 
@@ -151,7 +151,7 @@ class _Extractor:
 
     def _reference_and_subject(self) -> None:
         r, text, head = self.record, self.text, self.head
-        m = re.search(r"^\W*((?:BM|CM|BT|CT)\d{4}/\d{2}/\d{2}/\d+(?:-\d+)?)[ \t]*:[ \t]*", head, re.MULTILINE)
+        m = re.search(rf"^\W*({ACT_REF})[ \t]*:[ \t]*", head, re.MULTILINE)
         if m:
             r.reference = m.group(1)
             stop = len(head)
