@@ -166,6 +166,19 @@ class Settings(BaseSettings):
     def log_dir(self) -> Path:
         return self.data_dir / "logs"
 
+    @property
+    def feedback_file(self) -> Path:
+        """Agents' ratings of answers (personal data masked): written by the web app, exported, purged."""
+        return self.data_dir / "feedback" / "feedback.jsonl"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def audit_file(self) -> Path:
+        return self.data_dir / "audit" / "audit.jsonl"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -14,6 +14,8 @@ from typing import Callable, Iterable
 
 from pydantic import BaseModel
 
+from assistant.config import Settings
+
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:(?:\+|00)33[\s.-]?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b")
 
@@ -240,16 +242,16 @@ def _purge_files(folder: Path, cutoff: datetime, dry_run: bool) -> int:
     return removed
 
 
-def purge(data_dir: Path, days: int, *, dry_run: bool = False, now: datetime | None = None) -> PurgeReport:
+def purge(settings: Settings, days: int, *, dry_run: bool = False, now: datetime | None = None) -> PurgeReport:
     """Delete audit and feedback entries and form drafts older than ``days`` days, and Gradio's
     served copies older than a day."""
     now = now or datetime.now(timezone.utc)
     cutoff = now - timedelta(days=days)
     report = PurgeReport(cutoff=cutoff, dry_run=dry_run)
-    report.audit_removed, report.audit_kept = _purge_jsonl(data_dir / "audit" / "audit.jsonl", cutoff, dry_run)
-    report.feedback_removed, report.feedback_kept = _purge_jsonl(data_dir / "feedback" / "feedback.jsonl", cutoff, dry_run)
-    report.drafts_removed = _purge_files(data_dir / "forms", cutoff, dry_run)
-    report.cache_files_removed = _purge_files(data_dir / "gradio-cache", now - timedelta(days=1), dry_run)
+    report.audit_removed, report.audit_kept = _purge_jsonl(settings.audit_file, cutoff, dry_run)
+    report.feedback_removed, report.feedback_kept = _purge_jsonl(settings.feedback_file, cutoff, dry_run)
+    report.drafts_removed = _purge_files(settings.forms_dir, cutoff, dry_run)
+    report.cache_files_removed = _purge_files(settings.data_dir / "gradio-cache", now - timedelta(days=1), dry_run)
     logging.getLogger("mgp.privacy").info(
         "purge (%s days%s): %d audit, %d feedback, %d drafts, %d cached files removed", days,
         ", dry run" if dry_run else "", report.audit_removed, report.feedback_removed, report.drafts_removed,

@@ -7,7 +7,6 @@ the next one (the vector store is reconciled with the last committed generation)
 
 from __future__ import annotations
 
-import fcntl
 import fnmatch
 import hashlib
 import logging
@@ -28,6 +27,7 @@ from assistant.components.embeddings import MGPEmbeddings, build_embeddings
 from assistant.components.keyword import KeywordIndex
 from assistant.components.vectorstore import ChunkStore, StoreError, build_store, plain_metadata
 from assistant.config import Settings
+from assistant.locks import file_lock
 from assistant.text import tokenize
 from assistant.safety import addresses_an_assistant
 from ingest.chunking import Chunk, chunk_document, chunking_id, looks_like_deliberation
@@ -165,19 +165,8 @@ class Ingestor:
         found.files[self.doc_id_for(path)] = path
 
     # -- the run -----------------------------------------------------------------------
-    @contextmanager
-    def _lock(self) -> Iterator[None]:
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        with (self.settings.data_dir / "ingest.lock").open("w") as fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                log.info("another ingestion is running: waiting for it")
-                fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+    def _lock(self):
+        return file_lock(self.settings.data_dir / "ingest.lock", waiting_message="another ingestion is running: waiting for it")
 
     def run(self, paths: Sequence[Path] | None = None, *, rebuild: bool = False) -> IngestReport:
         started = time.perf_counter()

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from assistant.config import Settings
 from assistant.privacy import MaskingFilter, purge
 
 
@@ -117,11 +118,12 @@ def test_purge_removes_old_entries_and_drafts_only(tmp_path) -> None:
     os.utime(stale, ((now - timedelta(days=300)).timestamp(),) * 2)
     os.utime(fresh, ((now - timedelta(days=5)).timestamp(),) * 2)
 
-    dry = purge(tmp_path, 180, dry_run=True, now=now)
+    settings = Settings(data_dir=tmp_path, corpus_dir=tmp_path, _env_file=None)
+    dry = purge(settings, 180, dry_run=True, now=now)
     assert (dry.audit_removed, dry.feedback_removed, dry.drafts_removed) == (1, 2, 1)
     assert stale.exists() and len(audit.read_text(encoding="utf-8").splitlines()) == 3  # nothing touched
 
-    report = purge(tmp_path, 180, now=now)
+    report = purge(settings, 180, now=now)
     assert (report.audit_removed, report.audit_kept, report.feedback_removed, report.drafts_removed) == (1, 2, 2, 1)
     lines = audit.read_text(encoding="utf-8").splitlines()
     assert lines == [json.dumps({"time": recent, "user": "b"}), "ligne illisible"]  # unreadable lines are kept

@@ -4,7 +4,6 @@ the ingestion and evaluation pipelines. French for users; one process serves eve
 
 from __future__ import annotations
 
-import fcntl
 import html
 import json
 import logging
@@ -24,6 +23,7 @@ import gradio as gr
 from assistant.api import Assistant
 from assistant.config import Settings
 from assistant.index import IndexNotReady
+from assistant.locks import file_lock
 from assistant.schemas import Answer, AskRequest, Turn
 from ui.access import AuditLog, UserDirectory, mask_personal_data
 
@@ -61,10 +61,10 @@ class WebApp:
     def __init__(self, settings: Settings, assistant: Assistant | None = None) -> None:
         self.settings = settings
         self.assistant = assistant or Assistant(settings)
-        self.feedback_path = settings.data_dir / "feedback" / "feedback.jsonl"
-        self.uploads_dir = settings.data_dir / "uploads"
+        self.feedback_path = settings.feedback_file
+        self.uploads_dir = settings.uploads_dir
         self.users = UserDirectory(settings.ui_users)
-        self.audit = AuditLog(settings.data_dir / "audit" / "audit.jsonl")
+        self.audit = AuditLog(settings.audit_file)
         self._write_lock = threading.Lock()
         self._corpus_lock = threading.Lock()  # see _corpus_changes
 
@@ -72,13 +72,8 @@ class WebApp:
     def _corpus_changes(self) -> Iterator[None]:
         """Uploads, deletions and reindexing change the uploads folder one at a time, across the
         threads of this process and the replicas sharing the data folder (a file lock)."""
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        with self._corpus_lock, (self.settings.data_dir / "uploads.lock").open("w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        with self._corpus_lock, file_lock(self.settings.data_dir / "uploads.lock"):
+            yield
 
     def _require_admin(self, request: gr.Request | None) -> None:
         """Admin-only handlers check the role themselves: the API is as protected as the page."""

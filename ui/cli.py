@@ -372,7 +372,7 @@ def purge(
 
     settings = load_settings()
     setup_logging(settings)
-    report = run_purge(settings.data_dir, days or settings.retention_days, dry_run=dry_run)
+    report = run_purge(settings, days or settings.retention_days, dry_run=dry_run)
     if as_json:
         print(report.model_dump_json())
         return
@@ -481,7 +481,7 @@ def feedback_export(
     from ui.feedback import export_feedback
 
     settings = load_settings()
-    count = export_feedback(settings.data_dir / "feedback" / "feedback.jsonl", out)
+    count = export_feedback(settings.feedback_file, out)
     Console().print(f"{count} cas à relire écrits dans {out}")
 
 
