@@ -163,7 +163,7 @@ class Assistant:
             return
 
         fallback: str | None = None
-        if isinstance(self.generator, LLMGenerator):
+        if self.generator.streams:
             fallback = self._llm_unavailable()
             if fallback is None:
                 # Only verified sentences are streamed; the first unsupported one stops the model.
@@ -254,7 +254,7 @@ class Assistant:
         """A follow-up rewritten by the language model when one is configured, else by rules."""
         question = request.question.strip()
         if (
-            request.history and is_follow_up(question) and isinstance(self.generator, LLMGenerator)
+            request.history and is_follow_up(question) and self.generator.streams
             and self.settings.llm_condense and self._llm_unavailable() is None
         ):
             started = time.perf_counter()

@@ -735,11 +735,7 @@ class FormDrafter:
     def _draft_long_texts(self, values: list[FieldValue], profile: CommuneProfile) -> None:
         """With a language model: the agent's short notes become formal French, checked to add no
         number, name or quotation absent from the notes, and marked « à relire »."""
-        from assistant.llm_generator import LLMGenerator
-
         generator = self.assistant.generator
-        if not isinstance(generator, LLMGenerator) or generator.prompts.form_field is None:
-            return
         for value in values:
             spec = self.definition.field(value.id)
             if not spec.draft or value.origin != "user" or not isinstance(value.value, str):

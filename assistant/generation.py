@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from langchain_core.embeddings import Embeddings
 
 from assistant.query import key_terms, prefixes_of, term_in
 from assistant.question import has_answer_type
-from assistant.schemas import Citation, Passage
+from assistant.schemas import Citation, Passage, Turn
 from assistant.text import tokenize
 
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?;])\s+(?=[«\"(]?[A-ZÉÈÀÂÎÔÇ0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
@@ -124,11 +125,33 @@ class Draft:
 
 
 class Generator(ABC):
+    """What the answering code, the CLI and the form drafter use of a generator. A generator that
+    cannot do something refuses it in its own way: ``streams`` is False and ``stream`` raises,
+    ``condense`` and ``draft_field`` return None (the callers then use their rule-based path)."""
+
     name: str = "generator"
+    streams: bool = False  # True when ``stream``/``finish`` write the answer as it comes
+    min_support: float = 0.5  # share of a streamed sentence's words its cited passage must hold
 
     @abstractmethod
     def generate(self, question: str, passages: list[Passage]) -> Draft:
         """An answer from the passages only; every quote verbatim from a passage."""
+
+    def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
+        """The answer's text as it is written (only when ``streams``)."""
+        raise NotImplementedError(f"le générateur {self.name} n'écrit pas sa réponse au fil de l'eau")
+
+    def finish(self, text: str, passages: list[Passage]) -> Draft:
+        """The streamed text, grounded in the passages (only when ``streams``)."""
+        raise NotImplementedError(f"le générateur {self.name} n'écrit pas sa réponse au fil de l'eau")
+
+    def condense(self, question: str, history: list[Turn], vocabulary: frozenset[str] | set[str] = frozenset()) -> str | None:
+        """A follow-up rewritten as a standalone question, or None (the rule-based rewrite is used)."""
+        return None
+
+    def draft_field(self, label: str, help: str, notes: str, collectivity: str) -> str | None:
+        """A form field written from the agent's notes, or None (the notes are kept as typed)."""
+        return None
 
 
 class _VectorCache:

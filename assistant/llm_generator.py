@@ -42,6 +42,8 @@ class LLMGenerator(Generator):
     """``stream`` yields the model's text; ``finish`` grounds the full text into a :class:`Draft`
     (``problem`` set when it cannot be shown). ``generate`` does both for callers that do not stream."""
 
+    streams = True
+
     def __init__(self, model: ChatModel, prompts: Prompts, *, min_support: float = 0.5) -> None:
         self.model = model
         self.prompts = prompts
@@ -86,13 +88,14 @@ class LLMGenerator(Generator):
             return None
         return text
 
-
     def draft_field(self, label: str, help: str, notes: str, collectivity: str) -> str | None:
         """A form field written in formal French from the agent's notes, or None when the model
         fails or its text adds a number, name or quotation the notes do not hold."""
         from assistant.components.llm import LLMError
         from assistant.grounding import new_facts, sanitise
 
+        if self.prompts.form_field is None:
+            return None  # no prompt for form fields: the notes stay as typed
         prompt = self.prompts.form_field.format(collectivity=collectivity, label=label, help=help or "—", notes=notes)
         try:
             text = sanitise(self.model.complete([{"role": "user", "content": prompt}])).strip()

@@ -209,10 +209,9 @@ def _answer(assistant, request, out: Console):
     from rich.live import Live
     from rich.panel import Panel
 
-    from assistant.llm_generator import LLMGenerator
     from assistant.schemas import Answer
 
-    if not (out.is_terminal and isinstance(assistant.generator, LLMGenerator)):
+    if not (out.is_terminal and assistant.generator.streams):
         return assistant.ask(request)
     text = ""
     with Live(console=out, transient=True, refresh_per_second=8) as live:
