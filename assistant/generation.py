@@ -118,10 +118,14 @@ def source_label(passage: Passage) -> str:
 
 @dataclass
 class Draft:
-    answer: str
+    """A generator's answer before it is shown, or why it cannot be: ``problem`` is a short French
+    label, safe to show and to log; ``detail`` quotes the faulty sentence (tests, never logged)."""
+
+    answer: str = ""
     citations: list[Citation] = field(default_factory=list)
     abstained: bool = False
-    problem: str | None = None  # why a model's text cannot be shown (then the caller falls back)
+    problem: str | None = None  # then the caller falls back to the extractive answer
+    detail: str | None = None
 
 
 class Generator(ABC):

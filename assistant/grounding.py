@@ -18,9 +18,8 @@ sentences are ever shown, and a doomed generation is stopped at its first unsupp
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from assistant.generation import citation_for, find_quote, split_sentences
+from assistant.generation import Draft, citation_for, find_quote, split_sentences
 from assistant.query import prefixes_of, term_in
 from assistant.schemas import Citation, Passage
 from assistant.text import fold, tokenize
@@ -58,18 +57,6 @@ _NOT_NAMES = frozenset(fold(w) for w in (
     "documents vous nous on c ceci cela à a est sont voici votre notre leur leurs son sa ses tout tous toute toutes "
     "il y mgp ia ept ni et ou mais car or si quand lorsque comme afin avant depuis pendant lors entre je"
 ).split())
-
-
-@dataclass
-class Grounded:
-    """The verified answer, or why it cannot be shown: ``problem`` is a short French label, safe to
-    show and to log; ``detail`` quotes the faulty sentence (for tests and debugging, never logged)."""
-
-    answer: str = ""
-    citations: list[Citation] = field(default_factory=list)
-    abstained: bool = False
-    problem: str | None = None
-    detail: str | None = None
 
 
 def sanitise(text: str) -> str:
@@ -233,13 +220,13 @@ def negated(text: str) -> bool:
     return bool(_NEGATION_RE.search(fold(text)))
 
 
-def ground_answer(text: str, passages: list[Passage], *, min_support: float = 0.5, partial: bool = False) -> Grounded:
+def ground_answer(text: str, passages: list[Passage], *, min_support: float = 0.5, partial: bool = False) -> Draft:
     """Verify ``text``. With ``partial`` (streaming), the text is a prefix: only its complete
     sentences are judged, and a sentence that cannot be judged yet ends the verified part."""
     text = sanitise(text)
     stripped = text.strip()
     if not stripped:
-        return Grounded() if partial else Grounded(problem="réponse vide")
+        return Draft() if partial else Draft(problem="réponse vide")
     segments = _segments(text)
     if partial:
         if segments and not _has_started(text[segments[-1][0]:segments[-1][1]]):
@@ -248,7 +235,7 @@ def ground_answer(text: str, passages: list[Passage], *, min_support: float = 0.
     cited = [_markers(text[s:e]) for s, e in segments]
     absence = [_states_absence(text[s:e]) for s, e in segments]
     if not partial and segments and all(absence):
-        return Grounded(answer=stripped, abstained=True)
+        return Draft(answer=stripped, abstained=True)
 
     citations: list[Citation] = []
     numbering: dict[tuple[int, str], int] = {}
@@ -273,13 +260,13 @@ def ground_answer(text: str, passages: list[Passage], *, min_support: float = 0.
             inherited = next((c for c in reversed(cited[:k]) if c), None)
         sources = own or inherited or []
         if not sources:
-            return Grounded(problem="affirmation sans citation", detail=_short(sentence))
+            return Draft(problem="affirmation sans citation", detail=_short(sentence))
         valid = [i for i in sources if 0 <= i < len(passages)]
         if not valid:
-            return Grounded(problem="source inexistante", detail=_short(sentence))
+            return Draft(problem="source inexistante", detail=_short(sentence))
         problem = _check_claim(sentence, [passages[i] for i in valid], min_support)
         if problem:
-            return Grounded(problem=problem, detail=_short(sentence))
+            return Draft(problem=problem, detail=_short(sentence))
         pieces.append(text[cursor:s])
         cursor = e
         if not own:  # an introduction or a list item: checked, shown without markers of its own
@@ -301,7 +288,7 @@ def ground_answer(text: str, passages: list[Passage], *, min_support: float = 0.
             if numbering[key] not in numbers:
                 numbers.append(numbering[key])
         if not numbers:
-            return Grounded(problem="négation contraire à la source" if reversed_polarity else "aucun passage citable",
+            return Draft(problem="négation contraire à la source" if reversed_polarity else "aucun passage citable",
                             detail=_short(sentence))
         body = _MARKER_RE.sub("", sentence).rstrip()
         end = ""
@@ -311,9 +298,9 @@ def ground_answer(text: str, passages: list[Passage], *, min_support: float = 0.
     if not partial:
         pieces.append(text[cursor:])
         if not citations:
-            return Grounded(problem="aucune citation")
+            return Draft(problem="aucune citation")
     answer = re.sub(r"[ \t]+\n", "\n", "".join(pieces)).strip()
-    return Grounded(answer=answer, citations=citations)
+    return Draft(answer=answer, citations=citations)
 
 
 class StreamGrounder:

@@ -60,9 +60,7 @@ class LLMGenerator(Generator):
         yield from self.model.stream(self.messages(question, passages))
 
     def finish(self, text: str, passages: list[Passage]) -> Draft:
-        grounded = ground_answer(text, passages, min_support=self.min_support)
-        return Draft(answer=grounded.answer, citations=grounded.citations, abstained=grounded.abstained,
-                     problem=grounded.problem)
+        return ground_answer(text, passages, min_support=self.min_support)
 
     def generate(self, question: str, passages: list[Passage]) -> Draft:
         return self.finish("".join(self.stream(question, passages)), passages)
