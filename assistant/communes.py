@@ -210,3 +210,14 @@ def official_name(name: str) -> str | None:
     reference table knows exactly one."""
     member = ept_of(name)
     return member[1] if member else None
+
+
+def resolve_name(typed: str, names: list[str]) -> list[NameMatch]:
+    """The names of ``names`` an agent's spelling designates, through the official name when the list
+    writes that one (« Rueil » → « Rueil-Malmaison »): the one resolver of the facts and the forms."""
+    matches = match_name(typed, names)
+    if not matches:
+        official = official_name(typed)
+        if official and normalise_name(official) != normalise_name(typed):
+            matches = match_name(official, names)
+    return matches

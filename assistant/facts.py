@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.communes import (
-    NameMatch, capture_names, ept_members, ept_of, find_names_in_text, match_name, normalise_name, official_name,
+    NameMatch, capture_names, ept_members, ept_of, find_names_in_text, match_name, normalise_name, resolve_name,
 )
 from assistant.generation import Draft, citation_for, find_quote
 from assistant.acts import Designation, designate, track_label, unique_records
@@ -259,12 +259,7 @@ class FactAnswerer:
         names = [b.name for b in record.beneficiaries]
         resolved = []
         for name in typed:
-            matches = match_name(name, names)
-            if not matches:
-                official = official_name(name)
-                if official and normalise_name(official) != normalise_name(name):
-                    matches = match_name(official, names)
-            resolved.append(_Resolved(name, matches))
+            resolved.append(_Resolved(name, resolve_name(name, names)))
         return resolved
 
     def _single_act(self, record: DeliberationRecord, typed: list[str], records: list[DeliberationRecord],

@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
 from assistant.acts import track_label
-from assistant.communes import ept_of, match_name, normalise_name, official_name
+from assistant.communes import ept_of, match_name, normalise_name, official_name, resolve_name
 from assistant.facts import FactAnswerer
 from assistant.generation import citation_for, find_quote, split_sentences
 from assistant.index import IndexView
@@ -342,11 +342,7 @@ class _Listing:
 
 def _listing(commune: str, record) -> _Listing:
     kinds = {b.name: b.kind for b in record.beneficiaries}
-    matches = match_name(commune, list(kinds))
-    if not matches:
-        official = official_name(commune)
-        if official:
-            matches = match_name(official, list(kinds))
+    matches = resolve_name(commune, list(kinds))
     # « Noisy », « Saint », « Paris »: the start of several names is not a name.
     typed = normalise_name(commune)
     starts_like = [n for n in kinds if normalise_name(n).startswith(typed + " ")]
