@@ -3,6 +3,7 @@ those read from the bundled corpus/ folder, which is the real corpus."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -17,13 +18,18 @@ DELIB_MD = CORPUS / "BM2025-06-24-12_deliberation_bureau.md"
 DELIB_PDF = CORPUS / "BM2025-06-24-12_deliberation_bureau.pdf"
 FICHE_MD = CORPUS / "fiche_programme_appropriation_metropolitaine.md"
 
-BENEFICIARIES = [
-    "Antony", "Argenteuil", "Aubervilliers", "Aulnay-sous-Bois", "Boucle Nord de Seine", "Châtenay-Malabry",
-    "Châtillon", "Choisy-le-Roi", "Clichy-la-Garenne", "Clichy-sous-Bois", "Grand Orly Seine Bièvre", "Meudon",
-    "Montreuil", "Morangis", "Neuilly-sur-Marne", "Noisy-le-Grand", "Paris Ouest La Défense", "Reuil Malmaison",
-    "Rosny-sous-Bois", "Saint-Denis", "Sceaux", "Sucy-en-Brie", "Suresnes", "Vallée Sud Grand Paris", "Vanves",
-    "Vincennes",
-]
+
+
+def _listed_beneficiaries() -> list[str]:
+    """The act's own list, read from the real deliberation (the paragraph after « à savoir : »),
+    independently of the record extraction the tests check against it."""
+    text = DELIB_MD.read_text(encoding="utf-8")
+    paragraph = text.split("à savoir :", 1)[1].strip().split("\n\n", 1)[0]
+    return [re.sub(r"\s*\(EPT\)$", "", name.strip()) for name in paragraph.rstrip(".").split(",")]
+
+
+BENEFICIARIES = _listed_beneficiaries()
+assert len(BENEFICIARIES) == 26, BENEFICIARIES  # the act selects 26 communes and EPTs
 
 
 def committed_store(settings: Settings):
