@@ -6,11 +6,13 @@ answer gives each act's value: an agent is never told one act's fact as if it we
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from assistant.question import QUESTION_WORDS, Question
+from assistant.communes import capture_names
+from assistant.question import DAY_MONTH_RE, QUESTION_WORDS, Question, analyse
 from assistant.query import prefixes_of, term_in
-from assistant.text import tokenize
+from assistant.text import fold, tokenize
 from assistant.records import MONTHS, DeliberationRecord
 
 # Vocabulary that every deliberation uses to speak of itself (its séance, officers, vote, list of
@@ -124,8 +126,6 @@ def designate(
 def track_label(record: DeliberationRecord) -> str | None:
     """The name the act gives its track or theme: the first quoted name of what it approves or of its
     subject (« … du parcours « IA-Énergie » … »)."""
-    import re
-
     texts = [d.text for d in record.decisions if "bénéficiaire" in d.text.lower()] + [record.subject or ""]
     for text in texts:
         m = re.search(r"(?:parcours|th[ée]matique|volet|appel)\s*[«\"“]\s*([^»\"”]{3,80}?)\s*[»\"”]", text, re.IGNORECASE)
@@ -133,3 +133,30 @@ def track_label(record: DeliberationRecord) -> str | None:
             return m.group(1).strip()
     return None
 
+
+# -- follow-ups: the words that chose a question's act -------------------------------------
+def _designating(question: str, act_terms: set[str]) -> set[str]:
+    """Stems of the question that name an act: its reference, or words of an act's subject."""
+    analysed = analyse(question)
+    return (topic_terms(analysed) & act_terms) | {t for t in analysed.tokens if "/" in t}
+
+
+def without_designators(question: str, act_terms: set[str]) -> str:
+    """The question without the words that chose its act (a follow-up names another one)."""
+    names = {t for name in capture_names(question) for t in tokenize(name)}  # « Drancy » stays
+    drop = _designating(question, act_terms) - names
+    words = [w for w in re.findall(r"\S+", question) if not (set(tokenize(w)) & drop)]
+    return " ".join(words)
+
+
+def designating_words(question: str, act_terms: set[str]) -> str:
+    """The words of a question that choose an act (reference, organ, date, words of an act's
+    subject in ``act_terms``), in their order: what a follow-up question inherits."""
+    keep = _designating(question, act_terms)
+    words = []
+    for word in re.findall(r"[\w/'’-]+", question):
+        stems = set(tokenize(word))
+        if stems & keep or stems & {"bureau", "conseil"}:
+            words.append(word)
+    dates = [m.group(0) for m in DAY_MONTH_RE.finditer(fold(question))]
+    return " ".join(dict.fromkeys(words + dates))

@@ -25,11 +25,11 @@ from assistant.grounding import StreamGrounder
 from assistant.index import IndexNotReady, IndexReader, IndexView
 from assistant.llm_generator import LLMGenerator
 from assistant.prompts import load_prompts
-from assistant.acts import profile_terms
+from assistant.acts import designating_words, profile_terms, without_designators
 from assistant.abstention import Thresholds, gather, hard_reason, verdict
 from assistant.articles import article_hits, missing_article
 from assistant.query import is_follow_up, key_terms, looks_english, normalise_question, strip_follow_up
-from assistant.question import analyse, designating_words, without_designators
+from assistant.question import analyse
 from assistant.retrieval import HybridRetriever
 from assistant.schemas import Answer, AnswerDelta, AskRequest, Passage, Turn
 

@@ -22,12 +22,14 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
+from assistant.api import Assistant
 from assistant.acts import track_label
 from assistant.communes import ept_of, match_name, normalise_name, official_name, resolve_name
 from assistant.facts import FactAnswerer
 from assistant.generation import citation_for, find_quote, split_sentences
 from assistant.index import IndexView
 from assistant.schemas import Citation
+from assistant.communes import ept_members
 
 FieldType = Literal["text", "long_text", "email", "phone", "date", "choice", "yes_no", "list"]
 PREFILLS = {
@@ -400,10 +402,8 @@ class FormDrafter:
     """Prepares drafts from the committed index (one generation per draft) and, when configured, a
     language model for long texts."""
 
-    def __init__(self, assistant, definition: FormDefinition | None = None) -> None:
-        from assistant.api import Assistant
-
-        self.assistant: Assistant = assistant
+    def __init__(self, assistant: Assistant, definition: FormDefinition | None = None) -> None:
+        self.assistant = assistant
         self.definition = definition or load_form(assistant.settings.forms_file)
         self.model = answers_model(self.definition)
 
@@ -436,7 +436,6 @@ class FormDrafter:
     def communes(self, track: str | Track | None = None) -> list[str]:
         """Names for the commune picker: the beneficiaries (of the chosen track's act first, as it
         spells them; of every act without a track), then the other communes of the EPT table."""
-        from assistant.communes import ept_members
 
         view = self.assistant.index.view()
         if isinstance(track, str):

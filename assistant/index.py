@@ -11,6 +11,7 @@ from assistant.components.keyword import KeywordIndex
 from assistant.components.vectorstore import ChunkStore, build_store
 from assistant.config import Settings
 from assistant.schemas import Passage
+from assistant.text import dedup_key
 from assistant.records import DeliberationRecord
 from assistant.index_store import IndexState, Manifest, StoredChunk
 
@@ -48,8 +49,6 @@ class IndexView:
         computed once per chunk and generation."""
         key = self._dedup.get(chunk_id)
         if key is None:
-            from assistant.retrieval import dedup_key
-
             key = self._dedup[chunk_id] = dedup_key(self.chunks[chunk_id].text)
         return key
 

@@ -16,6 +16,8 @@ from assistant.query import strip_follow_up
 from assistant.question import QUESTION_WORDS
 from assistant.schemas import Passage, Turn
 from assistant.text import tokenize
+from assistant.components.llm import LLMError
+from assistant.grounding import new_facts, sanitise
 
 _WEIGHTY = frozenset(tokenize(
     "engage engagement engagent garantit garantir garantie assure assurer aucun aucune jamais toujours tous toutes "
@@ -89,8 +91,6 @@ class LLMGenerator(Generator):
     def draft_field(self, label: str, help: str, notes: str, collectivity: str) -> str | None:
         """A form field written in formal French from the agent's notes, or None when the model
         fails or its text adds a number, name or quotation the notes do not hold."""
-        from assistant.components.llm import LLMError
-        from assistant.grounding import new_facts, sanitise
 
         if self.prompts.form_field is None:
             return None  # no prompt for form fields: the notes stay as typed

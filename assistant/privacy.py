@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 from pydantic import BaseModel
 
 from assistant.config import Settings
+from assistant.text import fold
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:(?:\+|00)33[\s.-]?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b")
@@ -168,7 +169,6 @@ def corpus_names(find: Callable[[str], Iterable[str]]) -> Callable[[str], bool]:
     """« Public » when the exact name (case and accents aside, whole words) is written in the
     corpus, e.g. « Patrick OLLIER ». ``find(name)`` gives the passages that may hold it (the
     keyword index's best ones): checked only when a name was found, never a scan of the corpus."""
-    from assistant.text import fold
 
     def public(candidate: str) -> bool:
         phrase = fold(" ".join(candidate.split()))

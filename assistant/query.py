@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from assistant.question import analyse
+from assistant.communes import capture_names
 
 
 ABBREVIATIONS = {
@@ -33,7 +35,6 @@ def key_terms(question: str) -> set[str]:
     """Content terms that the evidence must contain for the corpus to answer the question:
     question words and answer-type cues removed (:mod:`assistant.question`); abbreviations count
     through their expansion (« CGCT » → code général des collectivités…)."""
-    from assistant.question import analyse
 
     return set(analyse(normalise_question(question)).terms) - set(ABBREVIATIONS)
 
@@ -58,7 +59,6 @@ def prefixes_of(tokens: set[str] | list[str]) -> set[str]:
 
 def is_follow_up(question: str) -> bool:
     """« et Sceaux ? », « Et pour la convocation ? », « aussi Vanves ? », or a bare place name."""
-    from assistant.communes import capture_names
 
     if _FOLLOW_UP_RE.match(question):
         return True

@@ -102,7 +102,7 @@ _TYPE_PRESENT = {
 }
 
 ORGANS = {"bureau": "Bureau", "conseil": "Conseil"}
-_DAY_MONTH_RE = re.compile(rf"\b(\d{{1,2}})(?:er)?\s+({_MONTH_ALT})\b(?:\s+(\d{{4}}))?", re.I)
+DAY_MONTH_RE = re.compile(rf"\b(\d{{1,2}})(?:er)?\s+({_MONTH_ALT})\b(?:\s+(\d{{4}}))?", re.I)
 _MONTH_ONLY_RE = re.compile(rf"\b(?:d'|de |en |du mois d'|du mois de )({_MONTH_ALT})\b(?:\s+(\d{{4}}))?", re.I)
 
 
@@ -136,7 +136,7 @@ def named_dates(question: str) -> tuple[tuple[int | None, int, int | None], ...]
     folded = fold(question)
     months = {fold(k): v for k, v in MONTHS.items()}
     found = [(int(m.group(1)), months[m.group(2).lower()], int(m.group(3)) if m.group(3) else None)
-             for m in _DAY_MONTH_RE.finditer(folded)]
+             for m in DAY_MONTH_RE.finditer(folded)]
     if not found:
         found = [(None, months[m.group(1).lower()], int(m.group(2)) if m.group(2) else None)
                  for m in _MONTH_ONLY_RE.finditer(folded)]
@@ -170,34 +170,3 @@ def analyse(question: str) -> Question:
         references=frozenset(m.group(1) for m in ACT_REF_RE.finditer(question)),
         organs=organs, dates=named_dates(question), tokens=tuple(tokens),
     )
-
-
-def _designating(question: str, act_terms: set[str]) -> set[str]:
-    """Stems of the question that name an act: its reference, or words of an act's subject."""
-    from assistant.acts import topic_terms
-
-    analysed = analyse(question)
-    return (topic_terms(analysed) & act_terms) | {t for t in analysed.tokens if "/" in t}
-
-
-def without_designators(question: str, act_terms: set[str]) -> str:
-    """The question without the words that chose its act (a follow-up names another one)."""
-    from assistant.communes import capture_names
-
-    names = {t for name in capture_names(question) for t in tokenize(name)}  # « Drancy » stays
-    drop = _designating(question, act_terms) - names
-    words = [w for w in re.findall(r"\S+", question) if not (set(tokenize(w)) & drop)]
-    return " ".join(words)
-
-
-def designating_words(question: str, act_terms: set[str]) -> str:
-    """The words of a question that choose an act (reference, organ, date, words of an act's
-    subject in ``act_terms``), in their order: what a follow-up question inherits."""
-    keep = _designating(question, act_terms)
-    words = []
-    for word in re.findall(r"[\w/'’-]+", question):
-        stems = set(tokenize(word))
-        if stems & keep or stems & {"bureau", "conseil"}:
-            words.append(word)
-    dates = [m.group(0) for m in _DAY_MONTH_RE.finditer(fold(question))]
-    return " ".join(dict.fromkeys(words + dates))

@@ -18,7 +18,8 @@ from assistant.config import Settings
 from assistant.doc_types import normalise_doc_type
 from assistant.index import IndexView
 from assistant.schemas import Passage, SearchFilters
-from assistant.text import fold
+from assistant.facts import FactAnswerer
+from assistant.articles import article_hits
 
 
 def chroma_where(filters: SearchFilters) -> dict[str, Any] | None:
@@ -66,16 +67,11 @@ def split_question(question: str) -> list[str]:
 
 def record_evidence(view: IndexView, question: str) -> list[str]:
     """Chunks that the deliberation records cite for this question (none for most questions)."""
-    from assistant.facts import FactAnswerer
 
     fact = FactAnswerer(view).answer(question)
     if fact is None:
         return []
     return list(dict.fromkeys(c.chunk_id for c in fact.draft.citations))
-
-
-def dedup_key(text: str) -> str:
-    return re.sub(r"[\W_]+", " ", fold(text)).strip()
 
 
 class HybridRetriever(BaseRetriever):
@@ -124,7 +120,6 @@ class HybridRetriever(BaseRetriever):
         for r, cid in enumerate(recorded):
             fused[cid] = fused.get(cid, 0.0) + s.records_weight / (s.rrf_k + r + 1)
         # Articles: « l'article 8 du règlement » names the chunks of that article (same weight).
-        from assistant.articles import article_hits
 
         cited = [cid for cid in article_hits(self.view, query) if cid in committed and (allowed is None or cid in allowed)]
         for r, cid in enumerate(cited if s.records_weight > 0 else []):

@@ -54,3 +54,9 @@ def tokenize(text: str) -> list[str]:
     # Snowball leaves some plurals (« lois », « visas »): fold a final s on longer stems.
     stems = [s[:-1] if len(s) > 3 and s.endswith("s") else s for s in stems]
     return references + [s for s in stems if s]
+
+
+def dedup_key(text: str) -> str:
+    """The text without case, accents or punctuation: near-identical copies (an act as PDF and as
+    Markdown) share it."""
+    return re.sub(r"[\W_]+", " ", fold(text)).strip()

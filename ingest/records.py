@@ -15,6 +15,7 @@ from assistant.records import (
     ACT_REF, ACT_REF_RE, LAW_REF_RE, Beneficiary, Decision, DeliberationRecord, Evidence, Visa, parse_french_date,
 )
 from ingest.chunking import Chunk
+from ingest.chunking import DECISION_RE
 
 def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("**", "")).strip(" ,;")
@@ -199,8 +200,7 @@ class _Extractor:
             return
 
     def _decision(self, chunk: Chunk) -> None:
-        from ingest.chunking import DECISION_RE
-
+    
         text = chunk.text
         # Skip the « APRÈS EN AVOIR DÉLIBÉRÉ » marker that opens the first decision.
         offset = 0

@@ -169,7 +169,8 @@ def test_verify_citations_drops_quotes_not_in_their_chunk(assistant) -> None:
 
 
 def test_retriever_is_a_langchain_retriever_without_duplicates(assistant) -> None:
-    from assistant.retrieval import HybridRetriever, dedup_key
+    from assistant.retrieval import HybridRetriever
+    from assistant.text import dedup_key
 
     retriever = HybridRetriever(view=assistant.index.view(), embeddings=assistant.embeddings, settings=assistant.settings, k=6)
     docs = retriever.invoke("Vu la loi MAPTAM du 27 janvier 2014")

@@ -72,3 +72,17 @@ def test_module_level_imports_form_no_cycle() -> None:
         if module not in state:
             visit(module, [module])
     assert cycles == []
+
+
+def test_the_library_and_the_ingestion_import_the_project_at_module_level() -> None:
+    """An import of the project inside a function hides a cycle; only the front ends and the
+    benchmarks still load parts of the project lazily (to start fast)."""
+    hidden = []
+    for module, tree in _modules().items():
+        if module.split(".")[0] not in ("assistant", "ingest"):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                hidden += [f"{module}:{line} {imported}" for imported, line in _imports(node, top_level_only=False)
+                           if imported.split(".")[0] in PACKAGES]
+    assert hidden == []

@@ -17,6 +17,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from assistant.config import Settings
+from assistant.components.llm import _host
 
 
 class MGPEmbeddings(Embeddings):
@@ -148,7 +149,6 @@ class OpenAICompatibleEmbeddings(MGPEmbeddings):
 
     @property
     def embedding_id(self) -> str:
-        from assistant.components.llm import _host
 
         return f"openai:{_host(self.base_url)}|{self.model}"
 
