@@ -186,7 +186,7 @@ def test_upload_with_odd_file_names_stays_in_the_upload_folder(client, server, t
     Every file is indexed, kept under a safe name inside the uploads folder, and survives a reindex."""
     from gradio_client import handle_file
 
-    from ui.app import MAX_NAME_BYTES, safe_file_name
+    from ingest.admin import MAX_NAME_BYTES, safe_file_name
 
     # Path parts never survive (Gradio strips them too: this is the second line of defence).
     for hostile in ("../../etc/passwd.txt", "..\\..\\boot.ini.txt", "/abs/olu.txt", ".."):

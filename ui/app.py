@@ -7,13 +7,8 @@ from __future__ import annotations
 import html
 import json
 import logging
-import os
 import re
-import shutil
 import threading
-import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -23,8 +18,9 @@ import gradio as gr
 from assistant.api import Assistant
 from assistant.config import Settings
 from assistant.index import IndexNotReady
-from assistant.locks import file_lock
 from assistant.schemas import Answer, AskRequest, Turn
+from ingest.admin import CorpusAdmin
+from ingest.pipeline import ProgressCallback
 from ui.access import AuditLog, UserDirectory, mask_personal_data
 
 log = logging.getLogger("mgp.ui")
@@ -62,18 +58,10 @@ class WebApp:
         self.settings = settings
         self.assistant = assistant or Assistant(settings)
         self.feedback_path = settings.feedback_file
-        self.uploads_dir = settings.uploads_dir
+        self.corpus = CorpusAdmin(settings, self.assistant.embeddings)
         self.users = UserDirectory(settings.ui_users)
         self.audit = AuditLog(settings.audit_file)
         self._write_lock = threading.Lock()
-        self._corpus_lock = threading.Lock()  # see _corpus_changes
-
-    @contextmanager
-    def _corpus_changes(self) -> Iterator[None]:
-        """Uploads, deletions and reindexing change the uploads folder one at a time, across the
-        threads of this process and the replicas sharing the data folder (a file lock)."""
-        with self._corpus_lock, file_lock(self.settings.data_dir / "uploads.lock"):
-            yield
 
     def _require_admin(self, request: gr.Request | None) -> None:
         """Admin-only handlers check the role themselves: the API is as protected as the page."""
@@ -303,11 +291,8 @@ class WebApp:
 
     # -- Corpus tab --------------------------------------------------------------------
     def documents_table(self) -> list[list[Any]]:
-        from assistant.index_store import IndexState
-
-        manifest = IndexState(self.settings.index_dir).load_manifest()
         rows = []
-        for entry in manifest.documents.values():
+        for entry in self.corpus.documents():
             rows.append([
                 entry.title, entry.doc_type, entry.pages or "—", entry.chunks,
                 entry.ingested_at.strftime("%d/%m/%Y %H:%M"), "indexé" if not entry.warnings else "indexé (avertissement)",
@@ -315,14 +300,15 @@ class WebApp:
             ])
         return sorted(rows, key=lambda r: r[0])
 
-    def _ingest(self, paths: list[Path] | None, progress: gr.Progress | None = None):
-        from ingest.pipeline import Ingestor
-
-        # The bar moves file by file, and inside a file with its pages and its passages embedded.
+    def _progress(self, progress: gr.Progress | None) -> ProgressCallback | None:
+        """The ingestion's steps on the Gradio bar: file by file, and inside a file its pages and
+        its passages embedded."""
+        if progress is None:
+            return None
         current = {"file": "", "done": 0, "total": 1}
 
         def report(stage: str, done: int, total: int, label: str) -> None:
-            if progress is None or not total:
+            if not total:
                 return
             if stage == "files":
                 current.update(file=label, done=done, total=total)
@@ -335,115 +321,22 @@ class WebApp:
             elif stage == "embed":
                 progress(share, desc=f"Indexation : {current['file']}, passages vectorisés {done} sur {total}")
 
-        return Ingestor(self.settings, embeddings=self.assistant.embeddings, progress=report).run(paths)
+        return report
 
     def upload(self, files: list[str] | None, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
-        """Add files to the corpus. A file named like an earlier upload is its new version; if the new
-        version cannot be indexed the previous file is put back, so nothing stored is lost."""
         self._require_admin(request)
         if not files:
             return "Aucun fichier reçu.", self.documents_table()
-        with self._corpus_changes():  # two uploads at once must not swap each other's previous versions
-            lines = self._upload(files, progress)
+        lines = self.corpus.upload([Path(f) for f in files], self._progress(progress))
         return "\n".join(lines), self.documents_table()
 
-    def _upload(self, files: list[str], progress) -> list[str]:
-        from ingest.loaders import megabytes
-        from ingest.pipeline import is_excluded
-
-        self.uploads_dir.mkdir(parents=True, exist_ok=True)
-        limit = int(self.settings.max_file_mb * 1024 * 1024)
-        lines: list[str] = []
-        staged: list[tuple[str, Path, Path | None]] = []  # (name shown, target, previous version)
-        taken: set[str] = set()
-
-        def put_back(target: Path, backup: Path | None) -> None:
-            if backup is not None:
-                os.replace(backup, target)
-            else:
-                target.unlink(missing_ok=True)
-
-        try:
-            for tmp in files:
-                source = Path(tmp)
-                shown = source.name
-                name = next((n for n in _name_choices(safe_file_name(shown))
-                             if not is_excluded(n, self.settings.corpus_exclude)), None)
-                if name is None:
-                    lines.append(f"❌ {shown} : nom de fichier exclu du corpus (MGP_CORPUS_EXCLUDE)")
-                    continue
-                # Only the name as sent replaces an earlier upload; a renamed file never does.
-                name = _unique_name(name, taken, lambda n: (self.uploads_dir / n).exists(), renamed=name != shown)
-                taken.add(name.casefold())
-                if source.stat().st_size > limit:
-                    lines.append(f"❌ {shown} : fichier trop volumineux ({megabytes(source.stat().st_size)} Mo, "
-                                 f"limite {megabytes(limit)} Mo)")
-                    continue
-                target = self.uploads_dir / name
-                partial = target.with_name(f".{name}.partiel")
-                try:
-                    shutil.copyfile(source, partial)
-                except OSError:
-                    partial.unlink(missing_ok=True)
-                    raise
-                backup = None
-                if target.exists():
-                    backup = target.with_name(f".{name}.précédent")
-                    os.replace(target, backup)
-                staged.append((shown, target, backup))
-                os.replace(partial, target)  # a reindex running meanwhile never reads half a copy
-            report = self._ingest([target for _, target, _ in staged], progress) if staged else None
-        except Exception:
-            for _, target, backup in staged:  # the folder as it was before this upload
-                put_back(target, backup)
-            raise
-        if report is None:
-            return lines
-        failed = {str(Path(f.path)): f.reason for f in report.failed}
-        skipped = {str(Path(f.path)): f.reason for f in report.skipped}
-        restored: list[Path] = []
-        for shown, target, backup in staged:
-            saved_as = "" if target.name == shown else f" (enregistré sous « {target.name} »)"
-            problem = failed.get(str(target)) or skipped.get(str(target))
-            if problem is None:
-                lines.append(f"✅ {shown}{saved_as} : {'nouvelle version indexée' if backup else 'indexé'}")
-                if backup:
-                    backup.unlink(missing_ok=True)
-                continue
-            mark = "❌" if str(target) in failed else "⚠️"
-            lines.append(f"{mark} {shown} : {problem}{' — la version précédente est conservée' if backup else ''}")
-            put_back(target, backup)
-            if backup:
-                restored.append(target)
-        if restored:  # the index and the folder agree again on the previous versions
-            self._ingest(restored, None)
-        return lines
-
     def delete(self, doc_id: str, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
-        from assistant.index_store import IndexState
-
         self._require_admin(request)
-        entry = IndexState(self.settings.index_dir).load_manifest().documents.get((doc_id or "").strip())
-        if entry is None:
-            return "Document introuvable : choisissez un identifiant de la liste.", self.documents_table()
-        source = Path(entry.source)
-        path = source if source.is_absolute() else self.settings.corpus_dir / source
-        folder = path.parent
-        with self._corpus_changes():
-            path.unlink(missing_ok=True)
-            self._ingest([folder], progress)
-        return f"Document supprimé : {entry.title}", self.documents_table()
+        return self.corpus.delete(doc_id, self._progress(progress)), self.documents_table()
 
     def reindex(self, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
         self._require_admin(request)
-        paths = [self.settings.corpus_dir] + ([self.uploads_dir] if self.uploads_dir.is_dir() else [])
-        with self._corpus_changes():
-            report = self._ingest(paths, progress)
-        text = (f"Réindexation terminée : {report.documents} documents, {report.chunks} passages "
-                f"({report.added} ajoutés, {report.updated} modifiés, {report.removed} supprimés).")
-        if report.failed:
-            text += "\n" + "\n".join(f"❌ {Path(f.path).name} : {f.reason}" for f in report.failed)
-        return text, self.documents_table()
+        return self.corpus.reindex(self._progress(progress)), self.documents_table()
 
     # -- Évaluations tab ---------------------------------------------------------------
     def documents(self, request: gr.Request = None) -> list[list[Any]]:
@@ -490,49 +383,6 @@ class WebApp:
 
         evaluate(self.settings, assistant=self.assistant, progress=report)
         return self.evaluations(request)
-
-
-_UNSAFE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
-
-
-MAX_NAME_BYTES = 150
-
-
-def safe_file_name(name: str) -> str:
-    """A file name without path parts, hidden-file dot or odd characters, at most 150 bytes of UTF-8
-    (file systems count bytes: 120 accented or Asian characters can exceed their 255-byte limit)."""
-    base = unicodedata.normalize("NFC", name.replace("\\", "/")).split("/")[-1]
-    stem, dot, suffix = base.rpartition(".")
-    if not dot or not stem.strip(" ._"):
-        stem, suffix = (base, "") if not dot else (stem, suffix)
-    stem = _UNSAFE.sub("_", stem).strip(" ._")
-    suffix = _UNSAFE.sub("", suffix)[:16]
-    if not stem or not stem.strip("_"):
-        stem = "document"
-    room = MAX_NAME_BYTES - len(suffix.encode()) - 1
-    stem = stem.encode()[:room].decode(errors="ignore").rstrip(" .") or "document"
-    return f"{stem}.{suffix}" if suffix else stem
-
-
-def _name_choices(name: str) -> list[str]:
-    """The name, then names that escape the corpus exclusion patterns (« _brouillon », README.md…)."""
-    stem, dot, suffix = name.rpartition(".")
-    return [name, safe_file_name(f"document-{name}"), f"document{dot}{suffix}" if dot else "document"]
-
-
-def _unique_name(name: str, taken: set[str], exists=lambda candidate: False, renamed: bool = True) -> str:
-    """``name (2).pdf`` when another file of the same upload has the name, or when the folder has it
-    and the file was ``renamed`` on the way: only a name as sent replaces an earlier upload."""
-    if name.casefold() not in taken and not (renamed and exists(name)):
-        return name
-    stem, dot, suffix = name.rpartition(".")
-    stem, dot = (stem, ".") if dot and stem else (name, "")
-    number = 2
-    while True:
-        candidate = f"{stem} ({number}){dot}{suffix if dot else ''}"
-        if candidate.casefold() not in taken and not exists(candidate):
-            return candidate
-        number += 1
 
 
 def build_app(web: WebApp) -> gr.Blocks:
