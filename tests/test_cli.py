@@ -65,3 +65,18 @@ def test_invalid_setting_is_named(corpus_copy, tmp_path) -> None:
     assert result.returncode == 1
     assert "Configuration invalide" in result.stderr and "MGP_CHUNK_OVERLAP" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_corpus_add_list_remove_use_the_web_apps_service(corpus_copy, tmp_path) -> None:
+    data = tmp_path / "data"
+    note = tmp_path / "note_de_service.md"
+    note.write_text("# Note de service\n\nDOCUMENT SYNTHÉTIQUE : la médiathèque ouvre le dimanche.\n", encoding="utf-8")
+    added = run_cli(["corpus", "add", str(note)], corpus_copy, data)
+    assert added.returncode == 0 and "✅ note_de_service.md" in added.stdout
+    assert (data / "uploads" / "note_de_service.md").exists()
+    listed = run_cli(["corpus", "list"], corpus_copy, data)
+    doc_id = next(line.split("\t")[0] for line in listed.stdout.splitlines() if "Note de service" in line)
+    removed = run_cli(["corpus", "remove", doc_id], corpus_copy, data)
+    assert removed.returncode == 0 and "supprimé" in removed.stdout
+    assert "Note de service" not in run_cli(["corpus", "list"], corpus_copy, data).stdout
+    assert run_cli(["corpus", "remove", "inconnu"], corpus_copy, data).returncode == 1

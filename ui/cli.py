@@ -468,6 +468,46 @@ def users_add(
     Console().print(f"Compte « {name} » ({role}) enregistré dans {target}")
 
 
+corpus_app = typer.Typer(help="Documents ajoutés au corpus (comme l'onglet Corpus de l'application web).",
+                         no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+
+@corpus_app.command("add")
+def corpus_add(files: Annotated[list[Path], typer.Argument(help="Fichiers à ajouter (une nouvelle version remplace l'ancienne).")]) -> None:
+    """Ajouter des fichiers : chacun est indexé ; s'il échoue, sa version précédente est conservée."""
+    from ingest.admin import CorpusAdmin
+
+    settings = load_settings()
+    setup_logging(settings)
+    lines = CorpusAdmin(settings).upload(files)
+    for line in lines:
+        Console().print(line)
+    raise typer.Exit(0 if all(line.startswith("✅") for line in lines) else 2)
+
+
+@corpus_app.command("list")
+def corpus_list() -> None:
+    """Les documents indexés, avec leur identifiant (pour « corpus remove »)."""
+    from ingest.admin import CorpusAdmin
+
+    # One line per document, the identifier first and whole (a table would cut it on a narrow terminal).
+    for entry in sorted(CorpusAdmin(load_settings()).documents(), key=lambda e: e.title):
+        print(f"{entry.doc_id}\t{entry.title} ({entry.doc_type}, {entry.chunks} passages)")
+
+
+@corpus_app.command("remove")
+def corpus_remove(doc_id: Annotated[str, typer.Argument(help="Identifiant du document (voir « corpus list »).")]) -> None:
+    """Retirer un document du corpus et de l'index."""
+    from ingest.admin import CorpusAdmin
+
+    settings = load_settings()
+    setup_logging(settings)
+    message = CorpusAdmin(settings).delete(doc_id)
+    Console().print(message)
+    raise typer.Exit(1 if message.startswith("Document introuvable") else 0)
+
+
 feedback_app = typer.Typer(help="Retours des utilisateurs (👍 / 👎).", no_args_is_help=True)
 app.add_typer(feedback_app, name="feedback")
 
