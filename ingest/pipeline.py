@@ -95,6 +95,45 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass
+class _Run:
+    """What one ingestion run knows as it goes: the committed manifest it started from, the files
+    found, the documents to commit, and its report."""
+
+    previous: Manifest
+    report: IngestReport
+    embedding_id: str
+    chunk_config: str
+    had_generation: bool
+    interrupted: bool
+    collection: str = ""
+    found: "Discovery" = field(default_factory=lambda: Discovery())
+    documents: dict[str, DocumentEntry] = field(default_factory=dict)
+    doc_files: dict[str, DocumentFile] = field(default_factory=dict)
+    twins: dict[str, list[str]] = field(default_factory=dict)
+    failed_ids: set[str] = field(default_factory=set)
+    skipped_twins: set[str] = field(default_factory=set)
+
+    def fail(self, doc_id: str, path: Path, reason: str) -> None:
+        self.report.failed.append(FileIssue(path=str(path), reason=reason))
+        self.failed_ids.add(doc_id)
+
+    def skip_if_twin(self, doc_id: str, sha: str) -> bool:
+        """Whether another file with the same content is already indexed (then this one is skipped)."""
+        for other in self.twins.get(sha, ()):
+            if other == doc_id:
+                return False
+            entry = self.documents.get(other)
+            if entry is not None and entry.sha256 == sha and other not in self.failed_ids:
+                self.report.skipped.append(FileIssue(
+                    path=str(self.found.files[doc_id]),
+                    reason=f"contenu identique à « {entry.file_name} » : indexé une seule fois",
+                ))
+                self.skipped_twins.add(doc_id)
+                return True
+        return False
+
+
 class Ingestor:
     def __init__(
         self,
@@ -192,187 +231,177 @@ class Ingestor:
         return f"{self.settings.collection_name}-{digest}-g{generation:06d}"
 
     def _run(self, paths: list[Path], rebuild: bool) -> IngestReport:
+        """Discover and compare, index what changed file by file, settle failures and removals,
+        reconcile the vector store, commit a new generation."""
+        run = self._start(paths, rebuild)
+        todo = self._changed_files(run)
+        for done, item in enumerate(todo):
+            self.progress("files", done, len(todo), item[1].name)
+            self._index_file(run, *item)
+        self.progress("files", len(todo), len(todo), "")
+        self._settle(run)
+        committed, stored_ids = self._reconcile_store(run)
+        return self._commit(run, committed, stored_ids)
+
+    def _start(self, paths: list[Path], rebuild: bool) -> "_Run":
         # Vectors depend on the model and on what is embedded (bare text or text with its context).
         embedding_id = f"{self.embeddings.embedding_id}|context={self.settings.embed_with_context}"
-        chunk_config = chunking_id(self.settings.chunk_size, self.settings.chunk_overlap)
         previous = self.state.load_manifest()
-        had_generation = self.state.current_dir() is not None
-        interrupted = self.state.mark_running()
-        report = IngestReport(embedding_id=embedding_id)
-
+        run = _Run(
+            previous=previous, report=IngestReport(embedding_id=embedding_id), embedding_id=embedding_id,
+            chunk_config=chunking_id(self.settings.chunk_size, self.settings.chunk_overlap),
+            had_generation=self.state.current_dir() is not None, interrupted=self.state.mark_running(),
+        )
         if rebuild:
-            report.rebuilt = "reconstruction demandée (--rebuild)"
+            run.report.rebuilt = "reconstruction demandée (--rebuild)"
         elif previous.embedding_id and previous.embedding_id != embedding_id:
-            report.rebuilt = "modèle d'embedding changé : index reconstruit"
+            run.report.rebuilt = "modèle d'embedding changé : index reconstruit"
         # A rebuild fills a new collection; the committed one serves readers until the switch, and
         # survives intact if the rebuild is killed.
-        if report.rebuilt or not previous.collection:
-            collection = self._collection_name(embedding_id, previous.generation + 1)
+        if run.report.rebuilt or not previous.collection:
+            run.collection = self._collection_name(embedding_id, previous.generation + 1)
         else:
-            collection = previous.collection
-        self.store.use_collection(collection)
+            run.collection = previous.collection
+        self.store.use_collection(run.collection)
+        run.found = self.discover(paths)
+        run.report.failed.extend(run.found.failed)
+        run.documents = {} if run.report.rebuilt else dict(previous.documents)
+        return run
 
-        found = self.discover(paths)
-        report.failed.extend(found.failed)
-        documents = {} if report.rebuilt else dict(previous.documents)
-        doc_files: dict[str, DocumentFile] = {}
-
-        # What changed.
+    def _changed_files(self, run: "_Run") -> list[tuple[str, Path, str, bool]]:
+        """(doc_id, path, sha, existed) of the files to index, first copies of a content first."""
         hashes: dict[str, str] = {}
-        for doc_id, path in sorted(found.files.items()):
+        for doc_id, path in sorted(run.found.files.items()):
             try:
                 hashes[doc_id] = file_sha256(path)
             except OSError as exc:
-                report.failed.append(FileIssue(path=str(path), reason=f"lecture impossible ({exc.strerror})"))
+                run.report.failed.append(FileIssue(path=str(path), reason=f"lecture impossible ({exc.strerror})"))
         # Identical content under several names is indexed once: the copy indexed first wins; the
         # others are re-examined on each run (one takes over if the indexed copy goes or fails).
-        twins = self._twins(hashes, previous.documents, found)
-        rank = {d: i for ids in twins.values() for i, d in enumerate(ids)}
-        failed_ids: set[str] = set()
-        skipped_twins: set[str] = set()
-
-        def indexed_twin(doc_id: str, sha: str) -> str | None:
-            for other in twins.get(sha, ()):
-                if other == doc_id:
-                    return None
-                entry = documents.get(other)
-                if entry is not None and entry.sha256 == sha and other not in failed_ids:
-                    return other
-            return None
-
-        def skip_twin(doc_id: str, twin: str) -> None:
-            report.skipped.append(FileIssue(
-                path=str(found.files[doc_id]),
-                reason=f"contenu identique à « {documents[twin].file_name} » : indexé une seule fois",
-            ))
-            skipped_twins.add(doc_id)
-
+        run.twins = self._twins(hashes, run.previous.documents, run.found)
+        rank = {d: i for ids in run.twins.values() for i, d in enumerate(ids)}
         todo: list[tuple[str, Path, str, bool]] = []
         for doc_id, sha in sorted(hashes.items(), key=lambda item: (rank.get(item[0], 0), item[0])):
-            path = found.files[doc_id]
-            entry = documents.get(doc_id)
+            entry = run.documents.get(doc_id)
             if (
                 entry is not None
                 and entry.sha256 == sha
-                and previous.chunking_id == chunk_config
+                and run.previous.chunking_id == run.chunk_config
                 and self.state.has_document_file(entry.doc_file)
             ):
-                twin = indexed_twin(doc_id, sha)
-                if twin is not None:
-                    skip_twin(doc_id, twin)
-                else:
-                    report.unchanged += 1
+                if not run.skip_if_twin(doc_id, sha):
+                    run.report.unchanged += 1
                 continue
-            todo.append((doc_id, path, sha, entry is not None))
+            todo.append((doc_id, run.found.files[doc_id], sha, entry is not None))
+        return todo
 
-        # Load, chunk, embed, store each changed file (first copies of a content first).
-        for done, (doc_id, path, sha, existed) in enumerate(todo):
-            self.progress("files", done, len(todo), path.name)
-            twin = indexed_twin(doc_id, sha)
-            if twin is not None:
-                skip_twin(doc_id, twin)
-                continue
-            try:
-                doc_file = self._prepare(doc_id, path, sha, chunk_config)
-            except UnsupportedFormat as exc:
-                report.skipped.append(FileIssue(path=str(path), reason=exc.reason))
-                continue
-            except IngestError as exc:
-                report.failed.append(FileIssue(path=str(path), reason=exc.reason))
-                failed_ids.add(doc_id)
-                log.warning("failed %s: %s", doc_id, exc.reason)
-                continue
-            except Exception as exc:  # a loader bug must not stop the other files
-                log.exception("unexpected error on %s", doc_id)
-                report.failed.append(FileIssue(path=str(path), reason=f"erreur inattendue ({type(exc).__name__})"))
-                failed_ids.add(doc_id)
-                continue
-            try:
-                embedded, reused = self._embed_and_store(doc_file.chunks, label=path.name)
-                self.state.write_document_file(doc_file)
-            except Exception as exc:
-                # The store or the model down for every file stops the run; anything else is this file's.
-                self._check_backends(exc)
-                log.warning("failed %s while storing: %s", doc_id, type(exc).__name__)
-                report.failed.append(FileIssue(path=str(path), reason=f"enregistrement impossible ({_exception_label(exc)})"))
-                failed_ids.add(doc_id)
-                continue
-            log.info("indexed %s: %d passage(s), %d embedded", doc_id, len(doc_file.chunks), embedded)
-            report.chunks_embedded += embedded
-            report.chunks_reused += reused
-            report.pages_processed += doc_file.entry.pages or 1
-            documents[doc_id] = doc_file.entry
-            doc_files[doc_id] = doc_file
-            report.updated += existed
-            report.added += not existed
-        self.progress("files", len(todo), len(todo), "")
+    def _index_file(self, run: "_Run", doc_id: str, path: Path, sha: str, existed: bool) -> None:
+        """Load, chunk, embed and store one file; anything it causes fails this file only."""
+        if run.skip_if_twin(doc_id, sha):
+            return
+        try:
+            doc_file = self._prepare(doc_id, path, sha, run.chunk_config)
+        except UnsupportedFormat as exc:
+            run.report.skipped.append(FileIssue(path=str(path), reason=exc.reason))
+            return
+        except IngestError as exc:
+            log.warning("failed %s: %s", doc_id, exc.reason)
+            run.fail(doc_id, path, exc.reason)
+            return
+        except Exception as exc:  # a loader bug must not stop the other files
+            log.exception("unexpected error on %s", doc_id)
+            run.fail(doc_id, path, f"erreur inattendue ({type(exc).__name__})")
+            return
+        try:
+            embedded, reused = self._embed_and_store(doc_file.chunks, label=path.name)
+            self.state.write_document_file(doc_file)
+        except Exception as exc:
+            # The store or the model down for every file stops the run; anything else is this file's.
+            self._check_backends(exc)
+            log.warning("failed %s while storing: %s", doc_id, type(exc).__name__)
+            run.fail(doc_id, path, f"enregistrement impossible ({_exception_label(exc)})")
+            return
+        log.info("indexed %s: %d passage(s), %d embedded", doc_id, len(doc_file.chunks), embedded)
+        report = run.report
+        report.chunks_embedded += embedded
+        report.chunks_reused += reused
+        report.pages_processed += doc_file.entry.pages or 1
+        run.documents[doc_id] = doc_file.entry
+        run.doc_files[doc_id] = doc_file
+        report.updated += existed
+        report.added += not existed
 
-        # A file that fails now keeps its last good version, even across a rebuild.
-        for doc_id in failed_ids:
-            old = previous.documents.get(doc_id)
-            if doc_id not in documents and old is not None and self.state.has_document_file(old.doc_file):
-                documents[doc_id] = old
+    def _settle(self, run: "_Run") -> None:
+        """A file that fails now keeps its last good version, even across a rebuild; files gone from
+        the folders read (or now holding another document's content) leave the index."""
+        for doc_id in run.failed_ids:
+            old = run.previous.documents.get(doc_id)
+            if doc_id not in run.documents and old is not None and self.state.has_document_file(old.doc_file):
+                run.documents[doc_id] = old
+        found = run.found
         removed = [
             doc_id
-            for doc_id, entry in previous.documents.items()
-            if doc_id in skipped_twins  # its file now holds the content of another document
+            for doc_id, entry in run.previous.documents.items()
+            if doc_id in run.skipped_twins  # its file now holds the content of another document
             or doc_id not in found.files
             and any(_is_within(self._source_path(entry), r) for r in found.roots)
             and not any(_is_within(self._source_path(entry), p) for p in found.protected)
         ]
         for doc_id in removed:
-            documents.pop(doc_id, None)
-        report.removed = len(removed)
+            run.documents.pop(doc_id, None)
+        run.report.removed = len(removed)
 
-        # Reconcile the vector store with what is about to be committed.
-        for doc_id, entry in documents.items():
-            if doc_id not in doc_files:
-                doc_files[doc_id] = self.state.read_document_file(entry.doc_file)
-        committed = {c.chunk_id: c for d in doc_files.values() for c in d.chunks}
+    def _reconcile_store(self, run: "_Run") -> tuple[dict[str, StoredChunk], set[str]]:
+        """The vector store made to hold exactly what is about to be committed (missing chunks
+        embedded again; metadata a killed run rewrote put back)."""
+        for doc_id, entry in run.documents.items():
+            if doc_id not in run.doc_files:
+                run.doc_files[doc_id] = self.state.read_document_file(entry.doc_file)
+        committed = {c.chunk_id: c for d in run.doc_files.values() for c in d.chunks}
         stored_ids = self.store.all_ids()
         missing_ids = [cid for cid in committed if cid not in stored_ids]
         if missing_ids:
             log.info("repairing %d chunks missing from the vector store", len(missing_ids))
             embedded, _ = self._embed_and_store([committed[c] for c in missing_ids], reuse=False)
-            report.repaired_chunks = embedded
-        if interrupted:
+            run.report.repaired_chunks = embedded
+        if run.interrupted:
             # A killed run may have rewritten metadata of chunks it shared with the committed state.
             present = [cid for cid in committed if cid in stored_ids]
             stored_meta = self.store.get_metadatas(present)
             stale = [cid for cid in present if stored_meta.get(cid) != committed[cid].metadata]
             if stale:
                 self.store.update_metadatas(stale, [committed[c].metadata for c in stale])
-                report.repaired_chunks += len(stale)
+                run.report.repaired_chunks += len(stale)
+        return committed, stored_ids
 
+    def _commit(self, run: "_Run", committed: dict[str, StoredChunk], stored_ids: set[str]) -> IngestReport:
+        """A new generation when anything changed; then orphan vectors and old collections removed."""
+        report, previous = run.report, run.previous
         changed = bool(
             report.added or report.updated or report.removed or report.rebuilt or report.repaired_chunks
-            or not had_generation or previous.chunking_id != chunk_config
-            or previous.embedding_id != embedding_id or previous.collection != collection
+            or not run.had_generation or previous.chunking_id != run.chunk_config
+            or previous.embedding_id != run.embedding_id or previous.collection != run.collection
         )
         manifest = previous
         if changed:
             ordered = sorted(committed.values(), key=lambda c: (c.metadata["doc_id"], c.metadata["ordinal"]))
             keyword = KeywordIndex.build([c.chunk_id for c in ordered], [c.tokens for c in ordered])
-            records = {d: f.record for d, f in doc_files.items() if f.record is not None}
+            records = {d: f.record for d, f in run.doc_files.items() if f.record is not None}
             manifest = Manifest(
-                generation=previous.generation,
-                embedding_id=embedding_id,
-                chunking_id=chunk_config,
-                collection=collection,
-                documents=dict(sorted(documents.items())),
+                generation=previous.generation, embedding_id=run.embedding_id, chunking_id=run.chunk_config,
+                collection=run.collection, documents=dict(sorted(run.documents.items())),
             )
             self.state.commit(manifest, keyword, records)
         orphans = stored_ids - set(committed)
         if orphans:
             self.store.delete(orphans)
             report.orphans_removed = len(orphans)
-        keep = {collection, self.state.previous_collection()}
+        keep = {run.collection, self.state.previous_collection()}
         for name in self.store.collections():
             if name not in keep:
                 self.store.drop_collection(name)
         self.state.collect_garbage()
         self.state.mark_finished()
-
         report.documents = len(manifest.documents)
         report.chunks = manifest.chunk_count
         report.generation = manifest.generation
