@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections import abc
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -129,111 +130,129 @@ class Assistant:
         self._check_model(view)
         timings: dict[str, float] = {}
         question = self._standalone(request, view, timings)
-
-        record_hits: list[str] | None = None
-        if request.filters.is_empty():
-            fact = FactAnswerer(view).answer(question)
-            record_hits = list(dict.fromkeys(c.chunk_id for c in fact.draft.citations)) if fact else []
-            if fact is not None:
-                chunks = {cid: view.chunks[cid].text for cid in {c.chunk_id for c in fact.draft.citations}}
-                citations = verify_citations(fact.draft.citations, chunks)
-                if citations:
-                    timings["retrieve"] = 0.0
-                    timings["generate"] = _ms(t0)
-                    timings["total"] = _ms(t0)
-                    yield Answer(
-                        question=request.question, standalone_question=question, answer=fact.draft.answer,
-                        abstained=False, citations=citations, kind=fact.kind, timings_ms=timings,
-                    )
-                    return
-
+        fact_answer, record_hits = self._record_answer(request, question, view, timings, t0)
+        if fact_answer is not None:
+            yield fact_answer
+            return
         query = normalise_question(question)
         query_vector = self.embeddings.embed_query(query)
         passages = self._retriever(view, request, query_vector, record_hits).passages(query)
         timings["retrieve"] = _ms(t0)
         t1 = time.perf_counter()
         # A language model sees the passages and may abstain itself: only what no generator can get
-        # past stops it here. The extractive path keeps its own evidence gate (below, also applied to
-        # the extractive answer that replaces a failed or rejected model answer).
+        # past stops it here. The extractive path keeps its own evidence gate (also applied to the
+        # extractive answer that replaces a failed or rejected model answer).
         reason = self._hard_reason(question, passages, view)
         if reason is not None:
             timings["generate"] = 0.0
             timings["total"] = _ms(t0)
             yield self._abstention(request.question, question, view, timings, reason)
             return
-
         fallback: str | None = None
         if self.generator.streams:
-            fallback = self._llm_unavailable()
-            if fallback is None:
-                # Only verified sentences are streamed; the first unsupported one stops the model.
-                grounder = StreamGrounder(passages, self.generator.min_support)
-                rejected: str | None = None
-                stream = self.generator.stream(question, passages)
-                try:
-                    for piece in stream:
-                        if "first_token" not in timings:
-                            timings["first_token"] = _ms(t1)
-                        delta, rejected = grounder.feed(piece)
-                        if rejected:
-                            break
-                        if delta:
-                            yield AnswerDelta(text=delta)
-                except LLMError as exc:
-                    self._llm_failed(exc)
-                    fallback = f"{exc} Voici les passages des documents à la place."
-                except Exception as exc:  # a bug or an unexpected library error: never leave the user without an answer
-                    log.error("LLM generation failed: %s", type(exc).__name__)
-                    fallback = "Le modèle de langage a rencontré une erreur : voici les passages des documents à la place."
-                finally:
-                    stream.close()  # stops the generation (HTTP stream closed, llama.cpp lock released)
-                timings["llm"] = _ms(t1)
-                if fallback is None:
-                    draft = (Draft(answer="", problem=rejected) if rejected
-                             else self.generator.finish(grounder.text, passages))
-                    citations = verify_citations(draft.citations, {p.chunk_id: p.text for p in passages})
-                    if draft.abstained:
-                        timings["generate"] = _ms(t1)
-                        timings["total"] = _ms(t0)
-                        yield self._abstention(request.question, question, view, timings, "le modèle ne trouve pas la réponse",
-                                               generator=self.generator.name)
-                        return
-                    if draft.problem is None and citations:
-                        timings["generate"] = _ms(t1)
-                        timings["total"] = _ms(t0)
-                        if draft.answer.startswith(grounder.shown) and len(draft.answer) > len(grounder.shown):
-                            yield AnswerDelta(text=draft.answer[len(grounder.shown):])  # the last sentence
-                        yield Answer(
-                            question=request.question, standalone_question=question, answer=draft.answer,
-                            abstained=False, citations=citations, kind="passages", timings_ms=timings,
-                            generator=self.generator.name,
-                        )
-                        return
-                    problem = draft.problem or "citations inexactes"
-                    log.info("LLM answer rejected: %s", problem)  # a label only: the model's text may echo the user
-                    fallback = ("La réponse du modèle de langage n'a pas pu être vérifiée dans les documents "
-                                f"({problem}) : voici les passages des documents à la place.")
+            outcome = yield from self._model_answer(request, question, passages, view, timings, t0, t1)
+            if isinstance(outcome, Answer):
+                yield outcome
+                return
+            fallback = outcome
+        yield self._extractive_answer(request, question, passages, view, query_vector, timings, (t0, t1), fallback)
 
-        reason = self.insufficient_evidence(question, passages, view, hard_checked=True)
-        if reason is not None:
-            timings["generate"] = _ms(t1)
-            timings["total"] = _ms(t0)
-            answer = self._abstention(request.question, question, view, timings, reason)
-            answer.fallback = fallback
-            yield answer
-            return
-        draft = self.extractive.generate(question, passages, query_vector=query_vector, term_weights=view.idf,
-                                         answer_type=analyse(question).answer_type,
-                                         preferred=set(article_hits(view, question)))
+    def _record_answer(
+        self, request: AskRequest, question: str, view: IndexView, timings: dict[str, float], t0: float,
+    ) -> tuple[Answer | None, list[str] | None]:
+        """The answer from the deliberation records when they hold it (cited and verified), and the
+        chunks they cite for this question (retrieval ranks them first otherwise)."""
+        if not request.filters.is_empty():
+            return None, None
+        fact = FactAnswerer(view).answer(question)
+        if fact is None:
+            return None, []
+        record_hits = list(dict.fromkeys(c.chunk_id for c in fact.draft.citations))
+        chunks = {cid: view.chunks[cid].text for cid in record_hits}
+        citations = verify_citations(fact.draft.citations, chunks)
+        if not citations:
+            return None, record_hits
+        timings["retrieve"] = 0.0
+        timings["generate"] = _ms(t0)
+        timings["total"] = _ms(t0)
+        return Answer(
+            question=request.question, standalone_question=question, answer=fact.draft.answer,
+            abstained=False, citations=citations, kind=fact.kind, timings_ms=timings,
+        ), record_hits
+
+    def _model_answer(
+        self, request: AskRequest, question: str, passages: list[Passage], view: IndexView,
+        timings: dict[str, float], t0: float, t1: float,
+    ) -> abc.Generator[AnswerDelta, None, Answer | str | None]:
+        """Streams the model's verified sentences; returns its final Answer (an answer or its own
+        abstention), or why the extractive answer must replace it."""
+        fallback = self._llm_unavailable()
+        if fallback is not None:
+            return fallback
+        # Only verified sentences are streamed; the first unsupported one stops the model.
+        grounder = StreamGrounder(passages, self.generator.min_support)
+        rejected: str | None = None
+        stream = self.generator.stream(question, passages)
+        try:
+            for piece in stream:
+                if "first_token" not in timings:
+                    timings["first_token"] = _ms(t1)
+                delta, rejected = grounder.feed(piece)
+                if rejected:
+                    break
+                if delta:
+                    yield AnswerDelta(text=delta)
+        except LLMError as exc:
+            self._llm_failed(exc)
+            return f"{exc} Voici les passages des documents à la place."
+        except Exception as exc:  # a bug or an unexpected library error: never leave the user without an answer
+            log.error("LLM generation failed: %s", type(exc).__name__)
+            return "Le modèle de langage a rencontré une erreur : voici les passages des documents à la place."
+        finally:
+            stream.close()  # stops the generation (HTTP stream closed, llama.cpp lock released)
+            timings["llm"] = _ms(t1)
+        draft = Draft(answer="", problem=rejected) if rejected else self.generator.finish(grounder.text, passages)
         citations = verify_citations(draft.citations, {p.chunk_id: p.text for p in passages})
         timings["generate"] = _ms(t1)
         timings["total"] = _ms(t0)
-        if draft.abstained or not citations:
-            answer = self._abstention(request.question, question, view, timings, "aucun passage citable")
+        if draft.abstained:
+            return self._abstention(request.question, question, view, timings, "le modèle ne trouve pas la réponse",
+                                    generator=self.generator.name)
+        if draft.problem is None and citations:
+            if draft.answer.startswith(grounder.shown) and len(draft.answer) > len(grounder.shown):
+                yield AnswerDelta(text=draft.answer[len(grounder.shown):])  # the last sentence
+            return Answer(
+                question=request.question, standalone_question=question, answer=draft.answer,
+                abstained=False, citations=citations, kind="passages", timings_ms=timings,
+                generator=self.generator.name,
+            )
+        problem = draft.problem or "citations inexactes"
+        log.info("LLM answer rejected: %s", problem)  # a label only: the model's text may echo the user
+        return ("La réponse du modèle de langage n'a pas pu être vérifiée dans les documents "
+                f"({problem}) : voici les passages des documents à la place.")
+
+    def _extractive_answer(
+        self, request: AskRequest, question: str, passages: list[Passage], view: IndexView,
+        query_vector: list[float], timings: dict[str, float], started: tuple[float, float], fallback: str | None,
+    ) -> Answer:
+        """Quotes of the best sentences, behind the extractive evidence gate; ``fallback`` says why a
+        model's answer was replaced."""
+        t0, t1 = started
+        reason = self.insufficient_evidence(question, passages, view, hard_checked=True)
+        if reason is None:
+            draft = self.extractive.generate(question, passages, query_vector=query_vector, term_weights=view.idf,
+                                             answer_type=analyse(question).answer_type,
+                                             preferred=set(article_hits(view, question)))
+            citations = verify_citations(draft.citations, {p.chunk_id: p.text for p in passages})
+            if draft.abstained or not citations:
+                reason = "aucun passage citable"
+        timings["generate"] = _ms(t1)
+        timings["total"] = _ms(t0)
+        if reason is not None:
+            answer = self._abstention(request.question, question, view, timings, reason)
             answer.fallback = fallback
-            yield answer
-            return
-        yield Answer(
+            return answer
+        return Answer(
             question=request.question, standalone_question=question, answer=draft.answer, abstained=False,
             citations=citations, kind="passages", timings_ms=timings, generator=self.extractive.name,
             fallback=fallback,
