@@ -1,7 +1,8 @@
-"""The real encoding of a text file: byte-order marks first, then strict UTF-8, then
-charset-normalizer for everything else (UTF-16/32 without a mark, Cyrillic, Greek, Hebrew, Arabic,
-Asian and Central-European code pages). A file no encoding reads as text is refused, never indexed
-as mojibake.
+"""The real encoding of a text file, in this order: a byte-order mark; strict UTF-8 (or UTF-8 with
+a few stray Windows-1252 bytes); the charset an HTML page declares, unless it reads as mixed
+scripts; then charset-normalizer for everything else (UTF-16/32 without a mark — accepted only when
+it decodes to written text —, Cyrillic, Greek, Hebrew, Arabic, Asian and Central-European code
+pages). A file no encoding reads as text is refused, never indexed as mojibake.
 
 One rule of ours on top of the library, because it measurably does better on French: on short
 French paragraphs of the corpus saved as Windows-1252, charset-normalizer picked another Latin code
@@ -35,8 +36,8 @@ _MIXED_WORD_RE = re.compile(r"[A-Za-z][^\W\d_\u0000-\u024f]|[^\W\d_\u0000-\u024f
 _WESTERN = {"cp1252", "latin_1", "iso8859_15", "ascii"}
 
 
-def _undecodable(reason: str = "") -> IngestError:
-    return IngestError("contenu binaire ou encodage illisible : ce n'est pas un fichier texte" + reason)
+def _undecodable() -> IngestError:
+    return IngestError("contenu binaire ou encodage illisible : ce n'est pas un fichier texte")
 
 
 def _control_ratio(text: str) -> float:
@@ -74,21 +75,23 @@ def _western_reading(data: bytes) -> tuple[str, str] | None:
     return text, "cp1252"
 
 
-def _utf8_with_strays(data: bytes) -> str | None:
+def _utf8_with_strays(data: bytes, max_strays: int = 200) -> str | None:
     """UTF-8 with a few stray Windows-1252 bytes (a paragraph pasted from an old file): each stray
     byte read as Windows-1252, the rest as UTF-8. None when the text is not mostly UTF-8."""
-    strays = 0
-
-    def fallback(error: UnicodeDecodeError) -> tuple[str, int]:
-        nonlocal strays
-        strays += 1
-        byte = error.object[error.start : error.start + 1]
-        return byte.decode("cp1252", errors="replace"), error.start + 1
-
-    import codecs
-
-    codecs.register_error("mgp-cp1252-stray", fallback)
-    text = data.decode("utf-8", errors="mgp-cp1252-stray")
+    parts, position, strays = [], 0, 0
+    while True:
+        try:
+            parts.append(data[position:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as error:
+            strays += 1
+            if strays > max_strays:
+                return None
+            stray = position + error.start
+            parts.append(data[position:stray].decode("utf-8"))
+            parts.append(data[stray : stray + 1].decode("cp1252", errors="replace"))
+            position = stray + 1
+    text = "".join(parts)
     multibyte = sum(1 for c in text if ord(c) > 0x7F) - strays
     return text if multibyte >= 3 and strays <= max(2, multibyte // 10) else None
 
