@@ -60,3 +60,31 @@ def dedup_key(text: str) -> str:
     """The text without case, accents or punctuation: near-identical copies (an act as PDF and as
     Markdown) share it."""
     return re.sub(r"[\W_]+", " ", fold(text)).strip()
+
+
+def plain_text(value: object) -> str:
+    """A metadata value as plain text: byte strings decoded when they are text (UTF-16 with its
+    mark, UTF-8), else dropped (pypdf gives bytes for a string it could not read as text: binary
+    junk, not a title); control characters dropped, dates and lists written out."""
+    if value is None:
+        return ""
+    if isinstance(value, (bytes, bytearray)):
+        data = bytes(value)
+        if data.startswith((b"\xfe\xff", b"\xff\xfe")):
+            value = data.decode("utf-16", errors="replace")
+        else:
+            value = data.decode("utf-8") if _is_utf8(data) else ""
+    elif isinstance(value, (list, tuple, set)):
+        value = ", ".join(plain_text(v) for v in value)
+    elif isinstance(value, dict):
+        return ""  # a mapping is no title or reference
+    text = "".join(c for c in str(value) if unicodedata.category(c) != "Cc" or c in "\t\n")
+    return text.replace("\ufffd", "")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -14,6 +14,7 @@ code page (« ø », « ì », « ð »… where Czech or Polish letters were), 
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 
@@ -97,8 +98,6 @@ def _utf8_with_strays(data: bytes, max_strays: int = 200) -> str | None:
 
 
 def _declared_reading(data: bytes, declared: str | None) -> tuple[str, str] | None:
-    import codecs
-
     if not declared:
         return None
     try:

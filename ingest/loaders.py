@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 import yaml
 
+from assistant.text import plain_text
 from ingest.encoding import decode_text
 from ingest.errors import IngestError, UnsupportedFormat
 
@@ -82,34 +83,6 @@ def clean_text(text: str) -> str:
 _EMPTY_TITLE_RE = re.compile(
     r"^(?:untitled|sans titre|document\d*|titre|title|microsoft word\b.*|.*\.(?:docx?|odt|pdf|rtf|txt))$", re.IGNORECASE
 )
-
-
-def plain_text(value: object) -> str:
-    """A metadata value as plain text: byte strings decoded when they are text (UTF-16 with its
-    mark, UTF-8), else dropped (pypdf gives bytes for a string it could not read as text: binary
-    junk, not a title); control characters dropped, dates and lists written out."""
-    if value is None:
-        return ""
-    if isinstance(value, (bytes, bytearray)):
-        data = bytes(value)
-        if data.startswith((b"\xfe\xff", b"\xff\xfe")):
-            value = data.decode("utf-16", errors="replace")
-        else:
-            value = data.decode("utf-8") if _is_utf8(data) else ""
-    elif isinstance(value, (list, tuple, set)):
-        value = ", ".join(plain_text(v) for v in value)
-    elif isinstance(value, dict):
-        return ""  # a mapping is no title or reference
-    text = "".join(c for c in str(value) if unicodedata.category(c) != "Cc" or c in "\t\n")
-    return text.replace("\ufffd", "")
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def meaningful_title(value: object) -> str | None:

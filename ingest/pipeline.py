@@ -28,12 +28,12 @@ from assistant.components.keyword import KeywordIndex
 from assistant.components.vectorstore import ChunkStore, StoreError, build_store, plain_metadata
 from assistant.config import Settings
 from assistant.locks import file_lock
-from assistant.text import tokenize
+from assistant.text import plain_text, tokenize
 from assistant.safety import addresses_an_assistant
 from ingest.chunking import Chunk, chunk_document, chunking_id, looks_like_deliberation
 from ingest.documents import detect_doc_type, document_date, document_title
 from ingest.quality import machine_text_reason
-from ingest.loaders import IngestError, UnsupportedFormat, load_file, plain_text
+from ingest.loaders import IngestError, UnsupportedFormat, load_file
 from ingest.records import extract_record
 from assistant.index_store import DocumentEntry, DocumentFile, IndexState, Manifest, StoredChunk
 

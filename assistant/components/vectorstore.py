@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from assistant.config import Settings
+from assistant.text import plain_text
 
 # Chroma refuses batches above its max_batch_size (about 5k); stay well below.
 WRITE_BATCH = 1000
@@ -20,24 +21,18 @@ WRITE_BATCH = 1000
 
 
 def plain_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
-    """Metadata as every store accepts them: str, int, float or bool values; ``None`` dropped;
-    bytes decoded (or dropped when not text); anything else (dates, lists) written as text. Values
-    from documents (a PDF's /Title, a YAML header) can be any of these."""
+    """Metadata as every store accepts them: str, int, float or bool values kept; anything else
+    (bytes, dates, lists) written as plain text, and dropped when that text is empty (``None``,
+    bytes that are not text). Values from documents (a PDF's /Title, a YAML header) can be any of these."""
     plain: dict[str, Any] = {}
     for key, value in metadata.items():
-        if value is None:
-            continue
-        if isinstance(value, (bytes, bytearray)):
-            try:
-                value = bytes(value).decode("utf-8")
-            except UnicodeDecodeError:
+        if not isinstance(value, (str, int, float, bool)):
+            value = plain_text(value)
+            if not value:
                 continue
-        elif isinstance(value, (list, tuple, set)):
-            value = ", ".join(str(v) for v in value)
-        elif not isinstance(value, (str, int, float, bool)):
-            value = str(value)
         plain[str(key)] = value
     return plain
+
 
 class StoreError(RuntimeError):
     """The vector store cannot be reached or used; the message is meant for the user."""
