@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
-from assistant.api import Assistant
+from assistant.answering import Assistant
 from assistant.acts import track_label
 from assistant.communes import ept_of, match_name, normalise_name, official_name, resolve_name
 from assistant.facts import FactAnswerer

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
+from pathlib import Path
 
 from assistant.components.keyword import KeywordIndex
-from assistant.components.vectorstore import ChunkStore, build_store
-from assistant.config import Settings
+from assistant.components.vectorstore import ChunkStore
 from assistant.schemas import Passage
 from assistant.text import dedup_key
 from assistant.records import DeliberationRecord
@@ -23,7 +24,7 @@ class IndexNotReady(RuntimeError):
 class IndexView:
     """An immutable view of one generation."""
 
-    def __init__(self, settings: Settings, state: IndexState) -> None:
+    def __init__(self, state: IndexState, store: ChunkStore) -> None:
         snapshot = state.snapshot()
         if snapshot.directory is None:
             raise IndexNotReady("Aucun index : lancez d'abord `mgp-assistant ingest` (ou `make run`).")
@@ -40,7 +41,7 @@ class IndexView:
         self.vocabulary: set[str] = set(self.keyword.vocabulary)
         self.vocabulary_prefixes: set[str] = {t[:5] for t in self.vocabulary if len(t) >= 5}
         self._dedup: dict[str, str] = {}
-        self.store: ChunkStore = build_store(settings)
+        self.store = store  # its own store object: a newer view switching collection never affects this one
         if self.manifest.collection:
             self.store.use_collection(self.manifest.collection)
 
@@ -74,9 +75,9 @@ def _idf(chunks: dict[str, StoredChunk]) -> dict[str, float]:
 class IndexReader:
     """Gives the current view; checks the CURRENT pointer at most once per call to ``view``."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.state = IndexState(settings.index_dir)
+    def __init__(self, index_dir: Path, new_store: Callable[[], ChunkStore]) -> None:
+        self.state = IndexState(index_dir)
+        self._new_store = new_store
         self._view: IndexView | None = None
         self._lock = threading.Lock()
 
@@ -84,5 +85,5 @@ class IndexReader:
         current = self.state.current_dir()
         with self._lock:
             if self._view is None or current != self._view.directory:
-                self._view = IndexView(self.settings, self.state)
+                self._view = IndexView(self.state, self._new_store())
             return self._view

@@ -167,11 +167,11 @@ def ingest_throughput(corpus_dir: Path, data_dir: Path, backend: str) -> tuple[d
 
 def ours(settings: Settings, cases: EvalSet) -> dict[str, Any]:
     """The curated test set through the public API, twice: the second, warm run is reported."""
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
     from assistant.schemas import AskRequest
     from evals.runner import run_eval
 
-    assistant = Assistant(settings)
+    assistant = build_assistant(settings)
     run_eval(assistant, cases)
     _, summary = run_eval(assistant, cases)
     retrieval = []
@@ -197,7 +197,7 @@ def corpora_quality(
     """Ours against the naive baseline on the bundled corpus (the index of ``settings``) and on each
     ``evals/corpora/*`` (bundled documents + its own), per half: a lead that holds on « test » and on
     corpora nobody tuned for is one that generalises. Reports go to ``out/corpora/NAME/``."""
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
     from assistant.components.embeddings import build_embeddings
     from evals.corpora import corpus_names, prepare_corpus
     from evals.pipeline import evaluate
@@ -210,7 +210,7 @@ def corpora_quality(
         prepared = prepare_corpus(name, settings, root=root, embeddings=embeddings)
         summary, _, folder, _ = evaluate(
             prepared.settings, testset=prepared.testset, out=(out or workdir) / "corpora" / name, baseline=True,
-            record_history=False, assistant=Assistant(prepared.settings, embeddings=embeddings), corpus=name,
+            record_history=False, assistant=build_assistant(prepared.settings, embeddings=embeddings), corpus=name,
         )
         base = summary.baseline or {}
         found[name] = {

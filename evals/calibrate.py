@@ -10,7 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from assistant.abstention import Thresholds, verdict
-from assistant.api import Assistant
+from assistant.answering import Assistant
 from assistant.facts import FactAnswerer
 from assistant.query import normalise_question
 from assistant.schemas import AskRequest, Turn

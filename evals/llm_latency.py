@@ -11,7 +11,7 @@ import argparse
 import json
 import time
 
-from assistant.api import Assistant
+from assistant.services import build_assistant
 from assistant.config import get_settings
 from assistant.schemas import Answer, AskRequest
 from evals.metrics import percentile
@@ -24,7 +24,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = get_settings()
     started = time.perf_counter()
-    assistant = Assistant(settings)
+    assistant = build_assistant(settings)
     setup = time.perf_counter() - started
     cases = [c for c in load_testset(DEFAULT_TESTSET).cases if not c.must_abstain and not c.history]
     rows = []

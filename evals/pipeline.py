@@ -9,7 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from assistant.api import Assistant
+from assistant.answering import Assistant
+from assistant.services import build_assistant
 from assistant.config import Settings
 from evals.report import render_report
 from evals.runner import CaseResult, ProgressCallback, Summary, run_eval
@@ -72,7 +73,7 @@ def evaluate(
     corpus), restricted to one half if asked, with the naive baseline on the same documents and cases."""
     cases = load_testset(testset).only(split)
     previous_run = load_run(previous) if previous else None
-    assistant = assistant or Assistant(settings)
+    assistant = assistant or build_assistant(settings)
     results, summary = run_eval(assistant, cases, progress)
     documents = indexed_documents(settings)
     summary.split = split
@@ -160,7 +161,7 @@ def ablation(
                 config = base.model_copy(update=update)
                 if progress:
                     progress(done, total, f"{backend} / {chunk_size} / k={k} / {fusion} / seuil {coverage}")
-                _, summary = run_eval(Assistant(config), cases)
+                _, summary = run_eval(build_assistant(config), cases)
                 rows.append({"embedding": backend, "chunk_size": chunk_size, "k": k, "fusion": fusion,
                              "abstain_min_coverage": coverage, **summary.metrics})
                 done += 1

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from assistant.api import Assistant
+from assistant.answering import Assistant
 from assistant.generation import find_quote
 from assistant.schemas import AskRequest, Citation, Turn
 from evals.metrics import K_VALUES, fact_found, forbidden_found, normalise, percentile, ratio, retrieval_scores

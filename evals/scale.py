@@ -123,7 +123,7 @@ def build(size: int, directory: Path) -> dict:
 
 
 def query(size: int, directory: Path, questions: list[str], repeat: int = 1, profile: Path | None = None) -> dict:
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
     from assistant.components.embeddings import build_embeddings
     from assistant.config import Settings
     from assistant.schemas import AskRequest
@@ -131,7 +131,7 @@ def query(size: int, directory: Path, questions: list[str], repeat: int = 1, pro
 
     settings = Settings(corpus_dir=directory / "corpus", data_dir=directory / "data", _env_file=None)
     t0 = time.perf_counter()
-    assistant = Assistant(settings, embeddings=QueryModelEmbeddings(build_embeddings(settings)))
+    assistant = build_assistant(settings, embeddings=QueryModelEmbeddings(build_embeddings(settings)))
     view = assistant.index.view()
     load_s = time.perf_counter() - t0
     assistant.ask(questions[0])  # warm: model loaded, caches filled
@@ -174,11 +174,11 @@ def query(size: int, directory: Path, questions: list[str], repeat: int = 1, pro
 def client(data_dir: Path, corpus: Path, chroma_url: str, questions: list[str]) -> dict:
     """One app process of the server-mode benchmark: the real assistant on a shared data folder
     and a shared Chroma server, asking every question once."""
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
     from assistant.config import Settings
 
     t0 = time.perf_counter()
-    assistant = Assistant(Settings(corpus_dir=corpus, data_dir=data_dir, chroma_url=chroma_url, _env_file=None))
+    assistant = build_assistant(Settings(corpus_dir=corpus, data_dir=data_dir, chroma_url=chroma_url, _env_file=None))
     assistant.ask(questions[0])
     start_s = time.perf_counter() - t0
     latencies, errors = [], 0

@@ -120,9 +120,9 @@ def indexed_settings(tmp_path_factory, embeddings) -> Settings:
 
 @pytest.fixture(scope="session")
 def assistant(indexed_settings, embeddings):
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
 
-    return Assistant(indexed_settings, embeddings=embeddings)
+    return build_assistant(indexed_settings, embeddings=embeddings)
 
 
 def free_port() -> int:

@@ -18,7 +18,7 @@ MULTI = ROOT / "evals" / "corpora" / "multi" / "documents"
 
 @pytest.fixture(scope="module")
 def acts(tmp_path_factory, embeddings):
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
     from assistant.config import Settings
     from ingest.pipeline import Ingestor
 
@@ -30,7 +30,7 @@ def acts(tmp_path_factory, embeddings):
     settings = Settings(corpus_dir=corpus, data_dir=root / "data", _env_file=None)
     report = Ingestor(settings, embeddings=embeddings).run()
     assert report.failed == [], report.failed
-    return Assistant(settings, embeddings=embeddings)
+    return build_assistant(settings, embeddings=embeddings)
 
 
 def ask(assistant, question: str, history: list[str] | None = None):

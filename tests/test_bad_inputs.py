@@ -213,12 +213,12 @@ def test_a_failed_new_version_and_a_copy_of_its_old_content_lose_nothing(corpus_
 def test_upload_names_matching_a_custom_exclusion_survive_a_reindex(corpus_copy, make_settings, embeddings, tmp_path) -> None:
     """The web app's upload handler in-process: a team-defined pattern (*brouillon*) must not let a
     file be indexed at upload and dropped at the next reindex."""
-    from assistant.api import Assistant
+    from assistant.services import build_services
     from ui.app import WebApp
 
     settings = make_settings(corpus_copy, corpus_exclude=["README.md", "scripts/*", "forms/*", "*brouillon*"])
     Ingestor(settings, embeddings=embeddings).run()
-    web = WebApp(settings, Assistant(settings, embeddings=embeddings))
+    web = WebApp(build_services(settings, embeddings=embeddings))
     sent = tmp_path / "brouillon budget.md"
     sent.write_text("# Budget SYNTHÉTIQUE\n\nLe budget des essais est voté en juin.\n", encoding="utf-8")
     result, table = web.upload([str(sent)], None, None)
@@ -234,12 +234,12 @@ def test_two_replicas_sending_broken_versions_at_once_keep_the_indexed_one(corpu
     good version in place is what both put back."""
     import threading
 
-    from assistant.api import Assistant
+    from assistant.services import build_services
     from ui.app import WebApp
 
     settings = make_settings(corpus_copy)
     Ingestor(settings, embeddings=embeddings).run()
-    replicas = [WebApp(settings, Assistant(settings, embeddings=embeddings)) for _ in range(2)]
+    replicas = [WebApp(build_services(settings, embeddings=embeddings)) for _ in range(2)]
     good = tmp_path / "permanence.txt"
     good.write_text("Note SYNTHÉTIQUE : la permanence a lieu le jeudi.", encoding="utf-8")
     assert "✅" in replicas[0].upload([str(good)], None, None)[0]

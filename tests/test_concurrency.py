@@ -80,12 +80,12 @@ def test_readers_see_the_old_or_the_new_index_never_a_broken_one(corpus_copy, ma
     deleted). Every answer must be complete and verified, from one generation or the next."""
     import threading
 
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
     from ingest.pipeline import Ingestor
 
     settings = make_settings(corpus_copy)
     Ingestor(settings, embeddings=embeddings).run()
-    assistant = Assistant(settings, embeddings=embeddings)
+    assistant = build_assistant(settings, embeddings=embeddings)
     note = corpus_copy / "note_des_essais.md"
     stop = threading.Event()
     failures: list[str] = []

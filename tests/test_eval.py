@@ -231,7 +231,7 @@ def test_ablation_table_orders_configurations_by_quality() -> None:
 @pytest.mark.parametrize("name", sorted(CORPUS_GATE))
 def test_corpus_gate(name, indexed_settings, embeddings, tmp_path_factory) -> None:
     """The gate on a corpus nobody tuned for; skipped while its folder is not written yet."""
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
     from evals.corpora import available_corpora, prepare_corpus
     from evals.pipeline import evaluate
 
@@ -240,7 +240,7 @@ def test_corpus_gate(name, indexed_settings, embeddings, tmp_path_factory) -> No
     prepared = prepare_corpus(name, indexed_settings, embeddings=embeddings)
     assert prepared.report.failed == [], prepared.report.failed
     summary, _, _, _ = evaluate(prepared.settings, testset=prepared.testset, out=tmp_path_factory.mktemp(name),
-                                assistant=Assistant(prepared.settings, embeddings=embeddings), baseline=True,
+                                assistant=build_assistant(prepared.settings, embeddings=embeddings), baseline=True,
                                 record_history=False, corpus=name)
     print(f"\ncorpus {name}\n{halves_line(summary)}")
     failures = {f"{half}:{k}": m[k] for half, m in (("tous", summary.metrics), ("test", summary.per_split.get("test", {})))

@@ -89,10 +89,10 @@ def prepared(corpora_root, base_settings, embeddings, main_manifest):
 
 @pytest.fixture(scope="module")
 def tiny_eval(prepared, embeddings, tmp_path_factory):
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
     from evals.pipeline import evaluate
 
-    assistant = Assistant(prepared.settings, embeddings=embeddings)
+    assistant = build_assistant(prepared.settings, embeddings=embeddings)
     return evaluate(prepared.settings, testset=prepared.testset, out=tmp_path_factory.mktemp("tiny-run"),
                     assistant=assistant, baseline=True, corpus="tiny")
 
@@ -172,11 +172,11 @@ def test_a_corpus_evaluation_has_both_halves_and_the_baseline(tiny_eval) -> None
 
 
 def test_the_split_option_keeps_one_half(prepared, embeddings, tmp_path) -> None:
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
     from evals.pipeline import evaluate
 
     summary, results, _, _ = evaluate(prepared.settings, testset=prepared.testset, out=tmp_path, split="test",
-                                      assistant=Assistant(prepared.settings, embeddings=embeddings), corpus="tiny")
+                                      assistant=build_assistant(prepared.settings, embeddings=embeddings), corpus="tiny")
     expected = {c.id for c in load_testset(prepared.testset).cases if c.split == "test"}
     assert {r.id for r in results} == expected and expected
     assert set(summary.per_split) == {"test"} and summary.split == "test"

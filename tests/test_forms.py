@@ -186,14 +186,14 @@ def test_cli_draft(indexed_settings, tmp_path) -> None:
 def test_long_texts_drafted_by_a_model_are_marked_and_checked(indexed_settings, embeddings) -> None:
     from pydantic import SecretStr
 
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
     from tests.openai_server import Reply, ScriptedOpenAIServer
 
     with ScriptedOpenAIServer() as server:
         settings = indexed_settings.model_copy(update={"llm_backend": "openai", "llm_base_url": server.base_url,
                                                        "llm_model": "m", "llm_api_key": SecretStr("k"),
                                                        "llm_max_retries": 0})
-        drafter = FormDrafter(Assistant(settings, embeddings=embeddings))
+        drafter = FormDrafter(build_assistant(settings, embeddings=embeddings))
         server.script(
             # problematique: formal French from the notes, nothing added → kept, « à relire »
             Reply(text="Le tri des courriers entrants mobilise aujourd'hui un temps important des agents. "

@@ -81,9 +81,9 @@ def two_acts(tmp_path_factory, embeddings):
 
 @pytest.fixture(scope="module")
 def assistant2(two_acts, embeddings):
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
 
-    return Assistant(two_acts, embeddings=embeddings)
+    return build_assistant(two_acts, embeddings=embeddings)
 
 
 @pytest.fixture(scope="module")
@@ -285,9 +285,10 @@ def test_cli_draft_with_a_track(two_acts, tmp_path) -> None:
 def test_web_form_tab_offers_the_tracks_and_drafts_for_the_one_chosen(two_acts, assistant2) -> None:
     import gradio as gr
 
+    from assistant.services import Services
     from ui.app import WebApp, build_app
 
-    web = WebApp(two_acts, assistant2)
+    web = WebApp(Services(two_acts, assistant2.embeddings, assistant2))
     choices, value = web.form_track_choices()
     assert value == "" and [v for _, v in choices] == ["", FIRST_REF, SECOND_REF]
     assert any(SECOND_TRACK in label for label, _ in choices)

@@ -14,7 +14,7 @@ from tests.injection_cases import CASES, INJECTED_NOTE, violations
 
 @pytest.fixture(scope="module")
 def injected(tmp_path_factory, embeddings):
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
     from assistant.config import Settings
     from ingest.pipeline import Ingestor
     from assistant.index_store import IndexState
@@ -29,7 +29,7 @@ def injected(tmp_path_factory, embeddings):
     entry = next(e for e in IndexState(settings.index_dir).load_manifest().documents.values()
                  if e.file_name == "note_interne_test.md")
     assert any("consignes adressées à un assistant" in w for w in entry.warnings)
-    return Assistant(settings, embeddings=embeddings)
+    return build_assistant(settings, embeddings=embeddings)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -67,7 +67,7 @@ def test_a_model_that_obeys_every_injected_instruction_is_never_shown(injected, 
     streamed."""
     from pydantic import SecretStr
 
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
     from assistant.schemas import AnswerDelta
     from tests.openai_server import Reply, ScriptedOpenAIServer
 
@@ -76,7 +76,7 @@ def test_a_model_that_obeys_every_injected_instruction_is_never_shown(injected, 
         settings = injected.settings.model_copy(update={
             "llm_backend": "openai", "llm_base_url": server.base_url, "llm_model": "modele-obeissant",
             "llm_api_key": SecretStr("cle-de-test"), "llm_max_retries": 0, "llm_timeout": 5.0})
-        obedient = Assistant(settings, embeddings=embeddings)
+        obedient = build_assistant(settings, embeddings=embeddings)
         reached = 0
         for case in CASES:
             request = AskRequest(question=case.question, history=[Turn(question=q) for q in case.history])

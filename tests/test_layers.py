@@ -86,3 +86,25 @@ def test_the_library_and_the_ingestion_import_the_project_at_module_level() -> N
                 hidden += [f"{module}:{line} {imported}" for imported, line in _imports(node, top_level_only=False)
                            if imported.split(".")[0] in PACKAGES]
     assert hidden == []
+
+
+def _calls(tree: ast.AST, names: set[str]) -> list[tuple[str, int]]:
+    return [
+        (node.func.id if isinstance(node.func, ast.Name) else node.func.attr, node.lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and ((isinstance(node.func, ast.Name) and node.func.id in names)
+             or (isinstance(node.func, ast.Attribute) and node.func.attr in names))
+    ]
+
+
+def test_the_answer_path_is_wired_in_one_place() -> None:
+    """Only ``assistant/services.py`` builds the assistant, its generators and index reader, or
+    picks the chat model: a front end or an evaluation that built its own would drift from it."""
+    wiring = {"Assistant", "IndexReader", "ExtractiveGenerator", "LLMGenerator", "build_chat_model", "build_generator"}
+    outside = [
+        f"{module}:{line} calls {name}"
+        for module, tree in _modules().items() if module != "assistant.services"
+        for name, line in _calls(tree, wiring)
+    ]
+    assert outside == []

@@ -10,7 +10,8 @@ import time
 import pytest
 from pydantic import SecretStr
 
-from assistant.api import Assistant
+from assistant.answering import Assistant
+from assistant.services import build_assistant
 from assistant.components.llm import LLMError, OpenAICompatibleChatModel
 from assistant.config import Settings
 from assistant.generation import find_quote, split_sentences
@@ -32,7 +33,7 @@ def llm_assistant(indexed_settings, embeddings, server, **overrides) -> Assistan
         "llm_backend": "openai", "llm_base_url": server.base_url, "llm_model": "modele-test",
         "llm_api_key": SecretStr(SECRET), "llm_max_retries": 0, "llm_timeout": 5.0, **overrides,
     })
-    return Assistant(settings, embeddings=embeddings)
+    return build_assistant(settings, embeddings=embeddings)
 
 
 def first_sentence(assistant: Assistant, question: str = QUESTION, n: int = 0) -> str:
@@ -191,7 +192,7 @@ def test_unreachable_endpoint(indexed_settings, embeddings) -> None:
         "llm_backend": "openai", "llm_base_url": f"http://127.0.0.1:{free_port()}/v1", "llm_model": "m",
         "llm_max_retries": 0, "llm_timeout": 2.0,
     })
-    answer = Assistant(settings, embeddings=embeddings).ask(QUESTION)
+    answer = build_assistant(settings, embeddings=embeddings).ask(QUESTION)
     assert "injoignable" in (answer.fallback or "") and answer.citations
 
 
@@ -249,7 +250,7 @@ def test_unexpected_model_error_mid_stream_falls_back(indexed_settings, embeddin
                 Crashing.closed = True
 
     generator = LLMGenerator(Crashing(), load_prompts(indexed_settings.prompts_dir))
-    answer = Assistant(indexed_settings, embeddings=embeddings, generator=generator).ask(QUESTION)
+    answer = build_assistant(indexed_settings, embeddings=embeddings, generator=generator).ask(QUESTION)
     assert answer.generator == "extractive" and "erreur" in (answer.fallback or "") and answer.citations
     assert Crashing.closed
 
@@ -273,7 +274,7 @@ def test_openai_compatible_embeddings_over_http(llm_server, tmp_path) -> None:
     assert report.failed == [] and report.chunks > 40
     embedded = [r for r in llm_server.requests if r["path"].endswith("/embeddings")]
     assert embedded and all(r["body"]["model"] == "bge-m3-test" for r in embedded)
-    answer = Assistant(settings).ask(QUESTION)
+    answer = build_assistant(settings).ask(QUESTION)
     assert not answer.abstained and "Comprendre et former" in answer.answer
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.api import Assistant
+from assistant.answering import Assistant
+from assistant.services import build_assistant
 from assistant.components.llm import LlamaCppChatModel, OpenAICompatibleChatModel
 from assistant.config import Settings
 from assistant.generation import find_quote
@@ -136,7 +137,7 @@ def test_uncited_text_from_a_real_model_falls_back(llama_server, indexed_setting
     (prompts / "user.md").write_text("Il était une fois{sources:.0}, à Paris, {question:.0}un", encoding="utf-8")
     settings = _settings(indexed_settings, llm_backend="openai", llm_base_url=llama_server, llm_model="gemma-3-270m",
                          prompts_dir=prompts)
-    llm = Assistant(settings, embeddings=assistant.embeddings)
+    llm = build_assistant(settings, embeddings=assistant.embeddings)
     answer = llm.ask(QUESTION)
     assert answer.generator == "extractive" and answer.fallback and "vérifiée" in answer.fallback
     assert_verified(answer, llm)
@@ -146,7 +147,7 @@ def test_llamacpp_backend_in_process_streams_and_is_verified(working_llama, inde
     gguf = working_llama
     settings = _settings(indexed_settings, llm_backend="llamacpp", llm_model_path=gguf, llm_threads=2,
                          llm_chat_format="gemma")
-    llm = Assistant(settings, embeddings=assistant.embeddings)
+    llm = build_assistant(settings, embeddings=assistant.embeddings)
     started = time.perf_counter()
     events = list(llm.ask_stream(AskRequest(question=QUESTION)))
     elapsed = time.perf_counter() - started
@@ -164,7 +165,7 @@ def test_llamacpp_backend_in_process_streams_and_is_verified(working_llama, inde
 
 def test_missing_gguf_is_a_clear_error(indexed_settings, assistant, tmp_path) -> None:
     settings = _settings(indexed_settings, llm_backend="llamacpp", llm_model_path=tmp_path / "absent.gguf")
-    answer = Assistant(settings, embeddings=assistant.embeddings).ask(QUESTION)
+    answer = build_assistant(settings, embeddings=assistant.embeddings).ask(QUESTION)
     assert "absent.gguf" in (answer.fallback or "") and answer.citations
     with pytest.raises(Exception, match="introuvable"):
         list(LlamaCppChatModel(settings).stream([{"role": "user", "content": "x"}]))
@@ -210,7 +211,7 @@ def test_injection_suite_with_the_openai_backend(llama_server, embeddings, tmp_p
                         llm_model="gemma-3-270m", llm_max_tokens=64, llm_temperature=0.0, llm_max_retries=0,
                         llm_timeout=120.0, _env_file=None)
     Ingestor(settings, embeddings=embeddings).run()
-    llm = Assistant(settings, embeddings=embeddings)
+    llm = build_assistant(settings, embeddings=embeddings)
     broken, reached = {}, 0
     for case in CASES:
         answer = llm.ask(AskRequest(question=case.question, history=[Turn(question=q) for q in case.history]))

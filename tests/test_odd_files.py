@@ -216,14 +216,14 @@ def test_a_file_the_store_rejects_fails_alone(tmp_path: Path, embeddings, make_s
 
 
 def test_an_index_with_nothing_readable_says_so(tmp_path: Path, embeddings, make_settings) -> None:
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "binaire.txt").write_bytes(bytes(range(256)) * 16)
     settings = make_settings(corpus)
     Ingestor(settings, embeddings=embeddings).run()
-    answer = Assistant(settings, embeddings=embeddings).ask("Quels sont les critères de sélection ?")
+    answer = build_assistant(settings, embeddings=embeddings).ask("Quels sont les critères de sélection ?")
     assert answer.abstained
     assert "0 document" not in answer.answer and "aucun document lisible" in answer.answer
 

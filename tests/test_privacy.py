@@ -146,10 +146,10 @@ def test_purge_command(indexed_settings, tmp_path) -> None:
 
 
 def test_an_index_built_with_another_model_is_refused(indexed_settings) -> None:
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
     from assistant.components.embeddings import SentenceTransformerEmbeddings
     from assistant.index import IndexNotReady
 
-    other = Assistant(indexed_settings, embeddings=SentenceTransformerEmbeddings())
+    other = build_assistant(indexed_settings, embeddings=SentenceTransformerEmbeddings())
     with pytest.raises(IndexNotReady, match="mgp-assistant ingest"):
         other.ask("Quelles sont les trois phases du programme ?")

@@ -410,11 +410,12 @@ def structured_index(tmp_path_factory, embeddings):
 
 
 def _retriever(settings, embeddings, k: int = 5):
+    from assistant.components.vectorstore import build_store
     from assistant.index import IndexView
     from assistant.retrieval import HybridRetriever
     from assistant.index_store import IndexState
 
-    view = IndexView(settings, IndexState(settings.index_dir))
+    view = IndexView(IndexState(settings.index_dir), build_store(settings))
     return view, HybridRetriever(view=view, embeddings=embeddings, settings=settings, k=k)
 
 

@@ -1,4 +1,4 @@
-"""Gradio web app: a thin caller of the assistant's public API (``assistant.api.Assistant``) and of
+"""Gradio web app: a thin caller of the assistant's public API (``assistant.answering.Assistant``) and of
 the ingestion and evaluation pipelines. French for users; one process serves every browser session.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.api import Assistant
+from assistant.services import Services, build_services
 from assistant.config import Settings
 from assistant.index import IndexNotReady
 from assistant.schemas import Answer, AskRequest, Turn
@@ -54,9 +54,10 @@ def _highlight(context: str, quote: str) -> str:
 class WebApp:
     """State shared by every session: one assistant, feedback and upload folders."""
 
-    def __init__(self, settings: Settings, assistant: Assistant | None = None) -> None:
-        self.settings = settings
-        self.assistant = assistant or Assistant(settings)
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.settings = settings = services.settings
+        self.assistant = services.assistant
         self.feedback_path = settings.feedback_file
         self.corpus = CorpusAdmin(settings, self.assistant.embeddings)
         self.users = UserDirectory(settings.ui_users)
@@ -200,11 +201,10 @@ class WebApp:
         """(choices, value) of the track picker: the tracks of the indexed acts that list
         beneficiaries (label and act reference shown, the reference sent), after « not said »
         (the drafter then deduces it); with one track, that one is chosen."""
-        from assistant.forms import FormDrafter
         from assistant.index import IndexNotReady
 
         try:
-            tracks = FormDrafter(self.assistant, self.form_definition()).tracks()
+            tracks = self.services.form_drafter(self.form_definition()).tracks()
         except (IndexNotReady, ValueError):
             tracks = []
         choices = [(self.FORM_TRACK_UNSAID, "")] + [(t.display, t.value) for t in tracks]
@@ -217,11 +217,10 @@ class WebApp:
 
     def form_communes(self, track: str | None = None):
         """The commune picker for the chosen track: its act's names first, then the EPT table's."""
-        from assistant.forms import FormDrafter
         from assistant.index import IndexNotReady
 
         try:
-            names = FormDrafter(self.assistant, self.form_definition()).communes(track or None)
+            names = self.services.form_drafter(self.form_definition()).communes(track or None)
         except (IndexNotReady, ValueError):
             names = []
         return gr.Dropdown(choices=names)
@@ -234,12 +233,12 @@ class WebApp:
         import uuid
 
         from assistant.form_output import to_markdown, write_draft
-        from assistant.forms import FormDefinitionError, FormDrafter, UnknownTrack
+        from assistant.forms import FormDefinitionError, UnknownTrack
 
         if not (commune or "").strip():
             raise gr.Error("Choisissez d'abord la commune ou l'EPT.")
         try:
-            drafter = FormDrafter(self.assistant)
+            drafter = self.services.form_drafter()
         except FormDefinitionError as exc:
             log.error("form definition invalid")
             raise gr.Error(f"Définition du formulaire invalide : {exc}")
@@ -416,7 +415,6 @@ def build_app(web: WebApp) -> gr.Blocks:
             gr.Button(visible=False).click(web.feedback, [answers, hidden_index, hidden_liked, comment], [feedback_status], api_name="feedback")
         with gr.Tab("Formulaire d'engagement"):
             definition = web.form_definition()
-            from assistant.forms import FormDrafter
 
             gr.Markdown(f"### {definition.title}\n_{definition.status}_\n\nChoisissez le parcours et votre collectivité : "
                         "les informations établies par les documents (bénéficiaire, délibération, parcours, phases, "
@@ -425,7 +423,7 @@ def build_app(web: WebApp) -> gr.Blocks:
             form_track = gr.Dropdown(choices=track_choices, value=track_value, allow_custom_value=True, filterable=True,
                                      label="Parcours", info="Chaque parcours est ouvert par sa délibération, avec sa liste "
                                      "de bénéficiaires.")
-            form_commune = gr.Dropdown(choices=FormDrafter(web.assistant, definition).communes(track_value or None),
+            form_commune = gr.Dropdown(choices=web.services.form_drafter(definition).communes(track_value or None),
                                        value=None, allow_custom_value=True, filterable=True, label="Commune ou EPT")
             form_track.change(web.form_communes, [form_track], [form_commune], api_visibility="private")
             form_inputs = []
@@ -437,7 +435,7 @@ def build_app(web: WebApp) -> gr.Blocks:
                     for f in fields:
                         label = f.label + (" *" if f.required else "")
                         if f.type == "choice":
-                            options = ([t.label for t in FormDrafter(web.assistant, definition).tracks()]
+                            options = ([t.label for t in web.services.form_drafter(definition).tracks()]
                                        if f.choices_from == "tracks" else f.choices)
                             component = gr.Dropdown(choices=options, label=label, info=f.help or None)
                         elif f.type == "yes_no":
@@ -497,8 +495,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
     # Gradio copies every file it serves (form drafts hold personal data) into its cache: keep that
     # cache in the data folder, and let Blocks(delete_cache=…) empty it.
     os.environ.setdefault("GRADIO_TEMP_DIR", str((settings.data_dir / "gradio-cache").resolve()))
-    web = WebApp(settings)
-    web.assistant._check_model(web.assistant.index.view())  # fail early, with the CLI's message: no index, or another model
+    web = WebApp(build_services(settings))
+    web.assistant.check_index(web.assistant.index.view())  # fail early, with the CLI's message: no index, or another model
     demo = build_app(web)
     demo.queue(default_concurrency_limit=4)
     auth = web.users.authenticate if web.users.enabled else None

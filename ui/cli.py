@@ -191,13 +191,13 @@ def _print_answer(answer, out: Console) -> None:
 
 
 def _assistant():
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
     from assistant.prompts import PromptError
 
     settings = load_settings()
     setup_logging(settings)
     try:
-        return Assistant(settings)
+        return build_assistant(settings)
     except PromptError as exc:
         err.print(f"[red]Prompt invalide :[/red] {exc}")
         raise typer.Exit(1)
@@ -603,7 +603,7 @@ def eval_command(
 
 def _eval_one(settings, name: str, *, corpora, testset, out, previous, split, baseline, as_json, run_ablation) -> None:
     """One corpus: its index brought up to date (own data folder), then the evaluation or the ablation."""
-    from assistant.api import Assistant
+    from assistant.services import build_assistant
     from assistant.components.embeddings import build_embeddings
     from evals.corpora import prepare_corpus
     from evals.pipeline import ablation, evaluate
@@ -635,7 +635,7 @@ def _eval_one(settings, name: str, *, corpora, testset, out, previous, split, ba
                 Console().print((target / "ablation.md").read_text(encoding="utf-8"))
                 Console().print(f"Tableau : {target / 'ablation.md'}")
             return
-        assistant = Assistant(prepared.settings, embeddings=embeddings)
+        assistant = build_assistant(prepared.settings, embeddings=embeddings)
         summary, _, folder, comparison = evaluate(
             prepared.settings, testset=testset or prepared.testset, out=out, previous=previous, assistant=assistant,
             progress=lambda d, t, label: update("eval", d, t, label), split=split, baseline=baseline, corpus=name,

@@ -17,15 +17,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from assistant.communes import capture_names, find_names_in_text
-from assistant.components.embeddings import MGPEmbeddings, build_embeddings
-from assistant.config import Settings, get_settings
+from assistant.components.embeddings import MGPEmbeddings
+from assistant.config import Settings
 from assistant.facts import MEMBERSHIP_RE, FactAnswerer, detect_intent
-from assistant.components.llm import LLMError, build_chat_model
+from assistant.components.llm import LLMError
 from assistant.generation import Draft, ExtractiveGenerator, Generator, verify_citations
 from assistant.grounding import StreamGrounder
 from assistant.index import IndexNotReady, IndexReader, IndexView
-from assistant.llm_generator import LLMGenerator
-from assistant.prompts import load_prompts
 from assistant.acts import designating_words, profile_terms, without_designators
 from assistant.abstention import Thresholds, gather, hard_reason, verdict
 from assistant.articles import article_hits, missing_article
@@ -39,30 +37,24 @@ log = logging.getLogger("mgp.assistant")
 PROGRAMME_TEAM = "l'équipe du programme « Appropriation Métropolitaine » de la Métropole du Grand Paris"
 
 
-def build_generator(settings: Settings, extractive: ExtractiveGenerator) -> Generator:
-    """The configured generator: a language model (grounded, with prompts from ``prompts/``) or
-    the extractive one."""
-    model = build_chat_model(settings)
-    if model is None:
-        return extractive
-    return LLMGenerator(model, load_prompts(settings.prompts_dir))
-
-
 class Assistant:
+    """Answers questions over the committed index. Built by :func:`assistant.services.build_services`
+    (the one place that chooses the components from the settings)."""
+
     def __init__(
         self,
-        settings: Settings | None = None,
+        settings: Settings,
         *,
-        embeddings: MGPEmbeddings | None = None,
-        generator: Generator | None = None,
+        embeddings: MGPEmbeddings,
+        extractive: ExtractiveGenerator,
+        generator: Generator,
+        index: IndexReader,
     ) -> None:
-        self.settings = settings or get_settings()
-        self.embeddings = embeddings or build_embeddings(self.settings)
-        self.extractive = ExtractiveGenerator(self.embeddings, max_quotes=self.settings.answer_max_quotes)
-        self.generator = generator or build_generator(self.settings, self.extractive)
-        if isinstance(self.generator, ExtractiveGenerator):
-            self.extractive = self.generator
-        self.index = IndexReader(self.settings)
+        self.settings = settings
+        self.embeddings = embeddings
+        self.extractive = extractive
+        self.generator = generator
+        self.index = index
         self._llm_down_until = 0.0
 
     # -- conversation ----------------------------------------------------------------
@@ -127,7 +119,7 @@ class Assistant:
             request = AskRequest(question=request)
         t0 = time.perf_counter()
         view = self.index.view()  # one generation for the whole answer
-        self._check_model(view)
+        self.check_index(view)
         timings: dict[str, float] = {}
         question = self._standalone(request, view, timings)
         fact_answer, record_hits = self._record_answer(request, question, view, timings, t0)
@@ -258,7 +250,7 @@ class Assistant:
             fallback=fallback,
         )
 
-    def _check_model(self, view: IndexView) -> None:
+    def check_index(self, view: IndexView) -> None:
         """Vectors of a question only compare with vectors of the same model: an index built with
         another one (MGP_EMBEDDING_BACKEND changed without re-ingesting) is refused, not misused."""
         built_with = (view.manifest.embedding_id or "").split("|context=")[0]
