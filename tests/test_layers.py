@@ -34,6 +34,15 @@ def _imports(tree: ast.AST, *, top_level_only: bool) -> list[tuple[str, int]]:
     return found
 
 
+def _imported_modules(tree: ast.AST) -> set[str]:
+    """Modules a module imports at its top level; ``from package import submodule`` names the submodule."""
+    found = {name for name, _ in _imports(tree, top_level_only=True)}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
 def _modules() -> dict[str, ast.AST]:
     return {
         _module_name(path): ast.parse(path.read_text(encoding="utf-8"))
@@ -54,7 +63,7 @@ def test_no_layer_imports_upward() -> None:
 def test_module_level_imports_form_no_cycle() -> None:
     modules = _modules()
     graph = {
-        module: {imported for imported, _ in _imports(tree, top_level_only=True) if imported in modules}
+        module: {imported for imported in _imported_modules(tree) if imported in modules and imported != module}
         for module, tree in modules.items()
     }
     cycles, state = [], {}
