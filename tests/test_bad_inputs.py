@@ -214,17 +214,17 @@ def test_upload_names_matching_a_custom_exclusion_survive_a_reindex(corpus_copy,
     """The web app's upload handler in-process: a team-defined pattern (*brouillon*) must not let a
     file be indexed at upload and dropped at the next reindex."""
     from assistant.services import build_services
-    from ui.app import WebApp
+    from ui.web import WebApp
 
     settings = make_settings(corpus_copy, corpus_exclude=["README.md", "scripts/*", "forms/*", "*brouillon*"])
     Ingestor(settings, embeddings=embeddings).run()
     web = WebApp(build_services(settings, embeddings=embeddings))
     sent = tmp_path / "brouillon budget.md"
     sent.write_text("# Budget SYNTHÉTIQUE\n\nLe budget des essais est voté en juin.\n", encoding="utf-8")
-    result, table = web.upload([str(sent)], None, None)
+    result, table = web.corpus.upload([str(sent)], None, None)
     assert "✅ brouillon budget.md (enregistré sous « document.md ») : indexé" in result
     count = len(table)
-    message, table = web.reindex(None, None)
+    message, table = web.corpus.reindex(None, None)
     assert len(table) == count and "0 supprimés" in message
 
 
@@ -235,14 +235,14 @@ def test_two_replicas_sending_broken_versions_at_once_keep_the_indexed_one(corpu
     import threading
 
     from assistant.services import build_services
-    from ui.app import WebApp
+    from ui.web import WebApp
 
     settings = make_settings(corpus_copy)
     Ingestor(settings, embeddings=embeddings).run()
     replicas = [WebApp(build_services(settings, embeddings=embeddings)) for _ in range(2)]
     good = tmp_path / "permanence.txt"
     good.write_text("Note SYNTHÉTIQUE : la permanence a lieu le jeudi.", encoding="utf-8")
-    assert "✅" in replicas[0].upload([str(good)], None, None)[0]
+    assert "✅" in replicas[0].corpus.upload([str(good)], None, None)[0]
     results: list[str] = []
     broken = []
     for i in range(2):
@@ -250,7 +250,7 @@ def test_two_replicas_sending_broken_versions_at_once_keep_the_indexed_one(corpu
         folder.mkdir()
         (folder / "permanence.txt").write_bytes(b"\x00\x01binaire" * 50)
         broken.append(folder / "permanence.txt")
-    threads = [threading.Thread(target=lambda w=w, b=b: results.append(w.upload([str(b)], None, None)[0]))
+    threads = [threading.Thread(target=lambda w=w, b=b: results.append(w.corpus.upload([str(b)], None, None)[0]))
                for w, b in zip(replicas, broken)]
     for thread in threads:
         thread.start()

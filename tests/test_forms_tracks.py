@@ -286,10 +286,10 @@ def test_web_form_tab_offers_the_tracks_and_drafts_for_the_one_chosen(two_acts, 
     import gradio as gr
 
     from assistant.services import Services
-    from ui.app import WebApp, build_app
+    from ui.web import WebApp, build_app
 
     web = WebApp(Services(two_acts, assistant2.embeddings, assistant2))
-    choices, value = web.form_track_choices()
+    choices, value = web.form.form_track_choices()
     assert value == "" and [v for _, v in choices] == ["", FIRST_REF, SECOND_REF]
     assert any(SECOND_TRACK in label for label, _ in choices)
     demo = build_app(web)
@@ -297,15 +297,15 @@ def test_web_form_tab_offers_the_tracks_and_drafts_for_the_one_chosen(two_acts, 
     assert [c[1] for c in pickers["Parcours"].choices] == ["", FIRST_REF, SECOND_REF]
     ids = [b._id for b in demo.blocks.values() if isinstance(b, gr.Dropdown) and b.label in ("Parcours", "Commune ou EPT")]
     assert pickers["Parcours"]._id == min(ids)  # shown before the commune picker
-    update = web.form_communes(SECOND_REF)
+    update = web.form.form_communes(SECOND_REF)
     names = [c[0] if isinstance(c, tuple) else c for c in update.choices]
     assert names[:3] == ["Créteil", "Est Ensemble", "Nanterre"]
     n = len([f for f in load_form(two_acts.forms_file).fields() if f.source == "user"])
-    status, preview, path = web.prepare_form("Nanterre", *[None] * n, SECOND_REF)
+    status, preview, path = web.form.prepare_form("Nanterre", *[None] * n, SECOND_REF)
     assert "✅" in status and SECOND_REF in status and SECOND_TRACK in preview
-    status, _, _ = web.prepare_form("Nanterre", *[None] * n, FIRST_REF)
+    status, _, _ = web.form.prepare_form("Nanterre", *[None] * n, FIRST_REF)
     assert "ne figure pas" in status and SECOND_REF in status
-    status, _, _ = web.prepare_form("Sceaux", *[None] * n)  # no track given (older callers): asked to choose
+    status, _, _ = web.form.prepare_form("Sceaux", *[None] * n)  # no track given (older callers): asked to choose
     assert "Choisissez" in status
     with pytest.raises(gr.Error):
-        web.prepare_form("Sceaux", *[None] * n, "mobilités")
+        web.form.prepare_form("Sceaux", *[None] * n, "mobilités")

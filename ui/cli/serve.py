@@ -21,7 +21,7 @@ def serve(
 ) -> None:
     """Ouvrir l'application web (par défaut http://127.0.0.1:7860)."""
     from assistant.prompts import PromptError
-    from ui.app import serve as serve_app
+    from ui.web import serve as serve_app
 
     settings = load_settings()
     setup_logging(settings)

@@ -1,0 +1,177 @@
+"""« Assistant » tab: the conversation, the sources of each answer (quote highlighted in its passage)
+and the agents' feedback (masked before it is written)."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from datetime import datetime, timezone
+
+import gradio as gr
+
+from assistant.generation import find_quote
+from assistant.index import IndexNotReady
+from assistant.privacy import corpus_names
+from assistant.schemas import Answer, AskRequest, Turn
+from ui.access import mask_personal_data
+from ui.web.context import WebContext
+
+log = logging.getLogger("mgp.ui")
+
+EXAMPLES = [
+    "Est-ce que Sceaux participe au parcours ?",
+    "Qui a présidé la séance du Bureau ?",
+    "Quelles sont les trois phases du programme ?",
+    "Le programme est-il gratuit pour les communes ?",
+    "Quelle délibération a lancé le programme ?",
+]
+
+
+def highlight(context: str, quote: str) -> str:
+    """The chunk text with the quoted passage marked (whitespace differences ignored)."""
+    span = find_quote(quote, context)
+    if span is None:
+        return html.escape(context)
+    start, end = span
+    return html.escape(context[:start]) + "<mark>" + html.escape(context[start:end]) + "</mark>" + html.escape(context[end:])
+
+
+class ChatTab:
+    def __init__(self, web: WebContext) -> None:
+        self.web = web
+
+    def ask(self, question: str, messages: list[dict], answers: list[dict], request: gr.Request | None = None):
+        """A generator: with a language model, its sentences are shown as they are verified; the
+        final answer (or the extractive fallback, with the reason) then replaces them."""
+        question = (question or "").strip()
+        if not question:
+            yield messages, answers, "", self.sources_html(answers[-1] if answers else None)
+            return
+        if len(question) > 2000:
+            raise gr.Error("Question trop longue : 2 000 caractères au plus.")
+        history = [Turn(question=a["standalone_question"], answer=a["answer"]) for a in answers[-5:]]
+        asked = messages + [{"role": "user", "content": question}]
+        answer, text = None, ""
+        try:
+            for event in self.web.assistant.ask_stream(AskRequest(question=question, history=history)):
+                if isinstance(event, Answer):
+                    answer = event
+                    break
+                text += event.text
+                yield (asked + [{"role": "assistant", "content": text + " ▌"}], answers, "",
+                       "<div class='sources'><p>Rédaction en cours : seules les phrases vérifiées dans les "
+                       "documents s'affichent ; les sources suivent.</p></div>")
+        except IndexNotReady as exc:
+            raise gr.Error(str(exc))
+        except Exception as exc:
+            log.error("ask failed: %s", type(exc).__name__)  # the type only: a message may quote the question
+            raise gr.Error("L'assistant n'a pas pu répondre. Réessayez ; si le problème persiste, prévenez l'équipe du programme.")
+        if answer is None:  # pragma: no cover - ask_stream always ends with an answer
+            raise gr.Error("L'assistant n'a pas pu répondre.")
+        self.web.audit.record(
+            user=self.web.user_name(request),
+            session=str(getattr(request, "session_hash", "") or ""),
+            question=question, answer_id=answer.id, citations=[c.chunk_id for c in answer.citations],
+            latency_ms=answer.timings_ms.get("total", 0.0), abstained=answer.abstained, public=self.public_names(),
+        )
+        content = f"_{answer.fallback}_\n\n{answer.answer}" if answer.fallback else answer.answer
+        answers = answers + [answer.model_dump(mode="json")]
+        yield asked + [{"role": "assistant", "content": content}], answers, "", self.sources_html(answers[-1])
+
+    def sources_html(self, answer: dict | None) -> str:
+        if not answer:
+            return "<div class='sources'><p>Les sources de la réponse apparaîtront ici.</p></div>"
+        if answer["abstained"]:
+            return ("<div class='sources'><div class='src abstention'><b>Pas de réponse dans les documents.</b>"
+                    "<p>L'assistant n'a trouvé aucun passage qui réponde à cette question : il ne répond pas plutôt "
+                    "que d'inventer.</p></div></div>")
+        blocks = []
+        if answer.get("generator", "extractive") != "extractive":
+            blocks.append(f"<p class='meta'>Réponse rédigée par le modèle {html.escape(answer['generator'])} ; "
+                          "chaque citation ci-dessous a été vérifiée mot pour mot dans le document.</p>")
+        for c in answer["citations"]:
+            passage = self.web.assistant.passage(c["chunk_id"])
+            context = passage.text if passage else c["quote"]
+            doc_type = passage.metadata.get("doc_type", "") if passage else ""
+            page = f" — page {c['page']}" if c.get("page") else ""
+            section = f" — {html.escape(c['section'])}" if c.get("section") else ""
+            blocks.append(
+                f"<div class='src'><div class='meta'><b>[{c['n']}] {html.escape(c['title'])}</b> "
+                f"({html.escape(doc_type)}){page}{section}<br><small>{html.escape(c['document'])}</small></div>"
+                f"<p>{highlight(context, c['quote'])}</p></div>"
+            )
+        return "<div class='sources'>" + "".join(blocks) + "</div>"
+
+    def select_answer(self, answers: list[dict], evt: gr.SelectData) -> str:
+        index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        answer_number = int(index) // 2
+        if 0 <= answer_number < len(answers):
+            return self.sources_html(answers[answer_number])
+        return self.sources_html(None)
+
+    def feedback(self, answers: list[dict], index: int, liked: bool, comment: str = "") -> str:
+        if not 0 <= index < len(answers):
+            raise gr.Error("Réponse introuvable pour ce retour.")
+        answer = answers[index]
+        public = self.public_names()
+        record = {
+            "time": datetime.now(timezone.utc).isoformat(),
+            "rating": "up" if liked else "down",
+            "comment": mask_personal_data((comment or "").strip()[:2000], public),
+            "answer_id": answer["id"],
+            "question": mask_personal_data(answer["question"], public),
+            "standalone_question": mask_personal_data(answer["standalone_question"], public),
+            # An answer may echo what was typed (an abstention repeats the question): masked too.
+            "answer": mask_personal_data(answer["answer"], public),
+            "abstained": answer["abstained"],
+            "citations": answer["citations"],
+            "config": {"generator": answer.get("generator"), "embedding": self.web.assistant.embeddings.embedding_id},
+        }
+        self.web.settings.feedback_file.parent.mkdir(parents=True, exist_ok=True)
+        with self.web.write_lock, self.web.settings.feedback_file.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return "Merci, votre retour est enregistré."
+
+    def public_names(self):
+        """Names the corpus itself writes (the president, the communes) stay readable; looked up
+        in the keyword index only when a name is found."""
+        try:
+            view = self.web.assistant.index.view()
+        except IndexNotReady:
+            return None
+
+        def passages(name: str) -> list[str]:
+            return [view.chunks[cid].text for cid, _ in view.keyword.search(name, k=20) if cid in view.chunks]
+
+        return corpus_names(passages)
+
+    def on_like(self, answers: list[dict], comment: str, data: gr.LikeData) -> str:
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        return self.feedback(answers, int(index) // 2, bool(data.liked), comment)
+
+    def render(self) -> None:
+        answers = gr.State([])
+        with gr.Tab("Assistant"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="Conversation", height=460, feedback_options=("Like", "Dislike"))
+                    question = gr.Textbox(label="Votre question", placeholder="Ex. : Est-ce que Rueil-Malmaison participe ?",
+                                          lines=1, max_lines=6)
+                    with gr.Row():
+                        send = gr.Button("Envoyer", variant="primary")
+                        new = gr.Button("Nouvelle conversation")
+                    gr.Examples(EXAMPLES, inputs=question, label="Exemples de questions")
+                    comment = gr.Textbox(label="Commentaire (facultatif) joint à votre avis (pouce levé ou baissé sous la réponse)", lines=1)
+                    feedback_status = gr.Markdown()
+                with gr.Column(scale=2):
+                    gr.Markdown("### Sources de la réponse")
+                    sources = gr.HTML(self.sources_html(None))
+            send.click(self.ask, [question, chatbot, answers], [chatbot, answers, question, sources], api_name="ask")
+            question.submit(self.ask, [question, chatbot, answers], [chatbot, answers, question, sources], api_visibility="private")
+            new.click(lambda: ([], [], "", self.sources_html(None)), None, [chatbot, answers, question, sources], api_name="new_conversation")
+            chatbot.select(self.select_answer, [answers], [sources], api_visibility="private")
+            chatbot.like(self.on_like, [answers, comment], [feedback_status], api_visibility="private")
+            hidden_index = gr.Number(visible=False, precision=0)
+            hidden_liked = gr.Checkbox(visible=False)
+            gr.Button(visible=False).click(self.feedback, [answers, hidden_index, hidden_liked, comment], [feedback_status], api_name="feedback")
