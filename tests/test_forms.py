@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.form_output import to_markdown, write_draft
+from assistant.forms.output import to_markdown, write_draft
 from assistant.forms import FormDefinitionError, FormDrafter, answers_model, load_form
 from assistant.generation import find_quote
 from tests.conftest import CORPUS
@@ -288,3 +288,30 @@ def test_validation_edge_cases(drafter, field, value, ok) -> None:
         assert draft.fields["equipes"] == ["3.5 ETP", "Accueil"]
     if field == "referent_telephone" and ok:
         assert draft.fields["referent_telephone"] in ("01 23 45 67 89", "06 12 34 56 78")
+
+
+def test_each_prefill_key_is_one_function_and_an_unclear_name_states_nothing_about_identity(assistant) -> None:
+    """Pre-fill functions read the chosen act: for a listed name, « selected » is True and cited
+    from the act's list; for a name that may designate several beneficiaries, none of the identity
+    keys states anything."""
+    from assistant.forms.definition import PREFILLS, FieldSpec
+    from assistant.forms.draft_types import CommuneProfile
+    from assistant.forms.prefill import IDENTITY, PREFILLERS, prefill
+
+    assert set(PREFILLERS) == PREFILLS["profile"] | PREFILLS["corpus"]
+    view = assistant.index.view()
+    record = next(r for r in view.records.values() if r.beneficiaries)
+    listed = next(b.name for b in record.beneficiaries if b.kind == "commune")
+
+    def spec(key: str) -> FieldSpec:
+        source = "profile" if key in PREFILLS["profile"] else "corpus"
+        return FieldSpec(id=key, label=key, type="yes_no" if key == "selected" else "text", source=source, prefill=key)
+
+    clear = CommuneProfile(typed=listed, matched_name=listed, kind="commune", selected=True)
+    value, citation, _ = prefill(spec("selected"), clear, record, view, 1)
+    assert value is True and citation is not None and listed in citation.quote
+    value, citation, _ = prefill(spec("act_reference"), clear, record, view, 2)
+    assert value == record.reference and citation is not None and record.reference in citation.quote
+    unclear = CommuneProfile(typed=listed.split()[0], unclear=True)
+    for key in IDENTITY:
+        assert prefill(spec(key), unclear, record, view, 1) == (None, None, None), key

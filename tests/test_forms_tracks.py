@@ -13,7 +13,7 @@ import sys
 import pytest
 import yaml
 
-from assistant.form_output import to_markdown, write_draft
+from assistant.forms.output import to_markdown, write_draft
 from assistant.forms import FormDefinitionError, FormDrafter, UnknownTrack, load_form
 from tests.conftest import CORPUS
 from tests.test_forms import assert_nothing_invented

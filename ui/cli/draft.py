@@ -30,7 +30,7 @@ def draft(
     as_json: Annotated[bool, typer.Option("--json", help="Afficher le résumé en JSON.")] = False,
 ) -> None:
     """Préparer le formulaire d'engagement d'une collectivité (pré-rempli et cité, à compléter)."""
-    from assistant.form_output import write_draft
+    from assistant.forms.output import write_draft
     from assistant.forms import FormDefinitionError, FormDrafter, UnknownTrack
 
     given: dict = {}

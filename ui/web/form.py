@@ -11,7 +11,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.form_output import to_markdown, write_draft
+from assistant.forms.output import to_markdown, write_draft
 from assistant.forms import FormDefinitionError, UnknownTrack, load_form
 from assistant.index import IndexNotReady
 from ui.web.context import WebContext

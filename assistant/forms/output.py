@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from assistant.forms import FieldValue, FormDraft
+from assistant.forms.draft_types import FieldValue, FormDraft
 
 TO_COMPLETE = "à compléter"
 TO_REVIEW = "à relire"
