@@ -19,11 +19,11 @@ from dataclasses import replace
 from assistant.communes import capture_names, find_names_in_text
 from assistant.components.embeddings import MGPEmbeddings
 from assistant.config import Settings
-from assistant.facts import MEMBERSHIP_RE, FactAnswerer, detect_intent
+from assistant.record_answers import MEMBERSHIP_RE, RecordAnswerer, detect_intent
 from assistant.components.llm import LLMError
 from assistant.generation import Draft, ExtractiveGenerator, Generator, verify_citations
 from assistant.grounding import StreamGrounder
-from assistant.index import IndexNotReady, IndexReader, IndexView
+from assistant.index import IndexNotReady, CurrentGeneration, Generation
 from assistant.acts import designating_words, profile_terms, without_designators
 from assistant.abstention import Thresholds, gather, hard_reason, verdict
 from assistant.articles import article_hits, missing_article
@@ -48,7 +48,7 @@ class Assistant:
         embeddings: MGPEmbeddings,
         extractive: ExtractiveGenerator,
         generator: Generator,
-        index: IndexReader,
+        index: CurrentGeneration,
     ) -> None:
         self.settings = settings
         self.embeddings = embeddings
@@ -58,7 +58,7 @@ class Assistant:
         self._llm_down_until = 0.0
 
     # -- conversation ----------------------------------------------------------------
-    def standalone_question(self, question: str, history: list[Turn], view: IndexView | None = None) -> str:
+    def standalone_question(self, question: str, history: list[Turn], view: Generation | None = None) -> str:
         """« et Sceaux ? » after « Est-ce que Vincennes participe ? » becomes a question about Sceaux.
         A question that stands on its own is never merged with the previous one."""
         if not history or not is_follow_up(question):
@@ -67,7 +67,7 @@ class Assistant:
         fragment = strip_follow_up(question)
         if not fragment:
             return previous
-        view = view or self.index.view()
+        view = view or self.index.current()
         names = [b.name for r in view.records.values() for b in r.beneficiaries]
         act_terms = {t for r in view.records.values() for t in profile_terms(r)}
         if detect_intent(fragment):
@@ -89,7 +89,7 @@ class Assistant:
 
     # -- answering -------------------------------------------------------------------
     def _retriever(
-        self, view: IndexView, request: AskRequest, query_vector: list[float] | None = None,
+        self, view: Generation, request: AskRequest, query_vector: list[float] | None = None,
         record_hits: list[str] | None = None,
     ) -> HybridRetriever:
         return HybridRetriever(
@@ -99,11 +99,11 @@ class Assistant:
         )
 
     def retrieve(self, request: AskRequest, query: str | None = None) -> list[Passage]:
-        return self._retriever(self.index.view(), request).passages(normalise_question(query or request.question))
+        return self._retriever(self.index.current(), request).passages(normalise_question(query or request.question))
 
     def passage(self, chunk_id: str) -> Passage | None:
         """A committed chunk by id (the UI shows sources in context, the evaluation checks quotes)."""
-        return self.index.view().passage(chunk_id)
+        return self.index.current().passage(chunk_id)
 
     def ask(self, request: AskRequest | str) -> Answer:
         """The final, verified answer (see :meth:`ask_stream` for the streamed pieces)."""
@@ -118,13 +118,13 @@ class Assistant:
         if isinstance(request, str):
             request = AskRequest(question=request)
         t0 = time.perf_counter()
-        view = self.index.view()  # one generation for the whole answer
+        view = self.index.current()  # one generation for the whole answer
         self.check_index(view)
         timings: dict[str, float] = {}
         question = self._standalone(request, view, timings)
-        fact_answer, record_hits = self._record_answer(request, question, view, timings, t0)
-        if fact_answer is not None:
-            yield fact_answer
+        record_answer, record_hits = self._record_answer(request, question, view, timings, t0)
+        if record_answer is not None:
+            yield record_answer
             return
         query = normalise_question(question)
         query_vector = self.embeddings.embed_query(query)
@@ -150,30 +150,30 @@ class Assistant:
         yield self._extractive_answer(request, question, passages, view, query_vector, timings, (t0, t1), fallback)
 
     def _record_answer(
-        self, request: AskRequest, question: str, view: IndexView, timings: dict[str, float], t0: float,
+        self, request: AskRequest, question: str, view: Generation, timings: dict[str, float], t0: float,
     ) -> tuple[Answer | None, list[str] | None]:
         """The answer from the deliberation records when they hold it (cited and verified), and the
         chunks they cite for this question (retrieval ranks them first otherwise)."""
         if not request.filters.is_empty():
             return None, None
-        fact = FactAnswerer(view).answer(question)
-        if fact is None:
+        found = RecordAnswerer(view).answer(question)
+        if found is None:
             return None, []
-        record_hits = list(dict.fromkeys(c.chunk_id for c in fact.draft.citations))
+        record_hits = list(dict.fromkeys(c.chunk_id for c in found.draft.citations))
         chunks = {cid: view.chunks[cid].text for cid in record_hits}
-        citations = verify_citations(fact.draft.citations, chunks)
+        citations = verify_citations(found.draft.citations, chunks)
         if not citations:
             return None, record_hits
         timings["retrieve"] = 0.0
         timings["generate"] = _ms(t0)
         timings["total"] = _ms(t0)
         return Answer(
-            question=request.question, standalone_question=question, answer=fact.draft.answer,
-            abstained=False, citations=citations, kind=fact.kind, timings_ms=timings,
+            question=request.question, standalone_question=question, answer=found.draft.answer,
+            abstained=False, citations=citations, kind=found.kind, timings_ms=timings,
         ), record_hits
 
     def _model_answer(
-        self, request: AskRequest, question: str, passages: list[Passage], view: IndexView,
+        self, request: AskRequest, question: str, passages: list[Passage], view: Generation,
         timings: dict[str, float], t0: float, t1: float,
     ) -> abc.Generator[AnswerDelta, None, Answer | str | None]:
         """Streams the model's verified sentences; returns its final Answer (an answer or its own
@@ -224,7 +224,7 @@ class Assistant:
                 f"({problem}) : voici les passages des documents à la place.")
 
     def _extractive_answer(
-        self, request: AskRequest, question: str, passages: list[Passage], view: IndexView,
+        self, request: AskRequest, question: str, passages: list[Passage], view: Generation,
         query_vector: list[float], timings: dict[str, float], started: tuple[float, float], fallback: str | None,
     ) -> Answer:
         """Quotes of the best sentences, behind the extractive evidence gate; ``fallback`` says why a
@@ -250,7 +250,7 @@ class Assistant:
             fallback=fallback,
         )
 
-    def check_index(self, view: IndexView) -> None:
+    def check_index(self, view: Generation) -> None:
         """Vectors of a question only compare with vectors of the same model: an index built with
         another one (MGP_EMBEDDING_BACKEND changed without re-ingesting) is refused, not misused."""
         built_with = (view.manifest.embedding_id or "").split("|context=")[0]
@@ -261,7 +261,7 @@ class Assistant:
             )
 
     # -- language model ------------------------------------------------------------------
-    def _standalone(self, request: AskRequest, view: IndexView, timings: dict[str, float]) -> str:
+    def _standalone(self, request: AskRequest, view: Generation, timings: dict[str, float]) -> str:
         """A follow-up rewritten by the language model when one is configured, else by rules."""
         question = request.question.strip()
         if (
@@ -291,25 +291,25 @@ class Assistant:
         if exc.kind not in ("model", "request"):
             self._llm_down_until = time.monotonic() + self.settings.llm_retry_after_failure_s
 
-    def insufficient_evidence(self, question: str, passages: list[Passage], view: IndexView | None = None,
+    def insufficient_evidence(self, question: str, passages: list[Passage], view: Generation | None = None,
                               hard_checked: bool = False) -> str | None:
         """Why the passages do not support an extractive answer, or None when they do (see
         :mod:`assistant.abstention`); ``hard_checked`` when the caller already asked :meth:`_hard_reason`."""
         reason, evidence, thresholds = self.evidence(question, passages, view, hard_checked)
         return reason if evidence is None else verdict(evidence, thresholds)
 
-    def _hard_reason(self, question: str, passages: list[Passage], view: IndexView) -> str | None:
+    def _hard_reason(self, question: str, passages: list[Passage], view: Generation) -> str | None:
         """What no generator can get past (see :func:`assistant.abstention.hard_reason`), and an
         article the question names that its document does not have."""
         reason = hard_reason(analyse(normalise_question(question)), passages, lambda cid: view.chunks[cid].tokens)
         missing = missing_article(view, question) if reason is None else None
         return f"article absent des documents : {missing}" if missing else reason
 
-    def evidence(self, question: str, passages: list[Passage], view: IndexView | None = None, hard_checked: bool = False):
+    def evidence(self, question: str, passages: list[Passage], view: Generation | None = None, hard_checked: bool = False):
         """The abstention signals of these passages for this question (the calibration reads them).
         English questions, whose words cannot match the French stems, are judged on dense
         similarity alone."""
-        view = view or self.index.view()
+        view = view or self.index.current()
         analysed = analyse(normalise_question(question))
         analysed = replace(analysed, terms=frozenset(key_terms(question)))
         tokens = lambda cid: view.chunks[cid].tokens  # noqa: E731

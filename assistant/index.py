@@ -1,6 +1,9 @@
-"""Read side of the index: one committed generation (manifest, chunks, keyword index, records)
-plus the vector store collection it names. Loaded once per process, reloaded when an ingestion
-commits a new generation."""
+"""Read side of the index. A **generation** is one committed state of the index: its manifest,
+chunks, keyword index and records, plus the vector-store collection it names. On disk it is a
+``gen-NNNNNN`` folder written by :class:`~assistant.index_store.GenerationStore`; loaded, it is a
+:class:`Generation` (immutable: an answer reads one generation from start to end);
+:class:`CurrentGeneration` gives the one ``CURRENT`` points at, reloading it after an ingestion
+commits a new one. Variables holding a loaded generation are named ``view``."""
 
 from __future__ import annotations
 
@@ -14,27 +17,27 @@ from assistant.components.vectorstore import ChunkStore
 from assistant.schemas import Passage
 from assistant.text import dedup_key
 from assistant.records import DeliberationRecord
-from assistant.index_store import IndexState, Manifest, StoredChunk
+from assistant.index_store import GenerationStore, Manifest, StoredChunk, read_keyword_index, read_manifest, read_records
 
 
 class IndexNotReady(RuntimeError):
     """No index yet: the user must run the ingestion first."""
 
 
-class IndexView:
-    """An immutable view of one generation."""
+class Generation:
+    """One committed generation, loaded; immutable."""
 
-    def __init__(self, state: IndexState, store: ChunkStore) -> None:
-        snapshot = state.snapshot()
-        if snapshot.directory is None:
+    def __init__(self, generations: GenerationStore, store: ChunkStore) -> None:
+        directory = generations.current_dir()
+        if directory is None:
             raise IndexNotReady("Aucun index : lancez d'abord `mgp-assistant ingest` (ou `make run`).")
-        self.directory = snapshot.directory
-        self.manifest: Manifest = snapshot.manifest()
-        self.keyword: KeywordIndex = snapshot.keyword_index()
-        self.records: dict[str, DeliberationRecord] = snapshot.records()
+        self.directory = directory
+        self.manifest: Manifest = read_manifest(directory)
+        self.keyword: KeywordIndex = read_keyword_index(directory)
+        self.records: dict[str, DeliberationRecord] = read_records(directory)
         self.chunks: dict[str, StoredChunk] = {}
         for entry in self.manifest.documents.values():
-            for chunk in state.read_document_file(entry.doc_file).chunks:
+            for chunk in generations.read_document_file(entry.doc_file).chunks:
                 self.chunks[chunk.chunk_id] = chunk
         self.idf = _idf(self.chunks)
         # Computed once per generation, not per question (the abstention check reads them).
@@ -72,18 +75,18 @@ def _idf(chunks: dict[str, StoredChunk]) -> dict[str, float]:
     return {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
 
 
-class IndexReader:
-    """Gives the current view; checks the CURRENT pointer at most once per call to ``view``."""
+class CurrentGeneration:
+    """Gives the current generation; checks the CURRENT pointer once per call to ``current``."""
 
     def __init__(self, index_dir: Path, new_store: Callable[[], ChunkStore]) -> None:
-        self.state = IndexState(index_dir)
+        self.generations = GenerationStore(index_dir)
         self._new_store = new_store
-        self._view: IndexView | None = None
+        self._view: Generation | None = None
         self._lock = threading.Lock()
 
-    def view(self) -> IndexView:
-        current = self.state.current_dir()
+    def current(self) -> Generation:
+        current = self.generations.current_dir()
         with self._lock:
             if self._view is None or current != self._view.directory:
-                self._view = IndexView(self.state, self._new_store())
+                self._view = Generation(self.generations, self._new_store())
             return self._view

@@ -83,7 +83,7 @@ def _atomic_write(path: Path, data: str) -> None:
     os.replace(tmp, path)
 
 
-class IndexState:
+class GenerationStore:
     """Reads and writes generations under ``index_dir``."""
 
     def __init__(self, index_dir: Path) -> None:
@@ -99,18 +99,14 @@ class IndexState:
         path = self.index_dir / name
         return path if (path / "manifest.json").exists() else None
 
-    def snapshot(self) -> "Snapshot":
-        """The current generation, resolved once: its parts always belong together."""
-        return Snapshot(self.current_dir())
-
     def load_manifest(self) -> Manifest:
-        return self.snapshot().manifest()
+        return read_manifest(self.current_dir())
 
     def load_keyword_index(self) -> KeywordIndex:
-        return self.snapshot().keyword_index()
+        return read_keyword_index(self.current_dir())
 
     def load_records(self) -> dict[str, DeliberationRecord]:
-        return self.snapshot().records()
+        return read_records(self.current_dir())
 
     def read_document_file(self, name: str) -> DocumentFile:
         return DocumentFile.model_validate_json((self.docs_dir / name).read_text(encoding="utf-8"))
@@ -193,27 +189,24 @@ class IndexState:
                     path.unlink(missing_ok=True)
 
 
-class Snapshot:
-    """One generation of the index, read from a single directory."""
+# -- one generation's files, read from its folder (None: no generation yet) ---------------------
+def read_manifest(directory: Path | None) -> Manifest:
+    if directory is None:
+        return Manifest()
+    manifest = Manifest.model_validate_json((directory / "manifest.json").read_text(encoding="utf-8"))
+    if manifest.schema_version != SCHEMA_VERSION:
+        return Manifest(generation=manifest.generation)  # older layout: rebuilt from scratch
+    return manifest
 
-    def __init__(self, directory: Path | None) -> None:
-        self.directory = directory
 
-    def manifest(self) -> Manifest:
-        if self.directory is None:
-            return Manifest()
-        manifest = Manifest.model_validate_json((self.directory / "manifest.json").read_text(encoding="utf-8"))
-        if manifest.schema_version != SCHEMA_VERSION:
-            return Manifest(generation=manifest.generation)  # older layout: rebuilt from scratch
-        return manifest
+def read_keyword_index(directory: Path | None) -> KeywordIndex:
+    if directory is None:
+        return KeywordIndex([], None)
+    return KeywordIndex.load(directory / "keyword")
 
-    def keyword_index(self) -> KeywordIndex:
-        if self.directory is None:
-            return KeywordIndex([], None)
-        return KeywordIndex.load(self.directory / "keyword")
 
-    def records(self) -> dict[str, DeliberationRecord]:
-        if self.directory is None or not (self.directory / "records.json").exists():
-            return {}
-        raw = json.loads((self.directory / "records.json").read_text(encoding="utf-8"))
-        return {k: DeliberationRecord.model_validate(v) for k, v in raw.items()}
+def read_records(directory: Path | None) -> dict[str, DeliberationRecord]:
+    if directory is None or not (directory / "records.json").exists():
+        return {}
+    raw = json.loads((directory / "records.json").read_text(encoding="utf-8"))
+    return {k: DeliberationRecord.model_validate(v) for k, v in raw.items()}

@@ -16,9 +16,9 @@ from pydantic import ConfigDict
 
 from assistant.config import Settings
 from assistant.doc_types import normalise_doc_type
-from assistant.index import IndexView
+from assistant.index import Generation
 from assistant.schemas import Passage, SearchFilters
-from assistant.facts import FactAnswerer
+from assistant.record_answers import RecordAnswerer
 from assistant.articles import article_hits
 
 
@@ -65,10 +65,10 @@ def split_question(question: str) -> list[str]:
     return parts if len(parts) > 1 else [question]
 
 
-def record_evidence(view: IndexView, question: str) -> list[str]:
+def record_evidence(view: Generation, question: str) -> list[str]:
     """Chunks that the deliberation records cite for this question (none for most questions)."""
 
-    fact = FactAnswerer(view).answer(question)
+    fact = RecordAnswerer(view).answer(question)
     if fact is None:
         return []
     return list(dict.fromkeys(c.chunk_id for c in fact.draft.citations))
@@ -79,7 +79,7 @@ class HybridRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    view: IndexView
+    view: Generation
     embeddings: Embeddings
     settings: Settings
     k: int = 5

@@ -19,7 +19,7 @@ from assistant.components.vectorstore import ChunkStore, build_store
 from assistant.config import Settings, get_settings
 from assistant.forms import FormDefinition, FormDrafter
 from assistant.generation import ExtractiveGenerator, Generator
-from assistant.index import IndexReader
+from assistant.index import CurrentGeneration
 from assistant.llm_generator import LLMGenerator
 from assistant.prompts import load_prompts
 
@@ -62,7 +62,7 @@ def build_assistant(
     extractive = generator if isinstance(generator, ExtractiveGenerator) else (
         ExtractiveGenerator(embeddings, max_quotes=settings.answer_max_quotes))
     generator = generator or build_generator(settings, extractive)
-    index = IndexReader(settings.index_dir, lambda: build_store(settings))
+    index = CurrentGeneration(settings.index_dir, lambda: build_store(settings))
     return Assistant(settings, embeddings=embeddings, extractive=extractive, generator=generator, index=index)
 
 

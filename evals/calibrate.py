@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant.abstention import Thresholds, verdict
 from assistant.answering import Assistant
-from assistant.facts import FactAnswerer
+from assistant.record_answers import RecordAnswerer
 from assistant.query import normalise_question
 from assistant.schemas import AskRequest, Turn
 from evals.schema import EvalSet
@@ -24,14 +24,14 @@ GRID = {
 
 def gate_rows(assistant: Assistant, testset: EvalSet, split: str = "dev") -> list[dict[str, Any]]:
     """One row per case of ``split`` answered by the passages path (record answers skip the gate)."""
-    view = assistant.index.view()
+    view = assistant.index.current()
     rows = []
     for case in testset.cases:
         if case.split != split or case.category == "adversarial":
             continue
         history = [Turn(question=q, answer="") for q in case.history]
         question = assistant.standalone_question(case.question, history, view)
-        if FactAnswerer(view).answer(question) is not None:
+        if RecordAnswerer(view).answer(question) is not None:
             continue
         request = AskRequest(question=question)
         passages = assistant._retriever(view, request).passages(normalise_question(question))

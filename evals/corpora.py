@@ -131,9 +131,9 @@ def prepare_corpus(
 
 def indexed_documents(settings: Settings) -> list[dict[str, str]]:
     """Title, file name and path of each document of the committed index (what was evaluated)."""
-    from assistant.index_store import IndexState
+    from assistant.index_store import GenerationStore
 
-    manifest = IndexState(settings.index_dir).load_manifest()
+    manifest = GenerationStore(settings.index_dir).load_manifest()
     documents = []
     for entry in manifest.documents.values():
         source = Path(entry.source)

@@ -132,7 +132,7 @@ def query(size: int, directory: Path, questions: list[str], repeat: int = 1, pro
     settings = Settings(corpus_dir=directory / "corpus", data_dir=directory / "data", _env_file=None)
     t0 = time.perf_counter()
     assistant = build_assistant(settings, embeddings=QueryModelEmbeddings(build_embeddings(settings)))
-    view = assistant.index.view()
+    view = assistant.index.current()
     load_s = time.perf_counter() - t0
     assistant.ask(questions[0])  # warm: model loaded, caches filled
     profiler = None

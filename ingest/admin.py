@@ -16,7 +16,7 @@ from pathlib import Path
 
 from assistant.components.embeddings import MGPEmbeddings
 from assistant.config import Settings
-from assistant.index_store import DocumentEntry, IndexState
+from assistant.index_store import DocumentEntry, GenerationStore
 from assistant.locks import file_lock
 from ingest.loaders import megabytes
 from ingest.pipeline import IngestReport, Ingestor, ProgressCallback, is_excluded
@@ -37,7 +37,7 @@ class CorpusAdmin:
             yield
 
     def documents(self) -> list[DocumentEntry]:
-        return list(IndexState(self.settings.index_dir).load_manifest().documents.values())
+        return list(GenerationStore(self.settings.index_dir).load_manifest().documents.values())
 
     def ingest(self, paths: list[Path] | None, progress: ProgressCallback | None = None) -> IngestReport:
         return Ingestor(self.settings, embeddings=self.embeddings, progress=progress).run(paths)
@@ -118,7 +118,7 @@ class CorpusAdmin:
         return lines
 
     def delete(self, doc_id: str, progress: ProgressCallback | None = None) -> str:
-        entry = IndexState(self.settings.index_dir).load_manifest().documents.get((doc_id or "").strip())
+        entry = GenerationStore(self.settings.index_dir).load_manifest().documents.get((doc_id or "").strip())
         if entry is None:
             return "Document introuvable : choisissez un identifiant de la liste."
         source = Path(entry.source)

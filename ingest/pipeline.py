@@ -35,7 +35,7 @@ from ingest.documents import detect_doc_type, document_date, document_title
 from ingest.quality import machine_text_reason
 from ingest.loaders import IngestError, UnsupportedFormat, load_file
 from ingest.records import extract_record
-from assistant.index_store import DocumentEntry, DocumentFile, IndexState, Manifest, StoredChunk
+from assistant.index_store import DocumentEntry, DocumentFile, GenerationStore, Manifest, StoredChunk
 
 log = logging.getLogger("mgp.ingest")
 
@@ -146,7 +146,7 @@ class Ingestor:
         self.settings = settings
         self.embeddings = embeddings or build_embeddings(settings)
         self.store = store or build_store(settings)
-        self.state = IndexState(settings.index_dir)
+        self.generations = GenerationStore(settings.index_dir)
         self.progress = progress or (lambda *args: None)
 
     # -- discovery -------------------------------------------------------------------
@@ -246,11 +246,11 @@ class Ingestor:
     def _start(self, paths: list[Path], rebuild: bool) -> "_Run":
         # Vectors depend on the model and on what is embedded (bare text or text with its context).
         embedding_id = f"{self.embeddings.embedding_id}|context={self.settings.embed_with_context}"
-        previous = self.state.load_manifest()
+        previous = self.generations.load_manifest()
         run = _Run(
             previous=previous, report=IngestReport(embedding_id=embedding_id), embedding_id=embedding_id,
             chunk_config=chunking_id(self.settings.chunk_size, self.settings.chunk_overlap),
-            had_generation=self.state.current_dir() is not None, interrupted=self.state.mark_running(),
+            had_generation=self.generations.current_dir() is not None, interrupted=self.generations.mark_running(),
         )
         if rebuild:
             run.report.rebuilt = "reconstruction demandée (--rebuild)"
@@ -287,7 +287,7 @@ class Ingestor:
                 entry is not None
                 and entry.sha256 == sha
                 and run.previous.chunking_id == run.chunk_config
-                and self.state.has_document_file(entry.doc_file)
+                and self.generations.has_document_file(entry.doc_file)
             ):
                 if not run.skip_if_twin(doc_id, sha):
                     run.report.unchanged += 1
@@ -314,7 +314,7 @@ class Ingestor:
             return
         try:
             embedded, reused = self._embed_and_store(doc_file.chunks, label=path.name)
-            self.state.write_document_file(doc_file)
+            self.generations.write_document_file(doc_file)
         except Exception as exc:
             # The store or the model down for every file stops the run; anything else is this file's.
             self._check_backends(exc)
@@ -336,7 +336,7 @@ class Ingestor:
         the folders read (or now holding another document's content) leave the index."""
         for doc_id in run.failed_ids:
             old = run.previous.documents.get(doc_id)
-            if doc_id not in run.documents and old is not None and self.state.has_document_file(old.doc_file):
+            if doc_id not in run.documents and old is not None and self.generations.has_document_file(old.doc_file):
                 run.documents[doc_id] = old
         found = run.found
         removed = [
@@ -356,7 +356,7 @@ class Ingestor:
         embedded again; metadata a killed run rewrote put back)."""
         for doc_id, entry in run.documents.items():
             if doc_id not in run.doc_files:
-                run.doc_files[doc_id] = self.state.read_document_file(entry.doc_file)
+                run.doc_files[doc_id] = self.generations.read_document_file(entry.doc_file)
         committed = {c.chunk_id: c for d in run.doc_files.values() for c in d.chunks}
         stored_ids = self.store.all_ids()
         missing_ids = [cid for cid in committed if cid not in stored_ids]
@@ -391,17 +391,17 @@ class Ingestor:
                 generation=previous.generation, embedding_id=run.embedding_id, chunking_id=run.chunk_config,
                 collection=run.collection, documents=dict(sorted(run.documents.items())),
             )
-            self.state.commit(manifest, keyword, records)
+            self.generations.commit(manifest, keyword, records)
         orphans = stored_ids - set(committed)
         if orphans:
             self.store.delete(orphans)
             report.orphans_removed = len(orphans)
-        keep = {run.collection, self.state.previous_collection()}
+        keep = {run.collection, self.generations.previous_collection()}
         for name in self.store.collections():
             if name not in keep:
                 self.store.drop_collection(name)
-        self.state.collect_garbage()
-        self.state.mark_finished()
+        self.generations.collect_garbage()
+        self.generations.mark_finished()
         report.documents = len(manifest.documents)
         report.chunks = manifest.chunk_count
         report.generation = manifest.generation

@@ -35,9 +35,9 @@ assert len(BENEFICIARIES) == 26, BENEFICIARIES  # the act selects 26 communes an
 def committed_store(settings: Settings):
     """The vector store collection that the committed index generation points at."""
     from assistant.components.vectorstore import ChromaChunkStore
-    from assistant.index_store import IndexState
+    from assistant.index_store import GenerationStore
 
-    return ChromaChunkStore(settings, IndexState(settings.index_dir).load_manifest().collection)
+    return ChromaChunkStore(settings, GenerationStore(settings.index_dir).load_manifest().collection)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from tests.conftest import BENEFICIARIES
 
 def ask(assistant, question: str, **kwargs):
     answer = assistant.ask(AskRequest(question=question, **kwargs))
-    chunks = assistant.index.view().chunks
+    chunks = assistant.index.current().chunks
     for c in answer.citations:  # every quote is verbatim in the chunk it cites
         assert c.quote and c.quote in chunks[c.chunk_id].text, (question, c.quote)
         assert c.document and c.title
@@ -158,7 +158,7 @@ def test_timings_are_reported(assistant) -> None:
 
 
 def test_verify_citations_drops_quotes_not_in_their_chunk(assistant) -> None:
-    view = assistant.index.view()
+    view = assistant.index.current()
     chunk_id, chunk = next((cid, c) for cid, c in view.chunks.items() if "gratuitement" in c.text)
     good = Citation(n=1, document="d", title="t", chunk_id=chunk_id, quote=" ".join(chunk.text.split()[:8]))
     invented = Citation(n=2, document="d", title="t", chunk_id=chunk_id, quote="Le programme coûte 500 euros par commune.")
@@ -172,7 +172,7 @@ def test_retriever_is_a_langchain_retriever_without_duplicates(assistant) -> Non
     from assistant.retrieval import HybridRetriever
     from assistant.text import dedup_key
 
-    retriever = HybridRetriever(view=assistant.index.view(), embeddings=assistant.embeddings, settings=assistant.settings, k=6)
+    retriever = HybridRetriever(view=assistant.index.current(), embeddings=assistant.embeddings, settings=assistant.settings, k=6)
     docs = retriever.invoke("Vu la loi MAPTAM du 27 janvier 2014")
     assert docs and all("chunk_id" in d.metadata for d in docs)
     assert "MAPTAM" in docs[0].page_content

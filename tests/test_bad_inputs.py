@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 
 from ingest.pipeline import Ingestor
-from assistant.index_store import IndexState
+from assistant.index_store import GenerationStore
 from evals.scale import write_long_pdf
 from tests.conftest import FICHE_MD
 
 
 def _chunks_of(settings, doc_id: str) -> list:
-    state = IndexState(settings.index_dir)
+    state = GenerationStore(settings.index_dir)
     entry = state.load_manifest().documents[doc_id]
     return state.read_document_file(entry.doc_file).chunks
 
@@ -43,7 +43,7 @@ def test_pdf_of_thousands_of_pages_is_bounded_then_indexed_page_by_page(corpus_c
     report = Ingestor(settings, embeddings=embeddings, progress=progress).run()
     assert report.failed == [] and report.documents == 4 and report.added == 1
     assert seen[-1] == (2000, 2000) and len(seen) >= 40  # the extraction shows its progress
-    entry = IndexState(settings.index_dir).load_manifest().documents["registre.pdf"]
+    entry = GenerationStore(settings.index_dir).load_manifest().documents["registre.pdf"]
     assert entry.pages == 2000
     chunks = _chunks_of(settings, "registre.pdf")
     for number in (1, 999, 1937, 2000):
@@ -74,7 +74,7 @@ def test_duplicate_content_under_two_names_is_indexed_once(corpus_copy, make_set
     (corpus_copy / FICHE_MD.name).unlink()
     after = Ingestor(settings, embeddings=embeddings).run()
     assert (after.documents, after.added, after.removed, after.skipped) == (3, 1, 1, [])
-    manifest = IndexState(settings.index_dir).load_manifest()
+    manifest = GenerationStore(settings.index_dir).load_manifest()
     assert "copie_de_la_fiche.md" in manifest.documents and FICHE_MD.name not in manifest.documents
 
     # Two new files with one content: the first name is kept, the other reported.
@@ -97,7 +97,7 @@ def test_document_modified_between_listing_and_reading_is_indexed_as_read(corpus
     settings = make_settings(corpus_copy)
     report = Ingestor(settings, embeddings=embeddings, progress=progress).run()
     assert report.failed == [] and report.documents == 4
-    entry = IndexState(settings.index_dir).load_manifest().documents["note.md"]
+    entry = GenerationStore(settings.index_dir).load_manifest().documents["note.md"]
     assert entry.sha256 == hashlib.sha256(second.encode()).hexdigest()  # the hash of what was indexed
     assert all("Première version" not in c.text for c in _chunks_of(settings, "note.md"))
     again = Ingestor(settings, embeddings=embeddings).run()
@@ -109,7 +109,7 @@ def test_document_still_being_written_keeps_its_previous_version(corpus_copy, ma
     note.write_text("# Note SYNTHÉTIQUE\n\nVersion stable : le comité se réunit le lundi.\n", encoding="utf-8")
     settings = make_settings(corpus_copy)
     Ingestor(settings, embeddings=embeddings).run()
-    stable = IndexState(settings.index_dir).load_manifest().documents["note.md"]
+    stable = GenerationStore(settings.index_dir).load_manifest().documents["note.md"]
 
     stop = threading.Event()
 
@@ -138,7 +138,7 @@ def test_document_still_being_written_keeps_its_previous_version(corpus_copy, ma
     reasons = {Path(f.path).name: f.reason for f in report.failed}
     assert "modifié pendant sa lecture" in reasons["note.md"] and "version déjà indexée est conservée" in reasons["note.md"]
     assert report.added == 1  # autre.md is processed
-    kept = IndexState(settings.index_dir).load_manifest().documents["note.md"]
+    kept = GenerationStore(settings.index_dir).load_manifest().documents["note.md"]
     assert kept.sha256 == stable.sha256
     assert any("Version stable" in c.text for c in _chunks_of(settings, "note.md"))
     assert not list((settings.data_dir / "tmp").glob("*"))  # no private copy left behind
@@ -152,7 +152,7 @@ def test_files_over_the_size_limit_are_refused_and_keep_their_previous_version(c
     settings = make_settings(corpus_copy, max_file_mb=0.2)
     Ingestor(settings, embeddings=embeddings).run()
     fiche = corpus_copy / FICHE_MD.name
-    before = IndexState(settings.index_dir).load_manifest().documents[fiche.name]
+    before = GenerationStore(settings.index_dir).load_manifest().documents[fiche.name]
     fiche.write_text(fiche.read_text(encoding="utf-8") + "\n\nAnnexe SYNTHÉTIQUE. " * 20_000, encoding="utf-8")
     write_long_pdf(corpus_copy / "enorme.pdf", 1500)
     (corpus_copy / "petite_note.md").write_text("# Note SYNTHÉTIQUE\n\nLe comité se réunit le jeudi.\n", encoding="utf-8")
@@ -161,7 +161,7 @@ def test_files_over_the_size_limit_are_refused_and_keep_their_previous_version(c
     assert set(reasons) == {fiche.name, "enorme.pdf"}
     assert all("fichier trop volumineux" in r and "limite 0,2 Mo" in r for r in reasons.values()), reasons
     assert report.added == 1 and report.documents == 4
-    kept = IndexState(settings.index_dir).load_manifest().documents[fiche.name]
+    kept = GenerationStore(settings.index_dir).load_manifest().documents[fiche.name]
     assert kept.sha256 == before.sha256 and kept.chunks == before.chunks
 
 
@@ -185,7 +185,7 @@ def test_the_copy_indexed_first_stays_the_one_kept_across_a_rebuild(corpus_copy,
         report = Ingestor(settings, embeddings=embeddings).run(rebuild=rebuild)
         assert [Path(f.path).name for f in report.skipped] == ["a_copie_tardive.md"], rebuild
         assert "« z_premiere_copie.md »" in report.skipped[0].reason
-        assert "z_premiere_copie.md" in IndexState(settings.index_dir).load_manifest().documents
+        assert "z_premiere_copie.md" in GenerationStore(settings.index_dir).load_manifest().documents
 
 
 def test_a_failed_new_version_and_a_copy_of_its_old_content_lose_nothing(corpus_copy, make_settings, embeddings) -> None:
@@ -203,11 +203,11 @@ def test_a_failed_new_version_and_a_copy_of_its_old_content_lose_nothing(corpus_
     assert [Path(f.path).name for f in report.failed] == ["note.pdf"] and report.added == 1
     note.write_bytes(good)  # the previous version is put back
     Ingestor(settings, embeddings=embeddings).run([note])
-    documents = IndexState(settings.index_dir).load_manifest().documents
+    documents = GenerationStore(settings.index_dir).load_manifest().documents
     assert {"note.pdf", "copie.pdf"} <= set(documents)
     full = Ingestor(settings, embeddings=embeddings).run()  # a full pass keeps the older copy only
     assert [Path(f.path).name for f in full.skipped] == ["copie.pdf"] and full.removed == 1
-    assert "note.pdf" in IndexState(settings.index_dir).load_manifest().documents
+    assert "note.pdf" in GenerationStore(settings.index_dir).load_manifest().documents
 
 
 def test_upload_names_matching_a_custom_exclusion_survive_a_reindex(corpus_copy, make_settings, embeddings, tmp_path) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.components.vectorstore import ChromaChunkStore, StoreError
 from ingest.pipeline import Ingestor
-from assistant.index_store import IndexState
+from assistant.index_store import GenerationStore
 from tests.conftest import committed_store, free_port, wait_for_port
 
 pytestmark = pytest.mark.slow
@@ -44,7 +44,7 @@ def test_ingest_against_chroma_server(chroma_server: str, corpus_copy: Path, mak
     # A second client (another app process would do the same) sees the same data.
     other = committed_store(settings)
     assert other.count() == first.chunks
-    assert set(IndexState(settings.index_dir).load_keyword_index().chunk_ids) == other.all_ids()
+    assert set(GenerationStore(settings.index_dir).load_keyword_index().chunk_ids) == other.all_ids()
     assert not settings.chroma_dir.exists()  # nothing written to the embedded store
     docs = other.as_langchain(embeddings).similarity_search("Qui préside la séance ?", k=3)
     assert docs

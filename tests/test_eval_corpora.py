@@ -75,9 +75,9 @@ def base_settings(indexed_settings):
 
 @pytest.fixture(scope="module")
 def main_manifest(base_settings):
-    from assistant.index_store import IndexState
+    from assistant.index_store import GenerationStore
 
-    return IndexState(base_settings.index_dir).load_manifest()
+    return GenerationStore(base_settings.index_dir).load_manifest()
 
 
 @pytest.fixture(scope="module")
@@ -105,17 +105,17 @@ def test_the_tiny_set_has_both_halves() -> None:
 def test_a_corpus_is_indexed_apart_then_incrementally(prepared, corpora_root, base_settings, embeddings,
                                                      main_manifest) -> None:
     from evals.corpora import prepare_corpus
-    from assistant.index_store import IndexState
+    from assistant.index_store import GenerationStore
 
     settings = prepared.settings
     assert settings.data_dir == base_settings.data_dir / "evals" / "corpora" / "tiny"
     assert settings.chroma_url is None and settings.collection_name != base_settings.collection_name
-    main_now = IndexState(base_settings.index_dir).load_manifest()  # the main index is not touched
+    main_now = GenerationStore(base_settings.index_dir).load_manifest()  # the main index is not touched
     assert (main_now.generation, main_now.collection, len(main_now.documents)) == (
         main_manifest.generation, main_manifest.collection, 3)
     assert prepared.report.failed == [] and prepared.report.documents == 3 + 3  # README.md is not a document
     assert prepared.report.chunks_embedded > 0
-    titles = {e.title for e in IndexState(settings.index_dir).load_manifest().documents.values()}
+    titles = {e.title for e in GenerationStore(settings.index_dir).load_manifest().documents.values()}
     assert "Convention du festival des Lumières de Valbois" in titles
     again = prepare_corpus("tiny", base_settings, root=corpora_root, embeddings=embeddings)
     assert again.report.chunks_embedded == 0 and again.report.unchanged == 6 and again.report.added == 0

@@ -299,7 +299,7 @@ def test_each_prefill_key_is_one_function_and_an_unclear_name_states_nothing_abo
     from assistant.forms.prefill import IDENTITY, PREFILLERS, prefill
 
     assert set(PREFILLERS) == PREFILLS["profile"] | PREFILLS["corpus"]
-    view = assistant.index.view()
+    view = assistant.index.current()
     record = next(r for r in view.records.values() if r.beneficiaries)
     listed = next(b.name for b in record.beneficiaries if b.kind == "commune")
 

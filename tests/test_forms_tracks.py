@@ -98,9 +98,9 @@ def cited(draft, field_id: str):
 
 
 def test_the_second_act_is_read_as_its_own_track(assistant2) -> None:
-    from assistant.facts import FactAnswerer
+    from assistant.record_answers import RecordAnswerer
 
-    records = {r.reference: r for r in FactAnswerer(assistant2.index.view()).records()}
+    records = {r.reference: r for r in RecordAnswerer(assistant2.index.current()).records()}
     assert set(records) == {FIRST_REF, SECOND_REF}
     assert sorted(b.name for b in records[SECOND_REF].beneficiaries) == SECOND_LIST
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 
 from ingest.pipeline import Ingestor
-from assistant.index_store import IndexState
+from assistant.index_store import GenerationStore
 from tests.conftest import BENEFICIARIES, DELIB_PDF, committed_store, make_pdf
 
 
 def _consistent(settings, report) -> None:
     """Vector store, keyword index and manifest hold exactly the same chunks."""
     store = committed_store(settings)
-    state = IndexState(settings.index_dir)
+    state = GenerationStore(settings.index_dir)
     manifest = state.load_manifest()
     keyword = state.load_keyword_index()
     assert report.chunks == manifest.chunk_count == store.count() == len(keyword)
@@ -39,7 +39,7 @@ def test_ingest_is_idempotent(corpus_copy, make_settings, embeddings) -> None:
 def test_records_and_metadata_are_stored(corpus_copy, make_settings, embeddings) -> None:
     settings = make_settings(corpus_copy)
     Ingestor(settings, embeddings=embeddings).run()
-    state = IndexState(settings.index_dir)
+    state = GenerationStore(settings.index_dir)
     records = state.load_records()
     assert set(records) == {"BM2025-06-24-12_deliberation_bureau.md", "BM2025-06-24-12_deliberation_bureau.pdf"}
     for record in records.values():
@@ -60,7 +60,7 @@ def test_records_and_metadata_are_stored(corpus_copy, make_settings, embeddings)
 def test_keyword_and_dense_search_find_the_list(corpus_copy, make_settings, embeddings) -> None:
     settings = make_settings(corpus_copy)
     Ingestor(settings, embeddings=embeddings).run()
-    keyword = IndexState(settings.index_dir).load_keyword_index()
+    keyword = GenerationStore(settings.index_dir).load_keyword_index()
     hits = keyword.search("Vincennes", k=3)
     store = committed_store(settings)
     texts = store.collection.get(ids=[h[0] for h in hits], include=["documents"])["documents"]
@@ -84,7 +84,7 @@ def test_update_replaces_old_chunks_and_reuses_vectors(corpus_copy, make_setting
     shas = {m["doc_sha"] for m in store.collection.get(where={"doc_id": fiche.name}, include=["metadatas"])["metadatas"]}
     assert len(shas) == 1  # no chunk of the old version is left
     _consistent(settings, report)
-    keyword = IndexState(settings.index_dir).load_keyword_index()
+    keyword = GenerationStore(settings.index_dir).load_keyword_index()
     assert keyword.search("paragraphe synthétique ajouté")
 
 

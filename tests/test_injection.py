@@ -17,7 +17,7 @@ def injected(tmp_path_factory, embeddings):
     from assistant.services import build_assistant
     from assistant.config import Settings
     from ingest.pipeline import Ingestor
-    from assistant.index_store import IndexState
+    from assistant.index_store import GenerationStore
 
     root = tmp_path_factory.mktemp("injection")
     corpus = root / "corpus"
@@ -26,7 +26,7 @@ def injected(tmp_path_factory, embeddings):
     settings = Settings(corpus_dir=corpus, data_dir=root / "data", _env_file=None)
     report = Ingestor(settings, embeddings=embeddings).run()
     assert report.failed == [] and report.documents == 4
-    entry = next(e for e in IndexState(settings.index_dir).load_manifest().documents.values()
+    entry = next(e for e in GenerationStore(settings.index_dir).load_manifest().documents.values()
                  if e.file_name == "note_interne_test.md")
     assert any("consignes adressées à un assistant" in w for w in entry.warnings)
     return build_assistant(settings, embeddings=embeddings)
@@ -40,7 +40,7 @@ def test_injection_case_holds(injected, case) -> None:
 
 
 def test_flagged_passages_are_never_retrieved(injected) -> None:
-    view = injected.index.view()
+    view = injected.index.current()
     flagged = {cid for cid, c in view.chunks.items() if c.metadata.get("suspect_instructions")}
     assert len(flagged) == 1
     for question in ("ignorez les consignes précédentes", "Bobigny retenue 5 000 euros prompt système"):

@@ -19,7 +19,7 @@ from ingest.encoding import decode_text
 from ingest.errors import IngestError
 from ingest.pipeline import Ingestor
 from ingest.quality import MIN_WORD_SHARE, machine_text_reason, word_share
-from assistant.index_store import IndexState
+from assistant.index_store import GenerationStore
 from tests.conftest import CORPUS, REPO
 from tests.odd_files import CZECH, GREEK, JAPANESE, MAKERS, RUSSIAN, make_odd_files
 
@@ -36,7 +36,7 @@ def odd_index(tmp_path_factory, embeddings):
 
     settings = Settings(corpus_dir=root / "docs", data_dir=root / "data", _env_file=None)
     report = Ingestor(settings, embeddings=embeddings).run()
-    state = IndexState(settings.index_dir)
+    state = GenerationStore(settings.index_dir)
     manifest = state.load_manifest()
     texts = {}
     for entry in manifest.documents.values():
@@ -210,7 +210,7 @@ def test_a_file_the_store_rejects_fails_alone(tmp_path: Path, embeddings, make_s
     report = Ingestor(settings, embeddings=embeddings).run()
     assert [Path(f.path).name for f in report.failed] == [fiche.name]
     assert "enregistrement impossible" in report.failed[0].reason
-    manifest = IndexState(settings.index_dir).load_manifest()
+    manifest = GenerationStore(settings.index_dir).load_manifest()
     names = {e.file_name for e in manifest.documents.values()}
     assert {"autre.md", fiche.name} <= names  # the other file indexed, the failed one's last version kept
 
@@ -286,7 +286,7 @@ def test_front_matter_values_of_any_type(tmp_path: Path, front: str, reason: str
         assert reason in report.failed[0].reason
     else:
         assert report.failed == []
-        entry = next(iter(IndexState(make_settings(corpus).index_dir).load_manifest().documents.values()))
+        entry = next(iter(GenerationStore(make_settings(corpus).index_dir).load_manifest().documents.values()))
         assert entry.title == "Note" and entry.reference == "1, 2"
 
 

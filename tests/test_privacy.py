@@ -87,9 +87,9 @@ def test_questions_without_a_person_are_left_as_typed(typed) -> None:
 
 def test_names_made_public_by_the_corpus_stay_readable(indexed_settings) -> None:
     from assistant.privacy import corpus_names, mask_personal_data
-    from assistant.index_store import IndexState
+    from assistant.index_store import GenerationStore
 
-    state = IndexState(indexed_settings.index_dir)
+    state = GenerationStore(indexed_settings.index_dir)
     manifest = state.load_manifest()
     texts = [c.text for e in manifest.documents.values() for c in state.read_document_file(e.doc_file).chunks]
     public = corpus_names(lambda name: texts)

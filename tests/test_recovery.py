@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.index_store import IndexState
+from assistant.index_store import GenerationStore
 from tests.conftest import FICHE_MD, committed_store
 
 pytestmark = pytest.mark.slow
@@ -30,7 +30,7 @@ def test_kill_mid_ingest_then_recover(corpus_copy: Path, tmp_path: Path) -> None
     cmd = [sys.executable, "-m", "ui.cli", "ingest", "--json"]
     first = subprocess.run(cmd, env=_env(corpus_copy, data), capture_output=True, text=True, timeout=300)
     before = json.loads(first.stdout)
-    state = IndexState(data / "index")
+    state = GenerationStore(data / "index")
     manifest_before = state.load_manifest()
 
     base = FICHE_MD.read_text(encoding="utf-8")
@@ -128,7 +128,7 @@ def test_model_change_killed_midway_leaves_the_committed_index_intact(corpus_cop
 
 def test_killed_before_commit_then_reverted_file_gets_its_metadata_back(corpus_copy, make_settings, embeddings, monkeypatch) -> None:
     from ingest.pipeline import Ingestor
-    from assistant.index_store import IndexState
+    from assistant.index_store import GenerationStore
 
     settings = make_settings(corpus_copy)
     Ingestor(settings, embeddings=embeddings).run()
@@ -139,14 +139,14 @@ def test_killed_before_commit_then_reverted_file_gets_its_metadata_back(corpus_c
     def crash(*args, **kwargs):
         raise RuntimeError("killed before commit")
 
-    monkeypatch.setattr(IndexState, "commit", crash)
+    monkeypatch.setattr(GenerationStore, "commit", crash)
     with pytest.raises(RuntimeError):
         Ingestor(settings, embeddings=embeddings).run()
     monkeypatch.undo()
     fiche.write_text(original, encoding="utf-8")
     report = Ingestor(settings, embeddings=embeddings).run()
     assert report.unchanged == 3 and report.repaired_chunks > 0
-    state = IndexState(settings.index_dir)
+    state = GenerationStore(settings.index_dir)
     entry = state.load_manifest().documents[fiche.name]
     committed = {c.chunk_id: c.metadata for c in state.read_document_file(entry.doc_file).chunks}
     stored = committed_store(settings).get_metadatas(list(committed))
@@ -183,7 +183,7 @@ def test_removing_a_link_removes_its_document(corpus_copy, make_settings, embedd
     (corpus_copy / "lien.txt").symlink_to(outside)
     settings = make_settings(corpus_copy)
     first = Ingestor(settings, embeddings=embeddings).run()
-    assert "lien.txt" in IndexState(settings.index_dir).load_manifest().documents
+    assert "lien.txt" in GenerationStore(settings.index_dir).load_manifest().documents
     (corpus_copy / "lien.txt").unlink()
     report = Ingestor(settings, embeddings=embeddings).run()
     assert (report.removed, report.documents) == (1, first.documents - 1)
@@ -200,4 +200,4 @@ def test_rebuild_keeps_a_file_that_became_unreadable(corpus_copy, make_settings,
     assert report.documents == 3 and report.chunks == first.chunks
     store = committed_store(settings)
     assert store.count() == first.chunks
-    assert set(IndexState(settings.index_dir).load_keyword_index().chunk_ids) == store.all_ids()
+    assert set(GenerationStore(settings.index_dir).load_keyword_index().chunk_ids) == store.all_ids()

@@ -411,18 +411,18 @@ def structured_index(tmp_path_factory, embeddings):
 
 def _retriever(settings, embeddings, k: int = 5):
     from assistant.components.vectorstore import build_store
-    from assistant.index import IndexView
+    from assistant.index import Generation
     from assistant.retrieval import HybridRetriever
-    from assistant.index_store import IndexState
+    from assistant.index_store import GenerationStore
 
-    view = IndexView(IndexState(settings.index_dir), build_store(settings))
+    view = Generation(GenerationStore(settings.index_dir), build_store(settings))
     return view, HybridRetriever(view=view, embeddings=embeddings, settings=settings, k=k)
 
 
 def test_stored_chunks_carry_the_article(structured_index) -> None:
-    from assistant.index_store import IndexState
+    from assistant.index_store import GenerationStore
 
-    state = IndexState(structured_index.index_dir)
+    state = GenerationStore(structured_index.index_dir)
     docs = state.load_manifest().documents
     reglement = docs["reglement_fictif.docx"]
     assert (reglement.title, reglement.doc_type) == ("Règlement du dispositif fictif d'accompagnement", "règlement")

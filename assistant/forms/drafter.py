@@ -16,13 +16,13 @@ from pydantic import BaseModel, ValidationError
 from assistant.acts import track_label
 from assistant.answering import Assistant
 from assistant.communes import ept_members, ept_of, match_name, normalise_name, official_name
-from assistant.facts import FactAnswerer
+from assistant.record_answers import RecordAnswerer
 from assistant.forms.definition import FormDefinition, load_form
 from assistant.forms.draft_types import CommuneProfile, FieldValue, FormDraft
 from assistant.forms.prefill import prefill
 from assistant.forms.tracks import Track, UnknownTrack, clean_commune, listing_of, match_tracks
 from assistant.forms.validation import answers_model, clean_text
-from assistant.index import IndexView
+from assistant.index import Generation
 from assistant.schemas import Citation
 
 
@@ -36,15 +36,15 @@ class FormDrafter:
         self.model = answers_model(self.definition)
 
     # -- tracks --------------------------------------------------------------------------------
-    def tracks(self, view: IndexView | None = None) -> list[Track]:
+    def tracks(self, view: Generation | None = None) -> list[Track]:
         """The tracks of the indexed acts that list beneficiaries, in séance order."""
-        view = view or self.assistant.index.view()
-        facts = FactAnswerer(view)
+        view = view or self.assistant.index.current()
+        facts = RecordAnswerer(view)
         return [Track(label=track_label(r) or r.subject or r.reference or r.doc_id, reference=r.reference,
                       value=r.reference or r.doc_id, act=facts._act(r), record=r)
                 for r in facts.records() if r.beneficiaries]
 
-    def find_track(self, wanted: str | None, view: IndexView | None = None) -> Track | None:
+    def find_track(self, wanted: str | None, view: Generation | None = None) -> Track | None:
         """The track ``wanted`` designates (None when nothing is asked); an unknown or ambiguous one
         raises :class:`UnknownTrack`, whose message lists the tracks available."""
         if wanted is None or not clean_text(str(wanted)):
@@ -65,24 +65,24 @@ class FormDrafter:
         """Names for the commune picker: the beneficiaries (of the chosen track's act first, as it
         spells them; of every act without a track), then the other communes of the EPT table."""
 
-        view = self.assistant.index.view()
+        view = self.assistant.index.current()
         if isinstance(track, str):
             try:
                 track = self.find_track(track, view)
             except UnknownTrack:
                 track = None
-        records = [track.record] if track is not None else FactAnswerer(view).records()
+        records = [track.record] if track is not None else RecordAnswerer(view).records()
         listed = [b.name for r in records for b in r.beneficiaries]
         others = sorted({c for members in ept_members()[1].values() for c in members}
                         - {official_name(n) or n for n in listed})
         return list(dict.fromkeys(listed)) + others
 
     # -- evidence ------------------------------------------------------------------------------
-    def profile(self, commune: str, view: IndexView, track: Track | None = None) -> tuple[CommuneProfile, Any]:
+    def profile(self, commune: str, view: Generation, track: Track | None = None) -> tuple[CommuneProfile, Any]:
         """The collectivity as the chosen act lists it, and that act (None when none can be chosen).
         Without a track: the only act that lists beneficiaries, else the only one that lists the
         collectivity; otherwise the agent is asked to choose and nothing is said about selection."""
-        facts = FactAnswerer(view)
+        facts = RecordAnswerer(view)
         records = [r for r in facts.records() if r.beneficiaries]
         profile = CommuneProfile(typed=commune)
         if not records:
@@ -137,7 +137,7 @@ class FormDrafter:
         if not commune:
             raise ValueError("indiquez la commune ou l'EPT")
         answers = {str(k): v for k, v in (answers or {}).items() if v not in (None, "", [])}
-        view = self.assistant.index.view()
+        view = self.assistant.index.current()
         tracks = self.tracks(view)
         if isinstance(track, Track):
             track = next((t for t in tracks if t.value == track.value), None) or self.find_track(track.value, view)

@@ -14,12 +14,12 @@ from typing import Any
 
 from assistant.acts import track_label
 from assistant.communes import normalise_name
-from assistant.facts import FactAnswerer
+from assistant.record_answers import RecordAnswerer
 from assistant.forms.definition import EPT_LABEL, PREFILLS, FieldSpec
 from assistant.forms.draft_types import CommuneProfile
 from assistant.forms.tracks import fold, of_act
 from assistant.generation import citation_for, find_quote, split_sentences
-from assistant.index import IndexView
+from assistant.index import Generation
 from assistant.records import ACT_REF, DeliberationRecord
 from assistant.schemas import Citation
 
@@ -38,12 +38,12 @@ class Evidence:
     spec: FieldSpec
     profile: CommuneProfile
     record: DeliberationRecord | None
-    view: IndexView
+    view: Generation
     n: int
 
     @cached_property
-    def facts(self) -> FactAnswerer:
-        return FactAnswerer(self.view)
+    def facts(self) -> RecordAnswerer:
+        return RecordAnswerer(self.view)
 
 
 def commune_name(e: Evidence) -> Prefilled:
@@ -152,7 +152,7 @@ PREFILLERS: dict[str, Callable[[Evidence], Prefilled]] = {
 assert set(PREFILLERS) == set().union(*PREFILLS.values()), "every prefill key of the definition has its function"
 
 
-def prefill(spec: FieldSpec, profile: CommuneProfile, record: DeliberationRecord | None, view: IndexView, n: int) -> Prefilled:
+def prefill(spec: FieldSpec, profile: CommuneProfile, record: DeliberationRecord | None, view: Generation, n: int) -> Prefilled:
     """(value, citation or None, note) for one pre-filled field; value None when no evidence."""
     if profile.unclear and spec.prefill in IDENTITY:
         return NOTHING  # which collectivity is meant is not known: nothing to state
@@ -160,11 +160,11 @@ def prefill(spec: FieldSpec, profile: CommuneProfile, record: DeliberationRecord
     return fill(Evidence(spec, profile, record, view, n)) if fill else NOTHING
 
 
-def cite_in_chunks(view: IndexView, pattern: re.Pattern[str], n: int, record=None) -> tuple[str, Citation] | None:
+def cite_in_chunks(view: Generation, pattern: re.Pattern[str], n: int, record=None) -> tuple[str, Citation] | None:
     """The first match of ``pattern`` in the committed chunks (paginated copies first), cited.
     With ``record`` (the chosen track's act): that act first, and never another track's act,
     whose words are about its own track."""
-    others = [r for r in FactAnswerer(view).records() if r.beneficiaries and r is not record]
+    others = [r for r in RecordAnswerer(view).records() if r.beneficiaries and r is not record]
     ordered = sorted((c for c in view.chunks.values() if not any(of_act(c, r) for r in others)),
                      key=lambda c: (record is None or not of_act(c, record), c.metadata.get("page") is None, c.chunk_id))
     for chunk in ordered:
@@ -177,7 +177,7 @@ def cite_in_chunks(view: IndexView, pattern: re.Pattern[str], n: int, record=Non
     return None
 
 
-def cite_track(record, label: str, view: IndexView, n: int) -> Citation | None:
+def cite_track(record, label: str, view: Generation, n: int) -> Citation | None:
     """The passage of ``record`` that names its track « label » (the list's own sentence first,
     paginated copies first), or its subject when the name is read there."""
     pattern = re.compile(r"[^.:]*[«\"“]\s*" + re.escape(label) + r"\s*[»\"”][^.:]*", re.IGNORECASE)
@@ -192,5 +192,5 @@ def cite_track(record, label: str, view: IndexView, n: int) -> Citation | None:
             return citation_for(n, passage, m.group(0).strip())
     subject = record.evidence.get("subject")
     if subject and fold(label) in fold(subject.quote):
-        return FactAnswerer(view).cite(record, "subject", n)
+        return RecordAnswerer(view).cite(record, "subject", n)
     return None

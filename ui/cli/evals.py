@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from assistant.index import IndexNotReady
-from assistant.index_store import IndexState
+from assistant.index_store import GenerationStore
 from assistant.logs import setup_logging
 from evals.corpora import CorpusNotFound, corpus_names, prepare_corpus
 from evals.schema import EvalSetError
@@ -61,7 +61,7 @@ def load(
     from evals.load import simulate
 
     settings = load_settings()
-    records = IndexState(settings.index_dir).load_records()
+    records = GenerationStore(settings.index_dir).load_records()
     names = list(dict.fromkeys(b.name for r in records.values() for b in r.beneficiaries))
     if not names:
         err.print("[red]Erreur :[/red] aucune liste de bénéficiaires dans l'index local (lancez `mgp-assistant ingest`).")

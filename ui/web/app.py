@@ -63,7 +63,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
     # cache in the data folder, and let Blocks(delete_cache=…) empty it.
     os.environ.setdefault("GRADIO_TEMP_DIR", str((settings.data_dir / "gradio-cache").resolve()))
     web = WebApp(build_services(settings))
-    web.assistant.check_index(web.assistant.index.view())  # fail early, with the CLI's message: no index, or another model
+    web.assistant.check_index(web.assistant.index.current())  # fail early, with the CLI's message: no index, or another model
     demo = build_app(web)
     demo.queue(default_concurrency_limit=4)
     auth = web.users.authenticate if web.users.enabled else None

@@ -137,7 +137,7 @@ class ChatTab:
         """Names the corpus itself writes (the president, the communes) stay readable; looked up
         in the keyword index only when a name is found."""
         try:
-            view = self.web.assistant.index.view()
+            view = self.web.assistant.index.current()
         except IndexNotReady:
             return None
 

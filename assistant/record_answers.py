@@ -18,7 +18,7 @@ from assistant.communes import (
 )
 from assistant.generation import Draft, citation_for, find_quote
 from assistant.acts import Designation, designate, track_label, unique_records
-from assistant.index import IndexView
+from assistant.index import Generation
 from assistant.query import looks_english
 from assistant.question import Question, analyse
 from assistant.schemas import Citation
@@ -113,8 +113,8 @@ def _confident(item: _Resolved) -> list[NameMatch]:
     return [m for m in item.matches if not m.is_prefix or len(item.matches) == 1]
 
 
-class FactAnswerer:
-    def __init__(self, view: IndexView) -> None:
+class RecordAnswerer:
+    def __init__(self, view: Generation) -> None:
         self.view = view
 
     # -- which record ---------------------------------------------------------------
