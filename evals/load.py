@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from gradio_client import Client
 from pydantic import BaseModel, Field
 
 
@@ -91,7 +92,6 @@ def _judge(result: UserResult, answer: str, name: str, others: set[str], which: 
 def run_user(
     url: str, script: UserScript, names: list[str], auth: tuple[str, str] | None = None, rate: bool = True
 ) -> UserResult:
-    from gradio_client import Client
 
     result = UserResult(user=script.user, token=script.token)
     others = {n for n in names if n not in (script.first_name, script.follow_up_name)}

@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answering import Assistant
-from assistant.services import build_assistant
 from assistant.config import Settings
+from assistant.services import build_assistant
+from evals.baseline import naive_baseline
+from evals.corpora import BUNDLED, indexed_documents
 from evals.report import render_report
 from evals.runner import CaseResult, ProgressCallback, Summary, run_eval
-from evals.corpora import BUNDLED, indexed_documents
 from evals.schema import DEFAULT_TESTSET, EvalSet, load_testset
+from ingest.pipeline import Ingestor
 
 COMPARED = ("fact_accuracy", "answerable_correct", "recall@5", "mrr", "citation_precision", "quote_fidelity",
             "abstention_precision", "abstention_recall", "pass_rate", "latency_p95_ms")
@@ -106,7 +108,6 @@ def _attach_baseline(summary: Summary, results: list[CaseResult], files: list[Pa
                      assistant: Assistant) -> None:
     """The naive LangChain RAG on the same files and cases, with the assistant's own embeddings: in
     the summary (aggregates, per half) and case by case in the results."""
-    from evals.bench import naive_baseline
 
     found = naive_baseline([f for f in files if f.is_file()], cases, embeddings=assistant.embeddings)
     per_case = found.pop("by_case")
@@ -130,7 +131,6 @@ FUSION = {"hybride": (1.0, 1.0), "vecteurs seuls": (1.0, 0.0), "mots-clés seuls
 def ablation(
     settings: Settings, *, testset: Path = DEFAULT_TESTSET, out: Path, progress: ProgressCallback | None = None
 ) -> list[dict[str, Any]]:
-    from ingest.pipeline import Ingestor
 
     cases = load_testset(testset)
     rows: list[dict[str, Any]] = []

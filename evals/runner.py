@@ -71,7 +71,7 @@ class Summary(BaseModel):
     per_split: dict[str, dict[str, float]] = Field(default_factory=dict)
     """The same metrics on each half that was evaluated (« dev », « test »)."""
     baseline: dict[str, Any] | None = None
-    """The naive LangChain baseline on the same corpus and cases (``evals.bench.naive_baseline``)."""
+    """The naive LangChain baseline on the same corpus and cases (``evals.baseline.naive_baseline``)."""
     corpus: dict[str, Any] = Field(default_factory=dict)
     """Which documents were evaluated: {"name": …, "documents": [{"title": …, "file": …}]}."""
     split: str = "all"

@@ -22,7 +22,15 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.components.embeddings import MGPEmbeddings
+from assistant.communes import ept_members
+from assistant.components.embeddings import MGPEmbeddings, build_embeddings
+from assistant.config import Settings
+from assistant.query import normalise_question
+from assistant.schemas import AskRequest
+from assistant.services import build_assistant
+from evals.metrics import percentile
+from evals.schema import DEFAULT_TESTSET, load_testset
+from ingest.pipeline import Ingestor
 
 REPO = Path(__file__).resolve().parent.parent
 CHUNKS_PER_DOC = 400
@@ -72,7 +80,6 @@ def _sentences() -> list[str]:
 
 def write_corpus(folder: Path, chunks: int, seed: int = 7) -> int:
     """Markdown documents of about ``CHUNKS_PER_DOC`` paragraphs each; returns the file count."""
-    from assistant.communes import ept_members
 
     rng = random.Random(seed)
     sentences = _sentences()
@@ -107,8 +114,6 @@ def _rss_mb() -> float:
 
 
 def build(size: int, directory: Path) -> dict:
-    from assistant.config import Settings
-    from ingest.pipeline import Ingestor
 
     corpus = directory / "corpus"
     t0 = time.perf_counter()
@@ -123,11 +128,6 @@ def build(size: int, directory: Path) -> dict:
 
 
 def query(size: int, directory: Path, questions: list[str], repeat: int = 1, profile: Path | None = None) -> dict:
-    from assistant.services import build_assistant
-    from assistant.components.embeddings import build_embeddings
-    from assistant.config import Settings
-    from assistant.schemas import AskRequest
-    from evals.metrics import percentile
 
     settings = Settings(corpus_dir=directory / "corpus", data_dir=directory / "data", _env_file=None)
     t0 = time.perf_counter()
@@ -137,11 +137,10 @@ def query(size: int, directory: Path, questions: list[str], repeat: int = 1, pro
     assistant.ask(questions[0])  # warm: model loaded, caches filled
     profiler = None
     if profile is not None:
-        from pyinstrument import Profiler
+        from pyinstrument import Profiler  # a dev dependency, loaded only for --profile
 
         profiler = Profiler()
         profiler.start()
-    from assistant.query import normalise_question
 
     embed, search, retrieval, answers = [], [], [], []
     for _ in range(repeat):
@@ -174,8 +173,6 @@ def query(size: int, directory: Path, questions: list[str], repeat: int = 1, pro
 def client(data_dir: Path, corpus: Path, chroma_url: str, questions: list[str]) -> dict:
     """One app process of the server-mode benchmark: the real assistant on a shared data folder
     and a shared Chroma server, asking every question once."""
-    from assistant.services import build_assistant
-    from assistant.config import Settings
 
     t0 = time.perf_counter()
     assistant = build_assistant(Settings(corpus_dir=corpus, data_dir=data_dir, chroma_url=chroma_url, _env_file=None))
@@ -200,7 +197,7 @@ COMMUNES = ["Antony", "Meudon", "Montreuil", "Sceaux", "Suresnes", "Vanves", "Vi
 
 def write_long_pdf(path: Path, pages: int) -> Path:
     """A SYNTHETIC register as a real PDF (fpdf2): a running header and one numbered entry per page."""
-    from fpdf import FPDF
+    from fpdf import FPDF  # a dev dependency (the benchmark runs in the dev environment)
 
     pdf = FPDF(format="A4")
     pdf.set_font("Helvetica", size=11)
@@ -216,8 +213,6 @@ def write_long_pdf(path: Path, pages: int) -> Path:
 def long_pdf(pages: int, directory: Path) -> dict:
     """Ingest one PDF of ``pages`` pages with the real default embedding model: extraction time
     (from the page progress), whole ingestion, chunks, peak memory of this process."""
-    from assistant.config import Settings
-    from ingest.pipeline import Ingestor
 
     corpus = directory / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
@@ -246,7 +241,6 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--chroma", default=None)
     args = parser.parse_args()
-    from evals.schema import DEFAULT_TESTSET, load_testset
 
     questions = [c.question for c in load_testset(DEFAULT_TESTSET).cases if not c.history]
     if args.action == "build":

@@ -186,7 +186,7 @@ def test_the_split_option_keeps_one_half(prepared, embeddings, tmp_path) -> None
 
 
 def test_the_baseline_reads_docx_tables_and_html(tmp_path, embeddings) -> None:
-    from evals.bench import naive_baseline, naive_text
+    from evals.baseline import naive_baseline, naive_text
 
     root = write_tiny_corpus(tmp_path)
     docx_file = root / "tiny" / "documents" / f"{DOCX}.docx"
