@@ -185,31 +185,51 @@ def capture_names(question: str) -> list[str]:
     return []
 
 
-EPT_TABLE = Path(__file__).parent / "data" / "ept_communes.yaml"
+MGP_TABLE = Path(__file__).parent / "data" / "mgp_communes.yaml"
 
 
 @lru_cache(maxsize=1)
+def _table() -> dict:
+    return yaml.safe_load(MGP_TABLE.read_text(encoding="utf-8"))
+
+
 def ept_members() -> tuple[str, dict[str, list[str]]]:
-    """(source, {EPT name: member communes}) from the bundled reference table."""
-    data = yaml.safe_load(EPT_TABLE.read_text(encoding="utf-8"))
+    """(source, {EPT name: member communes}) from the bundled reference table of the Métropole."""
+    data = _table()
     return str(data["source"]), {str(k): [str(c) for c in v] for k, v in data["epts"].items()}
 
 
-def ept_of(commune: str) -> tuple[str, str] | None:
-    """(EPT, official commune name) for a commune of the reference table, fuzzy-matched."""
+@lru_cache(maxsize=1)
+def metropole_communes() -> tuple[str, ...]:
+    """The communes of the Métropole du Grand Paris (those of the EPT, and Paris), usual names."""
     _, table = ept_members()
-    members = {c: ept for ept, communes in table.items() for c in communes}
-    matches = match_name(commune, list(members))
-    if len(matches) != 1:
+    return tuple(sorted({c for members in table.values() for c in members} | {str(c) for c in _table()["outside_epts"]},
+                        key=lambda c: normalise_name(_without_article_name(c))))
+
+
+def _without_article_name(name: str) -> str:
+    return re.sub(r"^(?:L'|L’|Le |La |Les )", "", name)
+
+
+def ept_of(commune: str) -> tuple[str, str] | None:
+    """(EPT, official commune name) for a commune of the reference table, fuzzy-matched (Paris
+    belongs to no EPT)."""
+    official = official_name(commune)
+    if official is None:
         return None
-    return members[matches[0].name], matches[0].name
+    _, table = ept_members()
+    return next(((ept, official) for ept, members in table.items() if official in members), None)
 
 
 def official_name(name: str) -> str | None:
-    """The full official name for a short or variant one (« Rueil » → « Rueil-Malmaison »), when the
-    reference table knows exactly one."""
-    member = ept_of(name)
-    return member[1] if member else None
+    """The commune's usual full name for a short or variant one (« Rueil » → « Rueil-Malmaison »,
+    « st maur » → « Saint-Maur-des-Fossés »), when the table of the Métropole knows exactly one."""
+    aliases = {str(k): str(v) for k, v in (_table().get("aliases") or {}).items()}
+    alias = match_name(name, list(aliases))
+    if len(alias) == 1 and alias[0].score >= 0.95:
+        return aliases[alias[0].name]
+    matches = match_name(name, list(metropole_communes()))
+    return matches[0].name if len(matches) == 1 else None
 
 
 def resolve_name(typed: str, names: list[str]) -> list[NameMatch]:

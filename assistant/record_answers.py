@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.communes import (
-    NameMatch, capture_names, ept_members, ept_of, find_names_in_text, match_name, normalise_name, resolve_name,
+    NameMatch, capture_names, ept_of, metropole_communes, find_names_in_text, match_name, normalise_name, resolve_name,
 )
 from assistant.generation import Draft, citation_for, find_quote
 from assistant.acts import Designation, designate, track_label, unique_records
@@ -235,7 +235,7 @@ class RecordAnswerer:
         if not MEMBERSHIP_RE.search(question) and not any(self._is_place(n, all_names) for n in typed):
             return None  # a bare word that is no place (« Secrétaire ? »)
         if not typed:  # « livry gargan est sélectionnée ? »: the names of the lists and of the MGP's communes
-            communes = [c for members in ept_members()[1].values() for c in members]
+            communes = list(metropole_communes())
             found = find_names_in_text(question, all_names) or find_names_in_text(question, communes)
             if not found:
                 return None

@@ -130,12 +130,11 @@ def prepare_corpus(
 
 
 def indexed_documents(settings: Settings) -> list[dict[str, str]]:
-    """Title, file name and path of each document of the committed index (what was evaluated)."""
-
+    """Title, file name, path and SHA-256 of each document of the committed index (what was evaluated)."""
     manifest = GenerationStore(settings.index_dir).load_manifest()
     documents = []
     for entry in manifest.documents.values():
         source = Path(entry.source)
         path = source if source.is_absolute() else settings.corpus_dir / source
-        documents.append({"title": entry.title, "file": entry.file_name, "path": str(path)})
+        documents.append({"title": entry.title, "file": entry.file_name, "path": str(path), "sha256": entry.sha256})
     return sorted(documents, key=lambda d: d["title"].lower())

@@ -79,7 +79,8 @@ def evaluate(
     results, summary = run_eval(assistant, cases, progress)
     documents = indexed_documents(settings)
     summary.split = split
-    summary.corpus = {"name": corpus, "documents": [{"title": d["title"], "file": d["file"]} for d in documents]}
+    summary.corpus = {"name": corpus, "documents": [{"title": d["title"], "file": d["file"], "sha256": d["sha256"]}
+                                                    for d in documents]}
     if baseline:
         _attach_baseline(summary, results, [Path(d["path"]) for d in documents], cases, assistant)
     out = out or settings.data_dir / "evals" / "runs" / summary.run_id
@@ -88,7 +89,7 @@ def evaluate(
     history = load_history(settings)
     entry = {"run_id": summary.run_id, "created_at": summary.created_at.isoformat(), "metrics": summary.metrics,
              "config": summary.config, "out": str(out), "corpus": corpus, "split": split,
-             "per_split": summary.per_split}
+             "per_split": summary.per_split, "corpus_documents": summary.corpus["documents"]}
     if record_history:
         history_file(settings).parent.mkdir(parents=True, exist_ok=True)
         with history_file(settings).open("a", encoding="utf-8") as fh:

@@ -40,7 +40,30 @@ code{background:#eee;padding:0 .2rem;border-radius:3px}
 
 
 def _pct(value: float) -> str:
-    return f"{value * 100:.0f} %"
+    return french_percent(value, 0)
+
+
+def french_percent(value: float, decimals: int = 1) -> str:
+    """0.939 → « 93,9 % » (decimal comma, narrow no-break space before %), as French readers write it."""
+    return f"{value * 100:.{decimals}f}".replace(".", ",") + "\u202f%"
+
+
+CONFIG_LABELS = {
+    "embedding": "Modèle de vecteurs (embeddings)", "embed_with_context": "Titre et section ajoutés au passage vectorisé",
+    "chunk_size": "Taille des passages (caractères)", "chunk_overlap": "Chevauchement des passages (caractères)",
+    "retrieval_k": "Passages retrouvés par question", "dense_weight": "Poids de la recherche par vecteurs",
+    "keyword_weight": "Poids de la recherche par mots-clés", "abstain_min_coverage": "Abstention : couverture minimale des mots de la question",
+    "abstain_min_similarity": "Abstention : similarité minimale (français)",
+    "abstain_min_similarity_en": "Abstention : similarité minimale (anglais)", "generator": "Générateur des réponses",
+}
+
+
+def _config_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
 
 
 def bars_svg(values: dict[str, float]) -> str:
@@ -191,7 +214,8 @@ def documents_section(summary: Summary) -> str:
     documents = corpus.get("documents", [])
     if not corpus:
         return ""
-    items = "".join(f"<li>{html.escape(d['title'])} <span class='muted'>({html.escape(d['file'])})</span></li>"
+    items = "".join(f"<li>{html.escape(d['title'])} <span class='muted'>({html.escape(d['file'])}"
+                    f"{', SHA-256 ' + html.escape(d['sha256'][:16]) + '…' if d.get('sha256') else ''})</span></li>"
                     for d in documents)
     label = "corpus fourni" if corpus.get("name") == "fourni" else f"corpus « {corpus.get('name')} » (corpus fourni + ses documents)"
     return (f"<section><h2>Documents évalués</h2><p>{html.escape(label)} — {len(documents)} document(s) indexé(s) :</p>"
@@ -222,7 +246,8 @@ def render_report(
          f"(95 % des questions en moins de)</div></div>")
     categories = _category_rows(summary, results)
     failed = [r for r in results if not r.passed]
-    config = "".join(f"<tr><td><code>{html.escape(k)}</code></td><td>{html.escape(str(v))}</td></tr>" for k, v in summary.config.items())
+    config = "".join(f"<tr><td>{html.escape(CONFIG_LABELS.get(k, k))} <span class='muted'>(<code>{html.escape(k)}</code>)</span></td>"
+                     f"<td>{html.escape(_config_value(v))}</td></tr>" for k, v in summary.config.items())
     retrieval = {f"Rappel@{k}": m[f"recall@{k}"] for k in (1, 3, 5, 10)} | {"MRR": m["mrr"], "nDCG@10": m["ndcg@10"]}
     return f"""<!doctype html><html lang="fr"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Évaluation de l'assistant — {html.escape(summary.run_id)}</title>

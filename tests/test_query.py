@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from assistant.communes import capture_names, ept_members, ept_of, find_names_in_text, match_name
+import pytest
+
+from assistant.communes import (
+    capture_names, ept_members, ept_of, find_names_in_text, match_name, metropole_communes, official_name,
+)
 from assistant.query import is_follow_up, key_terms, normalise_question
 from tests.conftest import BENEFICIARIES
 
@@ -41,11 +45,25 @@ def test_fuzzy_names() -> None:
     assert capture_names("Est-ce que Saint-Denis, Bobigny et Créteil participent ?") == ["Saint-Denis", "Bobigny", "Créteil"]
 
 
-def test_ept_reference_table() -> None:
+def test_reference_table_of_the_metropole() -> None:
+    """130 communes: Paris and the eleven EPT (Saint-Denis and Pierrefitte merged in 2025)."""
     source, table = ept_members()
-    assert set(table) == {"Boucle Nord de Seine", "Paris Ouest La Défense", "Vallée Sud Grand Paris", "Grand Orly Seine Bièvre"}
-    assert [len(table[k]) for k in sorted(table)] == [7, 24, 11, 11]
+    assert len(table) == 11 and len(metropole_communes()) == 130
+    assert sum(len(v) for v in table.values()) == 129 and "Paris" in metropole_communes()
+    assert {"Boucle Nord de Seine", "Paris Ouest La Défense", "Vallée Sud Grand Paris", "Grand Orly Seine Bièvre"} <= set(table)
     assert ept_of("clamart") == ("Vallée Sud Grand Paris", "Clamart")
     assert ept_of("Reuil Malmaison") == ("Paris Ouest La Défense", "Rueil-Malmaison")
-    assert ept_of("Bobigny") is None
-    assert "décrets" in source
+    assert ept_of("Bobigny") == ("Est Ensemble", "Bobigny")
+    assert ept_of("Paris") is None and official_name("Paris") == "Paris"
+    assert "décret" in source
+
+
+@pytest.mark.parametrize("typed, official", [
+    ("Rueil", "Rueil-Malmaison"), ("rueil malmaison", "Rueil-Malmaison"), ("Reuil Malmaison", "Rueil-Malmaison"),
+    ("st maur", "Saint-Maur-des-Fossés"), ("Saint Ouen", "Saint-Ouen-sur-Seine"), ("creteil", "Créteil"),
+    ("L Hay les roses", "L'Haÿ-les-Roses"), ("Pierrefitte", "Saint-Denis"), ("Clichy", "Clichy-la-Garenne"),
+    ("Clichy sous bois", "Clichy-sous-Bois"), ("Nanterre", "Nanterre"), ("Blanc-Mesnil", "Le Blanc-Mesnil"),
+    ("Villeneuve", None), ("Lyon", None),
+])
+def test_a_commune_is_recognised_as_agents_type_it(typed, official) -> None:
+    assert official_name(typed) == official

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from assistant.communes import normalise_name
 from assistant.forms.definition import FieldType
 from assistant.schemas import Citation
 
@@ -37,7 +38,8 @@ class FormDraft(BaseModel):
     form_title: str
     form_status: str
     commune: str
-    matched_name: str | None
+    matched_name: str | None = Field(description="The name as the chosen act's list writes it.")
+    official_name: str | None = Field(default=None, description="The commune's usual name (reference table of the Métropole).")
     kind: Literal["commune", "EPT"] = "commune"
     selected: bool | None = Field(description="None when no track's act could be chosen: nothing is said about selection.")
     selected_via_ept: str | None = None
@@ -53,12 +55,25 @@ class FormDraft(BaseModel):
     created_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
+    def display_name(self) -> str:
+        """The name the draft shows: the commune's usual name, else the act's, else what was typed."""
+        return self.official_name or self.matched_name or self.commune
+
+    @property
+    def spelled_in_act(self) -> str | None:
+        """The act's spelling when it differs from the usual name (« Reuil Malmaison »)."""
+        if self.matched_name and self.official_name and normalise_name(self.matched_name) != normalise_name(self.official_name):
+            return self.matched_name
+        return None
+
+    @property
     def fields(self) -> dict[str, Any]:
         return {v.id: v.value for v in self.values}
 
     def summary(self, output: Path | None = None) -> dict[str, Any]:
         """The object ``mgp-assistant draft --json`` prints."""
-        return {"commune": self.commune, "matched_name": self.matched_name, "selected": self.selected,
+        return {"commune": self.commune, "matched_name": self.matched_name, "official_name": self.official_name,
+                "selected": self.selected,
                 "reference": self.reference, "missing": self.missing, "invalid": self.invalid, "fields": self.fields,
                 "citations": [c.model_dump() for c in self.citations], "warnings": self.warnings,
                 "output": str(output) if output else None, "track": self.track, "act_reference": self.reference,

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.acts import track_label
 from assistant.answering import Assistant
-from assistant.communes import ept_members, ept_of, match_name, normalise_name, official_name
+from assistant.communes import ept_members, ept_of, match_name, metropole_communes, normalise_name, official_name
 from assistant.record_answers import RecordAnswerer
 from assistant.forms.definition import FormDefinition, load_form
 from assistant.forms.draft_types import CommuneProfile, FieldValue, FormDraft
@@ -62,9 +62,14 @@ class FormDrafter:
         raise UnknownTrack(f"parcours inconnu : « {clean_text(str(wanted))} ». Parcours disponibles : {available}.")
 
     def communes(self, track: str | Track | None = None) -> list[str]:
-        """Names for the commune picker: the beneficiaries (of the chosen track's act first, as it
-        spells them; of every act without a track), then the other communes of the EPT table."""
+        """Names for the commune picker: the beneficiaries (of the chosen track's act first; of every
+        act without a track) under their usual name, then the other communes of the Métropole and the
+        EPT of its table."""
+        return [value for _, value in self.commune_choices(track)]
 
+    def commune_choices(self, track: str | Track | None = None) -> list[tuple[str, str]]:
+        """(label, value) pairs of the picker: the value is the usual name; the label adds the act's
+        spelling when it differs (« Rueil-Malmaison — « Reuil Malmaison » dans l'acte »)."""
         view = self.assistant.index.current()
         if isinstance(track, str):
             try:
@@ -72,10 +77,16 @@ class FormDrafter:
             except UnknownTrack:
                 track = None
         records = [track.record] if track is not None else RecordAnswerer(view).records()
-        listed = [b.name for r in records for b in r.beneficiaries]
-        others = sorted({c for members in ept_members()[1].values() for c in members}
-                        - {official_name(n) or n for n in listed})
-        return list(dict.fromkeys(listed)) + others
+        choices: dict[str, str] = {}
+        for name in (b.name for r in records for b in r.beneficiaries):
+            usual = official_name(name) or name
+            spelled = f" — « {name} » dans l'acte" if normalise_name(usual) != normalise_name(name) else ""
+            choices.setdefault(usual, usual + spelled)
+        others = sorted(set(metropole_communes()) | set(ept_members()[1]), key=normalise_name)
+        for name in others:
+            if not any(normalise_name(name) == normalise_name(c) for c in choices):
+                choices[name] = name
+        return [(label, value) for value, label in choices.items()]
 
     # -- evidence ------------------------------------------------------------------------------
     def profile(self, commune: str, view: Generation, track: Track | None = None) -> tuple[CommuneProfile, Any]:
@@ -107,7 +118,8 @@ class FormDrafter:
                 return profile, None
             member = ept_of(commune)
             if member:
-                profile.ept, profile.official_name = member
+                profile.ept = member[0]
+            profile.official_name = official_name(commune)
             return profile, None
         listing = next(lst for r, lst in listings if r is record) if any(r is record for r, _ in listings) \
             else listing_of(commune, record)
@@ -122,8 +134,10 @@ class FormDrafter:
             profile.kind = listing.kind
             profile.selected = True
         member = ept_of(profile.matched_name or commune) if profile.kind == "commune" else None
+        if profile.kind == "commune":
+            profile.official_name = official_name(profile.matched_name or commune)
         if member:
-            profile.ept, profile.official_name = member
+            profile.ept = member[0]
             if not profile.selected and any(match_name(member[0], [e]) for e, k in kinds.items() if k == "EPT"):
                 profile.via_ept = next(e for e, k in kinds.items() if k == "EPT" and match_name(member[0], [e]))
         return profile, record
@@ -186,7 +200,7 @@ class FormDrafter:
         chosen = next((t for t in tracks if record is not None and t.record is record), None)
         return FormDraft(
             form_title=self.definition.title, form_status=self.definition.status, commune=commune,
-            matched_name=profile.matched_name, kind=profile.kind,
+            matched_name=profile.matched_name, official_name=profile.official_name, kind=profile.kind,
             selected=None if record is None and profile.choose else profile.selected,
             selected_via_ept=profile.via_ept, reference=record.reference if record else None,
             track=chosen.label if chosen else None, listed_by=profile.listed_by, warnings=warnings,

@@ -61,9 +61,17 @@ def md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def _name_line(draft: FormDraft) -> str:
+    """« Rueil-Malmaison (écrit « Reuil Malmaison » dans la délibération BM…) »."""
+    spelled = draft.spelled_in_act
+    if spelled is None:
+        return draft.display_name
+    return f"{draft.display_name} (écrit « {spelled} » dans la délibération {draft.reference or ''})".replace(" )", ")")
+
+
 def to_markdown(draft: FormDraft) -> str:
     lines = [f"# {draft.form_title}", "", f"*{draft.form_status}*", "",
-             f"**Collectivité :** {md(draft.matched_name or draft.commune)}  ", f"**Parcours :** {md(draft.track or '—')}  ",
+             f"**Collectivité :** {md(_name_line(draft))}  ", f"**Parcours :** {md(draft.track or '—')}  ",
              f"**Délibération :** {md(draft.reference or '—')}", ""]
     for warning in draft.warnings:
         lines += [f"> ⚠️ {md(warning)}", ""]
@@ -116,7 +124,7 @@ def to_docx(draft: FormDraft, path: Path) -> Path:
 
     ident = doc.add_table(rows=0, cols=2)
     ident.style = "Table Grid"
-    for label, text in (("Collectivité", draft.matched_name or draft.commune),
+    for label, text in (("Collectivité", _name_line(draft)),
                         ("Parcours", next((display(v) for v in draft.values if v.id == "parcours"), "") or draft.track or "—"),
                         ("Délibération de référence", draft.reference or "—"),
                         ("Brouillon préparé le", draft.created_at.strftime("%d/%m/%Y"))):

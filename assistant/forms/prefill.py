@@ -50,9 +50,13 @@ def commune_name(e: Evidence) -> Prefilled:
     profile = e.profile
     if profile.matched_name:
         citation = e.facts.list_citation(e.record, e.n, profile.matched_name) if e.record else None
-        spelled = (f"orthographe de la délibération (saisi : « {profile.typed} »)"
-                   if normalise_name(profile.matched_name) != normalise_name(profile.typed) else None)
-        return profile.matched_name, citation, spelled
+        name = profile.official_name or profile.matched_name
+        notes = []
+        if normalise_name(name) != normalise_name(profile.matched_name):
+            notes.append(f"écrit « {profile.matched_name} » dans la liste de l'acte")
+        if normalise_name(name) != normalise_name(profile.typed):
+            notes.append(f"saisi : « {profile.typed} »")
+        return name, citation, " ; ".join(notes) or None
     if profile.official_name:
         return profile.official_name, None, f"nom officiel {TABLE_NOTE}"
     if e.record is None and profile.choose:

@@ -51,19 +51,29 @@ def _phone(value: Any) -> str:
     return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
 
 
+_DATE_SHAPES = (
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), (1, 2, 3)),
+    (re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$"), (3, 2, 1)),
+)
+
+
 def _date(value: Any) -> date:
+    """JJ/MM/AAAA (or AAAA-MM-JJ); the message tells a wrong format from a day that does not exist."""
     if isinstance(value, datetime):
         value = value.date()
     if not isinstance(value, date):
         text = _text(value)
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-            try:
-                value = datetime.strptime(text, fmt).date()
+        for pattern, (y, m, d) in _DATE_SHAPES:
+            found = pattern.match(text)
+            if found:
+                year, month, day = (int(found.group(i)) for i in (y, m, d))
+                try:
+                    value = date(year, month, day)
+                except ValueError:
+                    raise ValueError(f"date impossible : le {text} n'existe pas") from None
                 break
-            except ValueError:
-                continue
         else:
-            raise ValueError("date invalide (JJ/MM/AAAA)")
+            raise ValueError("format de date attendu : JJ/MM/AAAA (par exemple 15/12/2025)")
     if not 2000 <= value.year <= 2100:
         raise ValueError("date hors de la période plausible (2000-2100)")
     return value

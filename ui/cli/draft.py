@@ -58,7 +58,7 @@ def draft(
     except ValueError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2)
-    slug = re.sub(r"[^\w]+", "_", (result.matched_name or result.commune).lower()).strip("_")[:60] or "collectivite"
+    slug = re.sub(r"[^\w]+", "_", result.display_name.lower()).strip("_")[:60] or "collectivite"
     target = out or assistant.settings.forms_dir / f"formulaire_engagement_{slug}.docx"
     try:
         write_draft(result, target)

@@ -11,18 +11,26 @@ import gradio as gr
 from assistant.config import Settings
 from assistant.services import Services, build_services
 from ui.access import AuditLog, UserDirectory
-from ui.web.chat import ChatTab
+from ui.web.chat import CONVERSATION_KEY, ChatTab
 from ui.web.context import WebContext
 from ui.web.corpus import CorpusTab
 from ui.web.evaluations import EvaluationsTab
-from ui.web.form import FormTab
+from ui.web.form import DRAFT_KEY, FormTab
+from ui.web.french import FRENCH, HEAD
 
 CSS = """
 .sources mark{background:#ffe552;color:#1b1b1b;padding:0 2px}
 .sources .src{border-left:4px solid #000091;padding:.4rem .8rem;margin:.6rem 0;background:#f6f6f6}
 .sources .meta{color:#3a3a3a;font-size:.9rem}
 .abstention{border-left-color:#b34000!important}
+.counter{font-size:.85rem;color:#3a3a3a;margin-top:-.4rem}
+.invalid textarea,.invalid input{border-color:#ce0500!important;background:#fff4f4!important}
+.session{text-align:right}
+#corpus-table th,#corpus-table th *{word-break:normal!important;overflow-wrap:normal!important;hyphens:none}
 """
+# Logging out also forgets what this browser kept (a town-hall computer is shared).
+LOGOUT_JS = ("() => { localStorage.removeItem('" + CONVERSATION_KEY + "'); localStorage.removeItem('" + DRAFT_KEY + "');"
+             " window.location.href = window.location.pathname.replace(/\\/$/, '') + '/logout'; }")
 
 
 class WebApp(WebContext):
@@ -37,22 +45,40 @@ class WebApp(WebContext):
         self.evaluations = EvaluationsTab(self)
 
     def visibility(self, request: gr.Request):
-        """Admin panels for admins; agents get a notice instead (Gradio 6 cannot hide a tab after
-        the page is built, and every admin handler checks the role anyway)."""
+        """The administrators' tabs are shown to administrators only (they start hidden); every
+        admin handler checks the role on the server anyway."""
         admin = self.is_admin(request)
-        return gr.Column(visible=admin), gr.Markdown(visible=not admin), gr.Column(visible=admin), gr.Markdown(visible=not admin)
+        return gr.Tab(visible=admin), gr.Tab(visible=admin)
+
+    def session_line(self, request: gr.Request):
+        """Who is logged in, and the logout button, when the app has accounts."""
+        if not self.users.enabled:
+            return "", gr.Button(visible=False)
+        user = self.users.user(getattr(request, "username", None))
+        role = "administrateur" if user.role == "admin" else "agent"
+        return f"Connecté : **{user.name}** ({role})", gr.Button(visible=True)
 
 
 def build_app(web: WebApp) -> gr.Blocks:
     # Served copies of drafts and reports are removed from Gradio's cache after an hour.
     with gr.Blocks(title="Assistant IA « Appropriation Métropolitaine »", delete_cache=(3600, 3600)) as demo:
-        gr.Markdown("# Assistant IA « Appropriation Métropolitaine »\nMétropole du Grand Paris — parcours "
-                    "« IA-Administration Interne des Collectivités ». Les réponses citent les documents officiels.")
-        web.chat.render()
-        web.form.render(demo)
-        corpus_panel, corpus_notice, table = web.corpus.render()
-        eval_panel, eval_notice, eval_outputs = web.evaluations.render()
-        demo.load(web.visibility, None, [corpus_panel, corpus_notice, eval_panel, eval_notice], api_visibility="private")
+        with gr.Row(equal_height=True):
+            gr.Markdown("## Assistant IA « Appropriation Métropolitaine »\nMétropole du Grand Paris — les réponses "
+                        "citent les documents officiels du programme.")
+            with gr.Column(scale=0, min_width=220, elem_classes=["session"]):
+                session = gr.Markdown()
+                logout = gr.Button("Se déconnecter", size="sm", visible=False)
+        web.chat.states()
+        web.form.states()
+        with gr.Tabs(overflow_behavior="wrap"):  # on a phone the tabs wrap: none hides behind « ••• »
+            stored, chatbot, answers, sources = web.chat.render()
+            web.form.render(demo)
+            corpus_tab, table = web.corpus.render()
+            eval_tab, eval_outputs = web.evaluations.render()
+        logout.click(None, js=LOGOUT_JS, api_visibility="private")
+        demo.load(web.session_line, None, [session, logout], api_visibility="private")
+        demo.load(web.chat.restore, [stored], [chatbot, answers, sources], api_visibility="private")
+        demo.load(web.visibility, None, [corpus_tab, eval_tab], api_visibility="private")
         demo.load(web.evaluations.evaluations, None, eval_outputs, api_visibility="private")
         demo.load(web.corpus.documents, None, [table], api_name="documents")
     return demo
@@ -68,7 +94,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
     demo.queue(default_concurrency_limit=4)
     auth = web.users.authenticate if web.users.enabled else None
     demo.launch(
-        server_name=host, server_port=port, show_error=False, css=CSS, auth=auth,
+        server_name=host, server_port=port, show_error=False, css=CSS, auth=auth, head=HEAD, i18n=FRENCH,
         auth_message="Assistant « Appropriation Métropolitaine » — connectez-vous avec le compte fourni par l'équipe du programme.",
         max_file_size=f"{settings.max_file_mb:g}mb",
         allowed_paths=[str(settings.data_dir / "evals"), str(settings.forms_dir)],

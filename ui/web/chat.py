@@ -12,20 +12,14 @@ import gradio as gr
 
 from assistant.generation import find_quote
 from assistant.index import IndexNotReady
+from assistant.overview import CorpusEntry, corpus_entries, example_questions, french_day
 from assistant.privacy import corpus_names
 from assistant.schemas import Answer, AskRequest, Turn
 from ui.access import mask_personal_data
-from ui.web.context import WebContext
+from ui.web.context import WebContext, user_error
 
 log = logging.getLogger("mgp.ui")
 
-EXAMPLES = [
-    "Est-ce que Sceaux participe au parcours ?",
-    "Qui a présidé la séance du Bureau ?",
-    "Quelles sont les trois phases du programme ?",
-    "Le programme est-il gratuit pour les communes ?",
-    "Quelle délibération a lancé le programme ?",
-]
 
 
 def highlight(context: str, quote: str) -> str:
@@ -40,6 +34,7 @@ def highlight(context: str, quote: str) -> str:
 class ChatTab:
     def __init__(self, web: WebContext) -> None:
         self.web = web
+        self._welcome: tuple | None = None  # (generation directory, Markdown, examples)
 
     def ask(self, question: str, messages: list[dict], answers: list[dict], request: gr.Request | None = None):
         """A generator: with a language model, its sentences are shown as they are verified; the
@@ -48,8 +43,12 @@ class ChatTab:
         if not question:
             yield messages, answers, "", self.sources_html(answers[-1] if answers else None)
             return
-        if len(question) > 2000:
-            raise gr.Error("Question trop longue : 2 000 caractères au plus.")
+        if len(question) > MAX_QUESTION:
+            # A warning, not an error: no red overlay, and the text stays in the box to be shortened.
+            gr.Warning(f"Question trop longue ({len(question):,} caractères) : 2 000 au plus. Raccourcissez-la, puis "
+                       "renvoyez-la.".replace(",", "\u202f"), title="Question trop longue")
+            yield messages, answers, question, self.sources_html(answers[-1] if answers else None)
+            return
         history = [Turn(question=a["standalone_question"], answer=a["answer"]) for a in answers[-5:]]
         asked = messages + [{"role": "user", "content": question}]
         answer, text = None, ""
@@ -63,12 +62,12 @@ class ChatTab:
                        "<div class='sources'><p>Rédaction en cours : seules les phrases vérifiées dans les "
                        "documents s'affichent ; les sources suivent.</p></div>")
         except IndexNotReady as exc:
-            raise gr.Error(str(exc))
+            raise user_error(str(exc))
         except Exception as exc:
             log.error("ask failed: %s", type(exc).__name__)  # the type only: a message may quote the question
-            raise gr.Error("L'assistant n'a pas pu répondre. Réessayez ; si le problème persiste, prévenez l'équipe du programme.")
+            raise user_error("L'assistant n'a pas pu répondre. Réessayez ; si le problème persiste, prévenez l'équipe du programme.")
         if answer is None:  # pragma: no cover - ask_stream always ends with an answer
-            raise gr.Error("L'assistant n'a pas pu répondre.")
+            raise user_error("L'assistant n'a pas pu répondre.")
         self.web.audit.record(
             user=self.web.user_name(request),
             session=str(getattr(request, "session_hash", "") or ""),
@@ -112,7 +111,7 @@ class ChatTab:
 
     def feedback(self, answers: list[dict], index: int, liked: bool, comment: str = "") -> str:
         if not 0 <= index < len(answers):
-            raise gr.Error("Réponse introuvable pour ce retour.")
+            raise user_error("Réponse introuvable pour ce retour.")
         answer = answers[index]
         public = self.public_names()
         record = {
@@ -150,28 +149,115 @@ class ChatTab:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         return self.feedback(answers, int(index) // 2, bool(data.liked), comment)
 
-    def render(self) -> None:
-        answers = gr.State([])
+    # -- first screen, and a conversation kept by the browser ---------------------------
+    def welcome(self) -> tuple[str, list[dict]]:
+        """(Markdown, examples) of the empty conversation: what the assistant knows — the indexed
+        documents by type and date —, what it does not do, and questions the corpus answers. Worked
+        out once per index generation (the examples are asked to the assistant to keep those it
+        answers)."""
+        try:
+            view = self.web.assistant.index.current()
+        except IndexNotReady:
+            return NO_INDEX_WELCOME, []
+        if self._welcome is None or self._welcome[0] != view.directory:
+            entries = corpus_entries(view)
+            assistant = self.web.assistant
+            # The extractive path abstains on some candidates: keep those it answers. A language
+            # model is not called at start-up for this (each call costs).
+            answered = None if assistant.generator.streams else (lambda q: not assistant.ask(q).abstained)
+            questions = example_questions(view, limit=4, answered=answered)
+            self._welcome = (view.directory, welcome_markdown(entries), [{"text": q} for q in questions])
+        return self._welcome[1], self._welcome[2]
+
+    def restore(self, stored: list[dict] | None):
+        """The conversation this browser kept (its answers), shown again after a reload."""
+        answers = [a for a in (stored or []) if isinstance(a, dict) and {"question", "answer"} <= set(a)][-MAX_KEPT:]
+        messages = []
+        for a in answers:
+            content = f"_{a['fallback']}_\n\n{a['answer']}" if a.get("fallback") else a["answer"]
+            messages += [{"role": "user", "content": a["question"]}, {"role": "assistant", "content": content}]
+        placeholder, examples = self.welcome()
+        return (gr.Chatbot(value=messages, placeholder=placeholder, examples=examples or None), answers,
+                self.sources_html(answers[-1] if answers else None))
+
+    @staticmethod
+    def example_text(evt: gr.SelectData) -> str:
+        """The example question clicked in the empty conversation (then asked)."""
+        return evt.value["text"] if isinstance(evt.value, dict) else str(evt.value)
+
+    def states(self) -> None:
+        """The tab's states, made outside ``gr.Tabs`` (a state between two tabs makes Gradio draw a
+        tab twice)."""
+        self.answers = gr.State([])
+        # Kept in this browser only (localStorage, encrypted): nothing more is stored server-side
+        # than the audit log already keeps. « Nouvelle conversation » and « Se déconnecter » clear it.
+        self.stored = gr.BrowserState([], storage_key=CONVERSATION_KEY)
+
+    def render(self):
+        answers, stored = self.answers, self.stored
+        placeholder, examples = self.welcome()
         with gr.Tab("Assistant"):
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="Conversation", height=460, feedback_options=("Like", "Dislike"))
-                    question = gr.Textbox(label="Votre question", placeholder="Ex. : Est-ce que Rueil-Malmaison participe ?",
-                                          lines=1, max_lines=6)
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=320):
+                    chatbot = gr.Chatbot(label="Conversation", show_label=False, height=440, feedback_options=("Like", "Dislike"),
+                                         placeholder=placeholder, examples=examples or None, elem_id="conversation")
+                    question = gr.Textbox(label="Votre question", placeholder="Ex. : Est-ce que ma commune participe au parcours ?",
+                                          lines=1, max_lines=6, max_length=MAX_QUESTION,
+                                          info="2 000 caractères au plus ; Entrée pour envoyer.")
+                    counter = gr.Markdown(COUNTER_EMPTY, elem_classes=["counter"])
                     with gr.Row():
                         send = gr.Button("Envoyer", variant="primary")
                         new = gr.Button("Nouvelle conversation")
-                    gr.Examples(EXAMPLES, inputs=question, label="Exemples de questions")
-                    comment = gr.Textbox(label="Commentaire (facultatif) joint à votre avis (pouce levé ou baissé sous la réponse)", lines=1)
-                    feedback_status = gr.Markdown()
-                with gr.Column(scale=2):
+                with gr.Column(scale=2, min_width=320):
                     gr.Markdown("### Sources de la réponse")
                     sources = gr.HTML(self.sources_html(None))
-            send.click(self.ask, [question, chatbot, answers], [chatbot, answers, question, sources], api_name="ask")
-            question.submit(self.ask, [question, chatbot, answers], [chatbot, answers, question, sources], api_visibility="private")
-            new.click(lambda: ([], [], "", self.sources_html(None)), None, [chatbot, answers, question, sources], api_name="new_conversation")
+            with gr.Row():
+                comment = gr.Textbox(label="Commentaire (facultatif) joint à votre avis (pouce levé ou baissé sous la réponse)",
+                                     lines=1, max_length=2000, scale=3)
+                feedback_status = gr.Markdown()
+            keep = dict(fn=lambda a: a[-MAX_KEPT:], inputs=[answers], outputs=[stored], api_visibility="private")
+            send.click(self.ask, [question, chatbot, answers], [chatbot, answers, question, sources], api_name="ask").then(**keep)
+            question.submit(self.ask, [question, chatbot, answers], [chatbot, answers, question, sources],
+                            api_visibility="private").then(**keep)
+            chatbot.example_select(self.example_text, None, [question], api_visibility="private").then(
+                self.ask, [question, chatbot, answers], [chatbot, answers, question, sources], api_visibility="private").then(**keep)
+            question.input(None, [question], [counter], js=COUNTER_JS, api_visibility="private")
+            new.click(lambda: ([], [], "", self.sources_html(None), []), None, [chatbot, answers, question, sources, stored],
+                      api_name="new_conversation")
             chatbot.select(self.select_answer, [answers], [sources], api_visibility="private")
             chatbot.like(self.on_like, [answers, comment], [feedback_status], api_visibility="private")
             hidden_index = gr.Number(visible=False, precision=0)
             hidden_liked = gr.Checkbox(visible=False)
             gr.Button(visible=False).click(self.feedback, [answers, hidden_index, hidden_liked, comment], [feedback_status], api_name="feedback")
+        return stored, chatbot, answers, sources
+
+
+def welcome_markdown(entries: list[CorpusEntry]) -> str:
+    kinds: dict[str, list[CorpusEntry]] = {}
+    for entry in entries:
+        kinds.setdefault(entry.doc_type, []).append(entry)
+    lines = ["**Bienvenue.** Posez vos questions sur le programme : l'assistant répond **à partir des documents "
+             "officiels ci-dessous**, cite la page et le passage exact, et dit « je ne sais pas » quand ils ne répondent pas.",
+             "", f"**Ce qu'il connaît** ({len(entries)} documents) :"]
+    for kind, group in sorted(kinds.items()):
+        for entry in group[:4]:
+            when = f", {french_day(entry.date)}" if entry.date else ""
+            lines.append(f"- {html.escape(entry.title)} ({kind}{when})")
+        if len(group) > 4:
+            lines.append(f"- … et {len(group) - 4} autre(s) {kind}(s)")
+    lines += ["", "**Ce qu'il ne fait pas** : inventer une règle, donner un avis juridique, répondre hors de ces "
+              "documents (adressez-vous alors à l'équipe du programme). **Exemples**, à cliquer :"]
+    return "\n".join(lines)
+
+
+NO_INDEX_WELCOME = ("### Bienvenue\n\nAucun document n'est encore indexé : l'assistant ne peut répondre à aucune question "
+                    "pour l'instant. Un administrateur doit ajouter les documents du programme (onglet Corpus).")
+MAX_QUESTION = 2000
+MAX_KEPT = 20  # answers a browser keeps across reloads
+CONVERSATION_KEY = "mgp-conversation"
+COUNTER_EMPTY = "0 / 2 000 caractères"
+COUNTER_JS = """(q) => {
+  const n = (q || "").length;
+  const shown = n.toLocaleString("fr-FR") + " / 2 000 caractères";
+  return n >= 2000 ? "**" + shown + " — limite atteinte : la suite du texte n'a pas été gardée.**" : shown;
+}"""

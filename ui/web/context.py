@@ -13,6 +13,12 @@ from ui.access import AuditLog, UserDirectory
 RESTRICTED = "Cet onglet est réservé aux administrateurs du programme."
 
 
+def user_error(message: str) -> gr.Error:
+    """An error shown to the user in French (« Erreur », until closed), never a traceback in the
+    server log: these are expected outcomes (a bad input, no index), not bugs."""
+    return gr.Error(message, title="Erreur", duration=None, print_exception=False)
+
+
 @dataclass
 class WebContext:
     services: Services
@@ -37,4 +43,4 @@ class WebContext:
     def require_admin(self, request: gr.Request | None) -> None:
         """Admin-only handlers check the role themselves: the API is as protected as the page."""
         if not self.is_admin(request):
-            raise gr.Error("Action réservée aux administrateurs.")
+            raise user_error("Action réservée aux administrateurs.")

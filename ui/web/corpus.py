@@ -8,9 +8,11 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.index import IndexNotReady
+from assistant.overview import corpus_entries, french_day
 from ingest.admin import CorpusAdmin
 from ingest.pipeline import ProgressCallback
-from ui.web.context import RESTRICTED, WebContext
+from ui.web.context import WebContext
 
 
 class CorpusTab:
@@ -19,14 +21,29 @@ class CorpusTab:
         self.admin = CorpusAdmin(web.settings, web.services.embeddings)
 
     def documents_table(self) -> list[list[Any]]:
+        """One row per act or document: its copies (Markdown and PDF of one act) on one row, their
+        identifiers in the last column, one per line."""
+        try:
+            view = self.web.assistant.index.current()
+        except IndexNotReady:
+            return []
         rows = []
-        for entry in self.admin.documents():
+        for entry in corpus_entries(view):
             rows.append([
-                entry.title, entry.doc_type, entry.pages or "—", entry.chunks,
-                entry.ingested_at.strftime("%d/%m/%Y %H:%M"), "indexé" if not entry.warnings else "indexé (avertissement)",
-                entry.doc_id,
+                entry.title, entry.doc_type, french_day(entry.date) if entry.date else "—", entry.pages or "—",
+                entry.chunks, "indexé" if not entry.warnings else "indexé (avertissement)", "\n".join(entry.doc_ids),
             ])
         return sorted(rows, key=lambda r: r[0])
+
+    def select(self, table: Any, evt: gr.SelectData):
+        """The clicked row becomes the selection: its files are what « Supprimer » removes."""
+        rows = table.values.tolist() if hasattr(table, "values") else (table or [])
+        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        if not isinstance(row, int) or not 0 <= row < len(rows):
+            return [], "Sélectionnez une ligne du tableau.", gr.Button(interactive=False)
+        title, files = rows[row][0], [f for f in str(rows[row][6]).splitlines() if f]
+        listed = ", ".join(f"`{f}`" for f in files)
+        return files, f"Sélection : **{title}** ({listed})", gr.Button(interactive=True)
 
     def documents(self, request: gr.Request = None) -> list[list[Any]]:
         """The document list, for admins only (an agent's page gets an empty table)."""
@@ -65,30 +82,48 @@ class CorpusTab:
         return "\n".join(lines), self.documents_table()
 
     def delete(self, doc_id: str, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
+        """Delete a document by identifier; several identifiers (one per line: the files of one act)
+        delete each of them."""
         self.web.require_admin(request)
-        return self.admin.delete(doc_id, self._progress(progress)), self.documents_table()
+        ids = [d.strip() for d in (doc_id or "").splitlines() if d.strip()] or [""]
+        messages = [self.admin.delete(one, self._progress(progress)) for one in ids]
+        return "\n".join(messages), self.documents_table()
 
     def reindex(self, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
         self.web.require_admin(request)
         return self.admin.reindex(self._progress(progress)), self.documents_table()
 
-    def render(self) -> tuple[gr.Column, gr.Markdown, gr.Dataframe]:
-        with gr.Tab("Corpus"):
-            corpus_notice = gr.Markdown(RESTRICTED, visible=False)
-            with gr.Column(visible=False) as corpus_panel:
-                gr.Markdown("Documents indexés. Formats acceptés : PDF, DOCX, Markdown, TXT, HTML "
-                            f"(au plus {self.web.settings.max_file_mb:.0f} Mo par fichier).")
-                table = gr.Dataframe(headers=["Titre", "Type", "Pages", "Passages", "Indexé le", "État", "Identifiant"],
-                                     interactive=False, wrap=True)
-                files = gr.File(label="Ajouter des documents", file_count="multiple",
-                                file_types=[".pdf", ".docx", ".md", ".txt", ".html", ".htm"])
-                upload = gr.Button("Ajouter au corpus", variant="primary")
-                result = gr.Textbox(label="Résultat", lines=4, interactive=False)
-                with gr.Row():
-                    doc_id = gr.Textbox(label="Identifiant du document à supprimer")
-                    delete = gr.Button("Supprimer", variant="stop")
-                    reindex = gr.Button("Réindexer tout le corpus")
+    def render(self) -> tuple[gr.Tab, gr.Dataframe]:
+        """The tab starts hidden: only an administrator's page shows it (``WebApp.visibility``)."""
+        with gr.Tab("Corpus", visible=False) as tab:
+            gr.Markdown("Documents indexés, un par ligne (les copies d'un même acte, Markdown et PDF, sont regroupées). "
+                        "Formats acceptés : PDF, DOCX, Markdown, TXT, HTML "
+                        f"(au plus {self.web.settings.max_file_mb:.0f} Mo par fichier).")
+            table = gr.Dataframe(headers=["Document", "Type", "Date", "Pages", "Passages", "État", "Fichiers"],
+                                 interactive=False, wrap=True, elem_id="corpus-table",
+                                 column_widths=["34%", "11%", "11%", "7%", "9%", "10%", "18%"])
+            selected = gr.State([])
+            selection = gr.Markdown("Cliquez sur une ligne du tableau pour la sélectionner.")
+            with gr.Row():
+                delete = gr.Button("Supprimer la sélection", variant="stop", interactive=False)
+                confirm = gr.Button("Confirmer la suppression", variant="stop", visible=False)
+                cancel = gr.Button("Annuler", visible=False)
+                reindex = gr.Button("Réindexer tout le corpus")
+            files = gr.File(label="Ajouter des documents", file_count="multiple",
+                            file_types=[".pdf", ".docx", ".md", ".txt", ".html", ".htm"])
+            upload = gr.Button("Ajouter au corpus", variant="primary")
+            result = gr.Textbox(label="Résultat", lines=4, interactive=False)
+            doc_id = gr.Textbox(visible=False)  # the /delete endpoint's input (identifiers, one per line)
+            table.select(self.select, [table], [selected, selection, delete], api_visibility="private")
+            asking = [gr.Button(visible=False), gr.Button(visible=True), gr.Button(visible=True)]
+            delete.click(lambda: asking, None, [delete, confirm, cancel], api_visibility="private")
+            settled = (gr.Button(visible=True, interactive=False), gr.Button(visible=False), gr.Button(visible=False))
+            cancel.click(lambda: settled, None, [delete, confirm, cancel], api_visibility="private")
+            confirm.click(lambda ids: "\n".join(ids), [selected], [doc_id], api_visibility="private").then(
+                self.delete, [doc_id], [result, table], api_visibility="private").then(
+                lambda: ([], "Cliquez sur une ligne du tableau pour la sélectionner.", *settled), None,
+                [selected, selection, delete, confirm, cancel], api_visibility="private")
+            gr.Button(visible=False).click(self.delete, [doc_id], [result, table], api_name="delete")
             upload.click(self.upload, [files], [result, table], api_name="upload")
-            delete.click(self.delete, [doc_id], [result, table], api_name="delete")
             reindex.click(self.reindex, None, [result, table], api_name="reindex")
-        return corpus_panel, corpus_notice, table
+        return tab, table

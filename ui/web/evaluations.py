@@ -9,8 +9,8 @@ from typing import Any
 import gradio as gr
 
 from evals.pipeline import evaluate, load_history
-from evals.report import METRIC_LABELS, bars_svg, trend_svg
-from ui.web.context import RESTRICTED, WebContext
+from evals.report import METRIC_LABELS, bars_svg, french_percent, trend_svg
+from ui.web.context import WebContext
 
 
 class EvaluationsTab:
@@ -25,8 +25,10 @@ class EvaluationsTab:
             return "<p>Aucune évaluation pour l'instant : lancez-en une.</p>", [], None
         last = history[-1]
         m = last["metrics"]
+        evaluated = (last.get("corpus_documents") or [])
+        documents = f", {len(evaluated)} documents évalués" if evaluated else ""
         cards = "".join(
-            f"<div class='src'><b>{label}</b> : {m[key] * 100:.1f} %</div>"
+            f"<div class='src'><b>{label}</b> : {french_percent(m[key])}</div>"
             for key, label in [("fact_accuracy", "Exactitude des faits"), ("recall@5", "Rappel des passages (top 5)"),
                                ("abstention_recall", "Abstention quand il faut"), ("quote_fidelity", "Citations mot pour mot"),
                                ("pass_rate", "Cas réussis")]
@@ -34,31 +36,32 @@ class EvaluationsTab:
         plots = bars_svg({METRIC_LABELS[k]: m[k] for k in ("fact_accuracy", "recall@5", "citation_precision",
                                                          "quote_fidelity", "abstention_precision", "abstention_recall")})
         summary = (f"<div class='sources'><p>Dernière évaluation : {html.escape(last['run_id'])} — "
-                   f"{int(m['cases'])} questions, latence p95 {m['latency_p95_ms']:.0f} ms</p>{cards}{plots}"
+                   f"{int(m['cases'])} questions, latence p95 {m['latency_p95_ms']:.0f} ms{documents}</p>{cards}{plots}"
                    f"<h4>Évolution</h4>{trend_svg(history)}</div>")
-        rows = [[h["run_id"], f"{h['metrics']['fact_accuracy']:.3f}", f"{h['metrics']['recall@5']:.3f}",
-                 f"{h['metrics']['abstention_recall']:.3f}", f"{h['metrics']['pass_rate']:.3f}"] for h in reversed(history)]
+        rows = [[h["run_id"], *(french_percent(h["metrics"][k]) for k in ("fact_accuracy", "recall@5", "abstention_recall",
+                                                                           "pass_rate"))] for h in reversed(history)]
         report = Path(last.get("out", "")) / "report.html"
         return summary, rows, str(report) if report.exists() else None
 
     def run_evaluation(self, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]], str | None]:
         self.web.require_admin(request)
+
         def report(done: int, total: int, label: str) -> None:
-            if total:
-                progress(done / total, desc=f"Évaluation : {label}")
+            if total:  # the case's number, not its internal identifier
+                progress(done / total, desc=f"Évaluation : question {min(done + 1, total)} sur {total}")
 
         evaluate(self.web.settings, assistant=self.web.assistant, progress=report)
         return self.evaluations(request)
 
 
-    def render(self) -> tuple[gr.Column, gr.Markdown, list]:
-        with gr.Tab("Évaluations"):
-            eval_notice = gr.Markdown(RESTRICTED, visible=False)
-            with gr.Column(visible=False) as eval_panel:
+    def render(self) -> tuple[gr.Tab, list]:
+        """The tab starts hidden: only an administrator's page shows it (``WebApp.visibility``)."""
+        with gr.Tab("Évaluations", visible=False) as tab:
+            with gr.Column():
                 summary_html = gr.HTML()
-                runs = gr.Dataframe(headers=["Évaluation", "Faits exacts", "Rappel@5", "Abstention", "Réussite"],
-                                    interactive=False)
+                runs = gr.Dataframe(headers=["Évaluation", "Faits exacts", "Rappel des passages (top 5)",
+                                             "Abstention quand il faut", "Cas réussis"], interactive=False, wrap=True)
                 report_file = gr.File(label="Rapport complet (HTML, à ouvrir dans le navigateur)", interactive=False)
                 run_eval = gr.Button("Lancer l'évaluation", variant="primary")
             run_eval.click(self.run_evaluation, None, [summary_html, runs, report_file], api_name="run_evaluation")
-        return eval_panel, eval_notice, [summary_html, runs, report_file]
+        return tab, [summary_html, runs, report_file]

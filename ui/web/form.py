@@ -4,6 +4,7 @@ documents do not establish, and downloads the cited DOCX draft (written in the d
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import re
 import uuid
@@ -11,10 +12,10 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.forms import FieldSpec, FormDefinitionError, UnknownTrack, load_form
 from assistant.forms.output import to_markdown, write_draft
-from assistant.forms import FormDefinitionError, UnknownTrack, load_form
 from assistant.index import IndexNotReady
-from ui.web.context import WebContext
+from ui.web.context import WebContext, user_error
 
 log = logging.getLogger("mgp.ui")
 
@@ -47,7 +48,7 @@ class FormTab:
     def form_communes(self, track: str | None = None):
         """The commune picker for the chosen track: its act's names first, then the EPT table's."""
         try:
-            names = self.web.services.form_drafter(self.form_definition()).communes(track or None)
+            names = self.web.services.form_drafter(self.form_definition()).commune_choices(track or None)
         except (IndexNotReady, ValueError):
             names = []
         return gr.Dropdown(choices=names)
@@ -57,30 +58,27 @@ class FormTab:
         DOCX to download (written in the data folder only). ``values``: the answers to the user
         fields, in the definition's order, then the track (optional: its label or act reference)."""
         if not (commune or "").strip():
-            raise gr.Error("Choisissez d'abord la commune ou l'EPT.")
+            raise user_error("Choisissez d'abord la commune ou l'EPT.")
         try:
             drafter = self.web.services.form_drafter()
         except FormDefinitionError as exc:
             log.error("form definition invalid")
-            raise gr.Error(f"Définition du formulaire invalide : {exc}")
+            raise user_error(f"Définition du formulaire invalide : {exc}")
         fields = [f for f in drafter.definition.fields() if f.source == "user"]  # the definition just read
         track = values[len(fields)] if len(values) > len(fields) else None
         track = track.strip() if isinstance(track, str) and track.strip() else None
         answers = {}
         for spec, value in zip(fields, values):
-            if isinstance(value, str):
-                value = value.strip()
-                if spec.type == "yes_no":
-                    value = {"Oui": True, "Non": False}.get(value, value)
+            value = _answer(spec, value)
             if value not in (None, "", []):
                 answers[spec.id] = value
         try:
             draft = drafter.draft(commune, answers, track=track)
         except UnknownTrack as exc:
-            raise gr.Error(f"Parcours : {exc}")
+            raise user_error(f"Parcours : {exc}")
         except ValueError as exc:
-            raise gr.Error(str(exc))
-        slug = re.sub(r"[^\w]+", "_", (draft.matched_name or draft.commune).lower()).strip("_")[:60] or "collectivite"
+            raise user_error(str(exc))
+        slug = re.sub(r"[^\w]+", "_", draft.display_name.lower()).strip("_")[:60] or "collectivite"
         user = self.web.user_name(request) or "anonyme"
         # One folder per account (a hash: no path from a user name), one file per draft (an
         # unguessable name: Gradio serves it to this session only through its cache).
@@ -96,7 +94,9 @@ class FormTab:
             lines.append(f"ℹ️ {note}")
         if draft.selected:
             track_text = f" (parcours « {draft.track} »)" if draft.track else ""
-            lines.append(f"✅ **{draft.matched_name}** figure parmi les bénéficiaires de la délibération {draft.reference}{track_text}.")
+            spelled = f" (écrit « {draft.spelled_in_act} » dans l'acte)" if draft.spelled_in_act else ""
+            lines.append(f"✅ **{draft.display_name}**{spelled} figure parmi les bénéficiaires de la délibération "
+                         f"{draft.reference}{track_text}.")
         filled = sum(v.value is not None and v.status == "ok" for v in draft.values)
         lines.append(f"{filled} champs sur {len(draft.values)} renseignés, dont {sum(bool(v.citations) for v in draft.values)} "
                      "pré-remplis avec leur source.")
@@ -109,46 +109,157 @@ class FormTab:
             lines.append("✍️ **À relire (rédigé par le modèle de langage) :** " + " ; ".join(reviewed))
         return "\n\n".join(lines), to_markdown(draft), str(path)
 
-    def render(self, demo: gr.Blocks) -> None:
-        with gr.Tab("Formulaire d'engagement"):
-            definition = self.form_definition()
+    # -- what the documents establish, progress, the field errors -------------------------
+    def prefilled_html(self, commune: str | None, track: str | None) -> str:
+        """The values the documents establish for this collectivity and track, read-only, each with
+        its source: shown at the top, before the fields the agent fills in."""
+        commune = (commune or "").strip()
+        if not commune:
+            return ("<div class='sources'><p>Choisissez le parcours et votre collectivité : ce que les documents "
+                    "établissent (désignation, délibération, parcours…) s'affichera ici avec sa source.</p></div>")
+        try:
+            draft = self.web.services.form_drafter(self.form_definition()).draft(commune, {}, track=(track or None))
+        except (IndexNotReady, UnknownTrack, ValueError) as exc:
+            return f"<div class='sources'><p>{html.escape(str(exc))}</p></div>"
+        sources = {c.n: c for c in draft.citations}
+        rows = []
+        for value in draft.values:
+            if value.origin in ("profile", "corpus") and value.value is not None:
+                shown = ", ".join(map(str, value.value)) if isinstance(value.value, list) else (
+                    "Oui" if value.value is True else "Non" if value.value is False else str(value.value))
+                cited = "".join(f"<br><small>[{n}] {html.escape(sources[n].title)}"
+                                f"{f', p. {sources[n].page}' if sources[n].page else ''} : « {html.escape(sources[n].quote[:160])} »</small>"
+                                for n in value.citations if n in sources)
+                note = f"<br><small><i>{html.escape(value.note)}</i></small>" if value.note else ""
+                rows.append(f"<div class='src'><b>{html.escape(value.label)}</b> : {html.escape(shown)}{cited}{note}</div>")
+        warnings = "".join(f"<p>⚠️ {html.escape(w)}</p>" for w in draft.warnings)
+        body = "".join(rows) or "<p>Les documents n'établissent rien pour cette collectivité : complétez le formulaire.</p>"
+        return f"<div class='sources'><h4>Établi d'après les documents (non modifiable)</h4>{warnings}{body}</div>"
 
-            gr.Markdown(f"### {definition.title}\n_{definition.status}_\n\nChoisissez le parcours et votre collectivité : "
-                        "les informations établies par les documents (bénéficiaire, délibération, parcours, phases, "
-                        "convention) sont pré-remplies avec leur source. Complétez le reste, puis téléchargez le brouillon.")
+    @staticmethod
+    def progress(fields: list[FieldSpec], sections: list[tuple[str, list[FieldSpec]]], values: tuple) -> tuple:
+        """« Champs obligatoires remplis : 3 / 14 » and each section's label with its own count."""
+        given = {f.id: v for f, v in zip(fields, values) if v not in (None, "", [])}
+        required = [f for f in fields if f.required]
+        done = sum(f.id in given for f in required)
+        line = f"**Champs obligatoires remplis : {done} / {len(required)}**" + (" ✅" if done == len(required) else "")
+        labels = []
+        for title, section_fields in sections:
+            needed = [f for f in section_fields if f.required]
+            filled = sum(f.id in given for f in needed)
+            labels.append(gr.Accordion(label=f"{title} — {filled} / {len(needed)} obligatoires" if needed else title))
+        return (line, *labels)
+
+    @staticmethod
+    def mark_fields(fields: list[FieldSpec], invalid: list[dict[str, str]]) -> list:
+        """Each field's error under the field itself (its help text otherwise)."""
+        problems = {p["field"]: p["reason"] for p in invalid or []}
+        return [gr.update(info=f"❌ {problems[f.id]}" if f.id in problems else (f.help or None),
+                          elem_classes=["invalid"] if f.id in problems else []) for f in fields]
+
+    def states(self) -> None:
+        """The tab's states, made outside ``gr.Tabs`` (see ``ChatTab.states``); the draft typed is
+        kept in this browser only, until « Effacer le brouillon » or logout."""
+        self.stored = gr.BrowserState({}, storage_key=DRAFT_KEY)
+        self.invalid = gr.State([])
+
+    def render(self, demo: gr.Blocks) -> None:
+        definition = self.form_definition()
+        stored, invalid = self.stored, self.invalid
+        with gr.Tab("Formulaire d'engagement"):
+            gr.Markdown(f"### {definition.title}\n_{definition.status}_\n\n**1.** Choisissez le parcours et votre "
+                        "collectivité (tapez son nom comme vous l'écrivez) ; **2.** vérifiez ce que les documents établissent ; "
+                        "**3.** complétez les champs, puis préparez et téléchargez le brouillon (DOCX). Ce que vous tapez "
+                        "reste dans ce navigateur jusqu'à « Effacer le brouillon ».")
             track_choices, track_value = self.form_track_choices()
-            form_track = gr.Dropdown(choices=track_choices, value=track_value, allow_custom_value=True, filterable=True,
-                                     label="Parcours", info="Chaque parcours est ouvert par sa délibération, avec sa liste "
-                                     "de bénéficiaires.")
-            form_commune = gr.Dropdown(choices=self.web.services.form_drafter(definition).communes(track_value or None),
-                                       value=None, allow_custom_value=True, filterable=True, label="Commune ou EPT")
-            form_track.change(self.form_communes, [form_track], [form_commune], api_visibility="private")
-            form_inputs = []
-            for section in definition.sections:
-                fields = [f for f in section.fields if f.source == "user"]
-                if not fields:
-                    continue
-                with gr.Accordion(section.title, open=True):
-                    for f in fields:
-                        label = f.label + (" *" if f.required else "")
-                        if f.type == "choice":
-                            options = ([t.label for t in self.web.services.form_drafter(definition).tracks()]
-                                       if f.choices_from == "tracks" else f.choices)
-                            component = gr.Dropdown(choices=options, label=label, info=f.help or None)
-                        elif f.type == "yes_no":
-                            component = gr.Radio(["Oui", "Non"], label=label, info=f.help or None)
-                        else:
-                            placeholder = {"date": "JJ/MM/AAAA", "email": "prenom.nom@ville.fr",
-                                           "phone": "01 23 45 67 89", "list": "un élément par ligne"}.get(f.type)
-                            component = gr.Textbox(label=label, info=f.help or None, placeholder=placeholder,
-                                                   lines=4 if f.type in ("long_text", "list") else 1)
-                        form_inputs.append(component)
-            prepare = gr.Button("Préparer le brouillon", variant="primary")
+            with gr.Row():
+                form_track = gr.Dropdown(choices=track_choices, value=track_value, allow_custom_value=True, filterable=True,
+                                         label="Parcours", info="Chaque parcours est ouvert par sa délibération, avec sa "
+                                         "liste de bénéficiaires.")
+                form_commune = gr.Dropdown(choices=self.web.services.form_drafter(definition).commune_choices(track_value or None),
+                                           value=None, allow_custom_value=True, filterable=True, label="Commune ou EPT",
+                                           info="Les 130 communes de la Métropole et les EPT ; accents, tirets et « St » "
+                                                "facultatifs.")
+            established = gr.HTML(self.prefilled_html(None, None))
+            fields = [f for section in definition.sections for f in section.fields if f.source == "user"]
+            sections = [(section.title, [f for f in section.fields if f.source == "user"]) for section in definition.sections]
+            sections = [(title, section_fields) for title, section_fields in sections if section_fields]
+            progress_line = gr.Markdown(self.progress(fields, sections, tuple(None for _ in fields))[0])
+            form_inputs, accordions = [], []
+            for n, (title, section_fields) in enumerate(sections):
+                needed = sum(f.required for f in section_fields)
+                with gr.Accordion(f"{title} — 0 / {needed} obligatoires" if needed else title, open=n == 0) as accordion:
+                    for f in section_fields:
+                        form_inputs.append(self._field(f, definition))
+                accordions.append(accordion)
+            with gr.Row():
+                prepare = gr.Button("Préparer le brouillon", variant="primary")
+                clear = gr.Button("Effacer le brouillon")
             form_status = gr.Markdown()
             form_file = gr.File(label="Brouillon à télécharger (DOCX)", interactive=False)
             with gr.Accordion("Aperçu du brouillon", open=False):
                 form_preview = gr.Markdown()
             # The track comes last: callers of /draft_form that do not give it keep working (deduced).
             prepare.click(self.prepare_form, [form_commune, *form_inputs, form_track], [form_status, form_preview, form_file],
-                          api_name="draft_form")
-            demo.load(self.form_tracks, None, [form_track], api_visibility="private")
+                          api_name="draft_form").success(
+                self.invalid_fields, [form_commune, *form_inputs, form_track], [invalid], api_visibility="private").then(
+                lambda problems: self.mark_fields(fields, problems), [invalid], form_inputs, api_visibility="private")
+            form_track.change(self.form_communes, [form_track], [form_commune], api_visibility="private")
+            gr.on([form_track.change, form_commune.change], self.prefilled_html, [form_commune, form_track], [established],
+                  api_visibility="private")
+            gr.on([c.change for c in form_inputs], lambda *v: self.progress(fields, sections, v), form_inputs,
+                  [progress_line, *accordions], api_visibility="private")
+            gr.on([c.change for c in (form_track, form_commune, *form_inputs)],
+                  lambda track, commune, *v: {"track": track, "commune": commune,
+                                              "values": {f.id: x for f, x in zip(fields, v) if x not in (None, "", [])}},
+                  [form_track, form_commune, *form_inputs], [stored], api_visibility="private")
+            clear.click(lambda: ({}, "", None, *[None] * len(form_inputs), "", None, ""),
+                        None, [stored, form_track, form_commune, *form_inputs, form_status, form_file, form_preview],
+                        api_visibility="private")
+            demo.load(lambda saved: self.restore(saved, fields), [stored], [form_track, form_commune, *form_inputs],
+                      api_visibility="private")
+
+    def _field(self, f: FieldSpec, definition) -> gr.Component:
+        label = f.label + (" *" if f.required else "")
+        if f.type == "choice":
+            options = ([t.label for t in self.web.services.form_drafter(definition).tracks()]
+                       if f.choices_from == "tracks" else f.choices)
+            return gr.Dropdown(choices=options, label=label, info=f.help or None)
+        if f.type == "yes_no":
+            return gr.Radio(["Oui", "Non"], label=label, info=f.help or None)
+        placeholder = {"date": "JJ/MM/AAAA", "email": "prenom.nom@ville.fr",
+                       "phone": "01 23 45 67 89", "list": "un élément par ligne"}.get(f.type)
+        return gr.Textbox(label=label, info=f.help or None, placeholder=placeholder,
+                          lines=4 if f.type in ("long_text", "list") else 1, max_length=5000)
+
+    def invalid_fields(self, commune: str, *values: Any) -> list[dict[str, str]]:
+        """The problems of the answers given (for the marks under the fields): the draft's own list."""
+        try:
+            drafter = self.web.services.form_drafter()
+            fields = [f for f in drafter.definition.fields() if f.source == "user"]
+            track = values[len(fields)] if len(values) > len(fields) else None
+            answers = {spec.id: _answer(spec, value) for spec, value in zip(fields, values)}
+            draft = drafter.draft(commune, {k: v for k, v in answers.items() if v not in (None, "", [])},
+                                  track=track.strip() if isinstance(track, str) and track.strip() else None)
+        except (FormDefinitionError, IndexNotReady, ValueError):
+            return []
+        return draft.invalid
+
+    def restore(self, saved: dict | None, fields: list[FieldSpec]) -> tuple:
+        """The draft this browser kept: the track, the collectivity and the answers typed."""
+        saved = saved if isinstance(saved, dict) else {}
+        values = saved.get("values") if isinstance(saved.get("values"), dict) else {}
+        track = saved.get("track")
+        return ((gr.Dropdown(value=track) if track else gr.update()), (saved.get("commune") or None),
+                *[values.get(f.id) for f in fields])
+
+
+def _answer(spec: FieldSpec, value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        if spec.type == "yes_no":
+            value = {"Oui": True, "Non": False}.get(value, value)
+    return value
+
+
+DRAFT_KEY = "mgp-form-draft"
