@@ -97,5 +97,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
         server_name=host, server_port=port, show_error=False, css=CSS, auth=auth, head=HEAD, i18n=FRENCH,
         auth_message="Assistant « Appropriation Métropolitaine » — connectez-vous avec le compte fourni par l'équipe du programme.",
         max_file_size=f"{settings.max_file_mb:g}mb",
+        # No run history: Gradio would keep every question and answer in the browser's history page
+        # (personal data on shared computers); the footer keeps only the settings (language, theme).
+        run_history=False, footer_links=["settings"],
         allowed_paths=[str(settings.data_dir / "evals"), str(settings.forms_dir)],
     )

@@ -221,7 +221,7 @@ class ChatTab:
                             api_visibility="private").then(**keep)
             chatbot.example_select(self.example_text, None, [question], api_visibility="private").then(
                 self.ask, [question, chatbot, answers], [chatbot, answers, question, sources], api_visibility="private").then(**keep)
-            question.input(None, [question], [counter], js=COUNTER_JS, api_visibility="private")
+            question.change(None, [question], [counter], js=COUNTER_JS, api_visibility="private")
             new.click(lambda: ([], [], "", self.sources_html(None), []), None, [chatbot, answers, question, sources, stored],
                       api_name="new_conversation")
             chatbot.select(self.select_answer, [answers], [sources], api_visibility="private")

@@ -101,7 +101,7 @@ class CorpusTab:
                         f"(au plus {self.web.settings.max_file_mb:.0f} Mo par fichier).")
             table = gr.Dataframe(headers=["Document", "Type", "Date", "Pages", "Passages", "État", "Fichiers"],
                                  interactive=False, wrap=True, elem_id="corpus-table",
-                                 column_widths=["34%", "11%", "11%", "7%", "9%", "10%", "18%"])
+                                 column_widths=["30%", "11%", "11%", "6%", "8%", "9%", "25%"])
             selected = gr.State([])
             selection = gr.Markdown("Cliquez sur une ligne du tableau pour la sélectionner.")
             with gr.Row():
@@ -115,15 +115,22 @@ class CorpusTab:
             result = gr.Textbox(label="Résultat", lines=4, interactive=False)
             doc_id = gr.Textbox(visible=False)  # the /delete endpoint's input (identifiers, one per line)
             table.select(self.select, [table], [selected, selection, delete], api_visibility="private")
-            asking = [gr.Button(visible=False), gr.Button(visible=True), gr.Button(visible=True)]
-            delete.click(lambda: asking, None, [delete, confirm, cancel], api_visibility="private")
-            settled = (gr.Button(visible=True, interactive=False), gr.Button(visible=False), gr.Button(visible=False))
-            cancel.click(lambda: settled, None, [delete, confirm, cancel], api_visibility="private")
+            # The updates are made when the event runs: a component made here would be drawn on the page.
+            delete.click(_asking, None, [delete, confirm, cancel], api_visibility="private")
+            cancel.click(_settled, None, [delete, confirm, cancel], api_visibility="private")
             confirm.click(lambda ids: "\n".join(ids), [selected], [doc_id], api_visibility="private").then(
                 self.delete, [doc_id], [result, table], api_visibility="private").then(
-                lambda: ([], "Cliquez sur une ligne du tableau pour la sélectionner.", *settled), None,
+                lambda: ([], "Cliquez sur une ligne du tableau pour la sélectionner.", *_settled()), None,
                 [selected, selection, delete, confirm, cancel], api_visibility="private")
             gr.Button(visible=False).click(self.delete, [doc_id], [result, table], api_name="delete")
             upload.click(self.upload, [files], [result, table], api_name="upload")
             reindex.click(self.reindex, None, [result, table], api_name="reindex")
         return tab, table
+
+
+def _asking() -> tuple:
+    return gr.Button(visible=False), gr.Button(visible=True), gr.Button(visible=True)
+
+
+def _settled() -> tuple:
+    return gr.Button(visible=True, interactive=False), gr.Button(visible=False), gr.Button(visible=False)

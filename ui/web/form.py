@@ -137,7 +137,7 @@ class FormTab:
         return f"<div class='sources'><h4>Établi d'après les documents (non modifiable)</h4>{warnings}{body}</div>"
 
     @staticmethod
-    def progress(fields: list[FieldSpec], sections: list[tuple[str, list[FieldSpec]]], values: tuple) -> tuple:
+    def progress(fields: list[FieldSpec], sections: list[tuple[str, list[FieldSpec]]], values: tuple) -> tuple[str, list[str]]:
         """« Champs obligatoires remplis : 3 / 14 » and each section's label with its own count."""
         given = {f.id: v for f, v in zip(fields, values) if v not in (None, "", [])}
         required = [f for f in fields if f.required]
@@ -147,8 +147,14 @@ class FormTab:
         for title, section_fields in sections:
             needed = [f for f in section_fields if f.required]
             filled = sum(f.id in given for f in needed)
-            labels.append(gr.Accordion(label=f"{title} — {filled} / {len(needed)} obligatoires" if needed else title))
-        return (line, *labels)
+            labels.append(f"{title} — {filled} / {len(needed)} obligatoires" if needed else title)
+        return line, labels
+
+    def progress_text(self, fields, sections, values: tuple) -> str:
+        """The progress line, with each section's count (the sections' own titles are not updated:
+        an update would close a section the agent has opened)."""
+        line, labels = self.progress(fields, sections, values)
+        return line + "  \n" + " · ".join(label.split(" obligatoires")[0] for label in labels if " — " in label)
 
     @staticmethod
     def mark_fields(fields: list[FieldSpec], invalid: list[dict[str, str]]) -> list:
@@ -184,11 +190,13 @@ class FormTab:
             fields = [f for section in definition.sections for f in section.fields if f.source == "user"]
             sections = [(section.title, [f for f in section.fields if f.source == "user"]) for section in definition.sections]
             sections = [(title, section_fields) for title, section_fields in sections if section_fields]
-            progress_line = gr.Markdown(self.progress(fields, sections, tuple(None for _ in fields))[0])
+            empty = tuple(None for _ in fields)
+            _, labels = self.progress(fields, sections, empty)
+            progress_line = gr.Markdown(self.progress_text(fields, sections, empty))
             form_inputs, accordions = [], []
-            for n, (title, section_fields) in enumerate(sections):
+            for n, ((title, section_fields), label) in enumerate(zip(sections, labels)):
                 needed = sum(f.required for f in section_fields)
-                with gr.Accordion(f"{title} — 0 / {needed} obligatoires" if needed else title, open=n == 0) as accordion:
+                with gr.Accordion(f"{title} ({needed} obligatoires)" if needed else title, open=n == 0) as accordion:
                     for f in section_fields:
                         form_inputs.append(self._field(f, definition))
                 accordions.append(accordion)
@@ -207,8 +215,8 @@ class FormTab:
             form_track.change(self.form_communes, [form_track], [form_commune], api_visibility="private")
             gr.on([form_track.change, form_commune.change], self.prefilled_html, [form_commune, form_track], [established],
                   api_visibility="private")
-            gr.on([c.change for c in form_inputs], lambda *v: self.progress(fields, sections, v), form_inputs,
-                  [progress_line, *accordions], api_visibility="private")
+            gr.on([c.change for c in form_inputs], lambda *v: self.progress_text(fields, sections, v), form_inputs,
+                  [progress_line], api_visibility="private")
             gr.on([c.change for c in (form_track, form_commune, *form_inputs)],
                   lambda track, commune, *v: {"track": track, "commune": commune,
                                               "values": {f.id: x for f, x in zip(fields, v) if x not in (None, "", [])}},
