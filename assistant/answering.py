@@ -28,6 +28,7 @@ from assistant.acts import designating_words, profile_terms, without_designators
 from assistant.abstention import Thresholds, gather, hard_reason, verdict
 from assistant.articles import article_hits, missing_article
 from assistant.query import is_follow_up, key_terms, looks_english, normalise_question, strip_follow_up
+from assistant.overview import corpus_entries
 from assistant.question import analyse
 from assistant.retrieval import HybridRetriever
 from assistant.schemas import Answer, AnswerDelta, AskRequest, Passage, Turn
@@ -328,7 +329,7 @@ class Assistant:
     def _abstention(
         self, original: str, question: str, view, timings: dict[str, float], reason: str, generator: str = "extractive"
     ) -> Answer:
-        titles = sorted({d.title for d in view.manifest.documents.values()})
+        titles = sorted(e.title for e in corpus_entries(view))  # an act's Markdown and PDF copies: named once
         question = re.sub(r"<[^>\n]*>|[\x00-\x1f\x7f]", " ", question)  # echoed: no markup, no control characters
         question = " ".join(question.split())[:300]
         log.info("abstention: %s", reason.split(" : ")[0])  # the kind only: the rest quotes the question

@@ -92,7 +92,11 @@ def test_selected_collectivities_are_prefilled_with_citations(drafter, assistant
     assert draft.warnings == ([] if typed != "Rueil-Malmaison" else [w for w in draft.warnings if "rapproché" in w])
     assert draft.reference == "BM2025/06/24/12"
     fields = draft.fields
-    assert fields["collectivite"] == matched and fields["beneficiaire"] is True
+    # The draft names the commune by its usual name; the act's spelling is noted beside it.
+    usual = "Rueil-Malmaison" if matched == "Reuil Malmaison" else matched
+    assert fields["collectivite"] == usual and fields["beneficiaire"] is True
+    if usual != matched:
+        assert draft.spelled_in_act == matched and f"« {matched} »" in draft.values[0].note
     assert fields["deliberation"] == "BM2025/06/24/12"
     assert fields["parcours"] == "IA-Administration Interne des Collectivités"
     assert len(fields["phases"]) == 3 and fields["phases"][0].startswith("Comprendre et former")
@@ -107,7 +111,10 @@ def test_unselected_commune_gets_a_warning_not_a_refusal(drafter, assistant) -> 
     draft = drafter.draft("Bobigny", ANSWERS)
     assert not draft.selected and draft.matched_name is None
     assert draft.warnings and "Bobigny ne figure pas" in draft.warnings[0]
-    assert draft.fields["beneficiaire"] is False and draft.fields["type_collectivite"] is None
+    assert draft.fields["beneficiaire"] is False
+    # A commune of the Métropole's table is a commune (said from the table, not from the act).
+    nature = next(v for v in draft.values if v.id == "type_collectivite")
+    assert nature.value == "Commune" and not nature.citations and "table de référence" in nature.note
     assert draft.fields["referent_nom"] == "Camille Martin"  # the draft is still prepared
     assert_nothing_invented(draft, assistant)
 

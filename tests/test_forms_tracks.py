@@ -207,11 +207,14 @@ def test_commune_picker_offers_the_chosen_track_first(drafter2) -> None:
     names = drafter2.communes(SECOND_REF)
     assert names[: len(SECOND_LIST)] == ["Créteil", "Est Ensemble", "Nanterre", "Pantin", "Sceaux", "Vitry-sur-Seine"]
     assert "Antony" in names[len(SECOND_LIST):]  # a commune of the EPT table, after the act's names
-    assert "Reuil Malmaison" not in names  # the first act's spelling belongs to the first track
+    assert "Reuil Malmaison" not in names  # the picker shows usual names, never the act's typo as a choice
     first = drafter2.communes("administration")
-    assert first[0] == "Antony" and "Reuil Malmaison" in first[:26]
+    assert first[0] == "Antony" and "Rueil-Malmaison" in first[:26]  # the first act's list comes first
+    labels = dict((v, label) for label, v in drafter2.commune_choices("administration"))
+    assert labels["Rueil-Malmaison"] == "Rueil-Malmaison — « Reuil Malmaison » dans l'acte"
     every = drafter2.communes()
-    assert "Reuil Malmaison" in every and "Nanterre" in every[:40]
+    assert "Rueil-Malmaison" in every and "Nanterre" in every[:40] and "Paris" in every
+    assert len(set(every)) == len(every) >= 130 + 11  # the Métropole's communes and EPT, once each
 
 
 def test_a_definition_with_fixed_choices_keeps_working(assistant2, tmp_path) -> None:

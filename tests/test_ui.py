@@ -119,7 +119,7 @@ def test_api_requires_login_and_enforces_roles(secured, tmp_path) -> None:
 
     admin = Client(url, auth=("admin1", "admin1-secret"), verbose=False)
     result, table = admin.predict([handle_file(str(note))], api_name="/upload")
-    assert "✅ note.txt" in result and len(table["data"]) == 4
+    assert "✅ note.txt" in result and len(table["data"]) == 3  # the act (Markdown + PDF), the fiche, the note
 
     audit = [json.loads(line) for line in (data / "audit" / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
     assert audit[-1]["user"] == "agent1" and "a.b@ville.fr" not in audit[-1]["question"]
@@ -166,15 +166,16 @@ def test_engagement_form_tab_prepares_a_docx(client, server) -> None:
     user_fields = [f.id for f in load_form(CORPUS / "forms" / "formulaire_engagement.yaml").fields() if f.source == "user"]
     given = {"referent_nom": "Camille Martin", "referent_courriel": "pas-une-adresse", "donnees_personnelles": "Non"}
     status, preview, path = client.predict("Rueil-Malmaison", *[given.get(i) for i in user_fields], api_name="/draft_form")
-    assert "Reuil Malmaison" in status and "BM2025/06/24/12" in status
+    assert "Rueil-Malmaison" in status and "Reuil Malmaison" in status and "BM2025/06/24/12" in status
     assert "adresse électronique invalide" in status and "À compléter" in status
     assert "Camille Martin" in preview
     text = "\n".join(c.text for t in Document(path).tables for row in t.rows for c in row.cells)
-    assert "Reuil Malmaison" in text and "Camille Martin" in text
-    kept = list((server[1] / "forms").rglob("formulaire_engagement_reuil_malmaison_*.docx"))
+    assert "Rueil-Malmaison (écrit « Reuil Malmaison » dans la délibération BM2025/06/24/12)" in text
+    assert "Camille Martin" in text
+    kept = list((server[1] / "forms").rglob("formulaire_engagement_rueil_malmaison_*.docx"))
     assert len(kept) == 1 and kept[0].parent.name != "anonyme"  # a hashed per-account folder
     # Gradio's served copy is in the data folder too (GRADIO_TEMP_DIR), not in the system's /tmp.
-    assert list((server[1] / "gradio-cache").rglob("formulaire_engagement_reuil_malmaison_*.docx"))
+    assert list((server[1] / "gradio-cache").rglob("formulaire_engagement_rueil_malmaison_*.docx"))
     # « Non » typed in a text field stays text; only yes/no fields turn it into a boolean.
     status, preview, _ = client.predict("Sceaux", *[{"lieu": "Non", "donnees_personnelles": "Non"}.get(i)
                                                    for i in user_fields], api_name="/draft_form")

@@ -114,6 +114,8 @@ class CorpusTab:
             upload = gr.Button("Ajouter au corpus", variant="primary")
             result = gr.Textbox(label="Résultat", lines=4, interactive=False)
             doc_id = gr.Textbox(visible=False)  # the /delete endpoint's input (identifiers, one per line)
+            # The API endpoint first: it keeps the name « delete » (the confirmation chain reuses the handler).
+            gr.Button(visible=False).click(self.delete, [doc_id], [result, table], api_name="delete")
             table.select(self.select, [table], [selected, selection, delete], api_visibility="private")
             # The updates are made when the event runs: a component made here would be drawn on the page.
             delete.click(_asking, None, [delete, confirm, cancel], api_visibility="private")
@@ -122,7 +124,6 @@ class CorpusTab:
                 self.delete, [doc_id], [result, table], api_visibility="private").then(
                 lambda: ([], "Cliquez sur une ligne du tableau pour la sélectionner.", *_settled()), None,
                 [selected, selection, delete, confirm, cancel], api_visibility="private")
-            gr.Button(visible=False).click(self.delete, [doc_id], [result, table], api_name="delete")
             upload.click(self.upload, [files], [result, table], api_name="upload")
             reindex.click(self.reindex, None, [result, table], api_name="reindex")
         return tab, table
