@@ -81,8 +81,9 @@ def example_questions(view: Generation, limit: int = 4, answered: Callable[[str]
     listing = next((r for r in records if any(b.kind == "commune" for b in r.beneficiaries)), None)
     if listing is not None:
         name = next(b.name for b in listing.beneficiaries if b.kind == "commune")
-        label = track_label(listing)
-        where = f"au parcours « {label} »" if label else "au programme"
+        label = track_label(listing)  # named only when several acts open tracks: the question must say which
+        several = sum(1 for r in records if r.beneficiaries) > 1
+        where = f"au parcours « {label} »" if label and several else "au parcours" if label else "au programme"
         candidates.append(f"Est-ce que {official_name(name) or name} participe {where} ?")
     presided = next((r for r in records if r.president and r.body and r.session_date), None)
     if presided is not None:

@@ -25,7 +25,12 @@ CSS = """
 .abstention{border-left-color:#b34000!important}
 .counter{font-size:.85rem;color:#3a3a3a;margin-top:-.4rem}
 .invalid textarea,.invalid input{border-color:#ce0500!important;background:#fff4f4!important}
-.session{text-align:right}
+.session{align-items:center}
+#conversation .placeholder-content,#conversation .placeholder{justify-content:flex-start!important;align-items:flex-start!important}
+#conversation .examples{gap:.4rem}
+#conversation button.example{padding:.45rem .7rem;min-height:0;font-size:.9rem}
+@media (max-width: 600px){.title h2{font-size:1.25rem;margin:.2rem 0}.title p{font-size:.85rem;margin:0}
+  #conversation .placeholder{font-size:.9rem}#conversation button.example{padding:.3rem .5rem}}
 #corpus-table th,#corpus-table th *{word-break:normal!important;overflow-wrap:normal!important;hyphens:none}
 """
 # Logging out also forgets what this browser kept (a town-hall computer is shared).
@@ -62,12 +67,11 @@ class WebApp(WebContext):
 def build_app(web: WebApp) -> gr.Blocks:
     # Served copies of drafts and reports are removed from Gradio's cache after an hour.
     with gr.Blocks(title="Assistant IA « Appropriation Métropolitaine »", delete_cache=(3600, 3600)) as demo:
-        with gr.Row(equal_height=True):
-            gr.Markdown("## Assistant IA « Appropriation Métropolitaine »\nMétropole du Grand Paris — les réponses "
-                        "citent les documents officiels du programme.")
-            with gr.Column(scale=0, min_width=220, elem_classes=["session"]):
-                session = gr.Markdown()
-                logout = gr.Button("Se déconnecter", size="sm", visible=False)
+        gr.Markdown("## Assistant IA « Appropriation Métropolitaine »\nMétropole du Grand Paris — les réponses "
+                    "citent les documents officiels du programme.", elem_classes=["title"])
+        with gr.Row(equal_height=True, elem_classes=["session"]):
+            session = gr.Markdown()
+            logout = gr.Button("Se déconnecter", size="sm", visible=False, scale=0, min_width=160)
         web.chat.states()
         web.form.states()
         with gr.Tabs(overflow_behavior="wrap"):  # on a phone the tabs wrap: none hides behind « ••• »

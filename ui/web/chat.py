@@ -236,18 +236,17 @@ def welcome_markdown(entries: list[CorpusEntry]) -> str:
     kinds: dict[str, list[CorpusEntry]] = {}
     for entry in entries:
         kinds.setdefault(entry.doc_type, []).append(entry)
-    lines = ["**Bienvenue.** Posez vos questions sur le programme : l'assistant répond **à partir des documents "
-             "officiels ci-dessous**, cite la page et le passage exact, et dit « je ne sais pas » quand ils ne répondent pas.",
-             "", f"**Ce qu'il connaît** ({len(entries)} documents) :"]
+    known = []
     for kind, group in sorted(kinds.items()):
-        for entry in group[:4]:
+        for entry in group[:3]:
             when = f", {french_day(entry.date)}" if entry.date else ""
-            lines.append(f"- {html.escape(entry.title)} ({kind}{when})")
-        if len(group) > 4:
-            lines.append(f"- … et {len(group) - 4} autre(s) {kind}(s)")
-    lines += ["", "**Ce qu'il ne fait pas** : inventer une règle, donner un avis juridique, répondre hors de ces "
-              "documents (adressez-vous alors à l'équipe du programme). **Exemples**, à cliquer :"]
-    return "\n".join(lines)
+            known.append(f"{html.escape(entry.title)} ({kind}{when})")
+        if len(group) > 3:
+            known.append(f"et {len(group) - 3} autre(s) {kind}(s)")
+    return ("**Bienvenue.** L'assistant répond **à partir des documents officiels du programme**, cite la page et le "
+            "passage exact, et dit « je ne sais pas » quand ils ne répondent pas ; il n'invente aucune règle et ne donne "
+            "pas d'avis juridique.\n\n"
+            f"**Ce qu'il connaît** ({len(entries)} documents) : {' ; '.join(known)}.\n\n**Exemples**, à cliquer :")
 
 
 NO_INDEX_WELCOME = ("### Bienvenue\n\nAucun document n'est encore indexé : l'assistant ne peut répondre à aucune question "

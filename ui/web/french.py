@@ -54,12 +54,20 @@ HEAD = """<script>
       if (el.childElementCount === 0 && labels[el.textContent.trim()]) el.textContent = labels[el.textContent.trim()];
     });
   };
+  // The welcome text of the empty conversation is read from its start (the chat scrolls to its end).
+  const welcomeFromTop = () => document.querySelectorAll(".placeholder-content").forEach((p) => {
+    const wrap = p.closest(".bubble-wrap");
+    if (!wrap) return;
+    wrap.dataset.welcomed = wrap.dataset.welcomed || String(Date.now());
+    if (Date.now() - Number(wrap.dataset.welcomed) < 4000) wrap.scrollTop = 0;  // then the reader scrolls
+  });
+  [300, 1000, 2000, 3500].forEach((ms) => setTimeout(welcomeFromTop, ms));
   document.documentElement.lang = "fr";
   let pending = false;  // one pass per frame, however many changes a streamed answer makes
   new MutationObserver(() => {
     if (pending || !document.body) return;
     pending = true;
-    requestAnimationFrame(() => { pending = false; fix(document.body); });
+    requestAnimationFrame(() => { pending = false; fix(document.body); welcomeFromTop(); });
   }).observe(document.documentElement, {subtree: true, childList: true});
   document.addEventListener("DOMContentLoaded", () => fix(document.body));
 })();
