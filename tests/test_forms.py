@@ -89,7 +89,8 @@ def test_selected_collectivities_are_prefilled_with_citations(drafter, assistant
     draft = drafter.draft(typed)
     assert draft.selected and draft.matched_name == matched and draft.kind == kind
     # A spelling brought closer is said, so that the agent checks it.
-    assert draft.warnings == ([] if typed != "Rueil-Malmaison" else [w for w in draft.warnings if "rapproché" in w])
+    # The usual name of the act's « Reuil Malmaison » needs no warning: the draft notes the act's spelling.
+    assert draft.warnings == []
     assert draft.reference == "BM2025/06/24/12"
     fields = draft.fields
     # The draft names the commune by its usual name; the act's spelling is noted beside it.
@@ -105,6 +106,13 @@ def test_selected_collectivities_are_prefilled_with_citations(drafter, assistant
     name_citation = next(c for c in draft.citations if c.n == draft.values[0].citations[0])
     assert matched in name_citation.quote and name_citation.page is not None  # the paginated copy is cited
     assert_nothing_invented(draft, assistant)
+
+
+def test_no_warning_when_the_table_names_the_typed_and_the_listed_name_the_same_commune(drafter) -> None:
+    for typed in ("Rueil", "rueil malmaison", "Reuil Malmaison"):  # the table names them all Rueil-Malmaison
+        draft = drafter.draft(typed)
+        assert draft.warnings == [] and draft.display_name == "Rueil-Malmaison", typed
+        assert draft.spelled_in_act == "Reuil Malmaison"
 
 
 def test_unselected_commune_gets_a_warning_not_a_refusal(drafter, assistant) -> None:

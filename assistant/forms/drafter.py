@@ -231,7 +231,12 @@ class FormDrafter:
                         "Précisez le nom complet de la collectivité.", choose]
             return [choose]
         if profile.selected:
-            if profile.matched_name and normalise_name(profile.matched_name) != normalise_name(profile.typed):
+            # A spelling brought closer is said, unless the reference table names both the same commune
+            # (« Rueil-Malmaison » typed, « Reuil Malmaison » in the act: the draft notes the act's spelling).
+            same_commune = profile.official_name is not None and normalise_name(
+                official_name(profile.typed) or profile.typed) == normalise_name(profile.official_name)
+            if profile.matched_name and normalise_name(profile.matched_name) != normalise_name(profile.typed) \
+                    and not same_commune:
                 return [f"« {profile.typed} » a été rapproché de « {profile.matched_name} », nom écrit dans la délibération "
                         f"{reference} : vérifiez qu'il s'agit bien de votre collectivité."]
             return []
