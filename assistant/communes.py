@@ -240,4 +240,6 @@ def resolve_name(typed: str, names: list[str]) -> list[NameMatch]:
         official = official_name(typed)
         if official and normalise_name(official) != normalise_name(typed):
             matches = match_name(official, names)
+        if not matches and official:  # the list writes a shorter or older name (« Saint-Ouen », « Pierrefitte »)
+            matches = [NameMatch(n, 0.9, typed) for n in names if official_name(n) == official]
     return matches

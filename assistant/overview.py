@@ -49,7 +49,9 @@ def french_day(iso: str) -> str:
 
 
 def _key(entry: DocumentEntry) -> str:
-    return f"ref:{entry.reference}" if entry.reference else f"title:{dedup_key(entry.title)}"
+    """Copies of one act share its reference; anything else is its own entry (two files may share a
+    title without being one document, and deleting a row deletes every file in it)."""
+    return f"ref:{entry.reference}" if entry.reference else f"doc:{entry.doc_id}"
 
 
 def corpus_entries(view: Generation) -> list[CorpusEntry]:

@@ -104,5 +104,5 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
         # No run history: Gradio would keep every question and answer in the browser's history page
         # (personal data on shared computers); the footer keeps only the settings (language, theme).
         run_history=False, footer_links=["settings"],
-        allowed_paths=[str(settings.data_dir / "evals"), str(settings.forms_dir)],
+        allowed_paths=[str(settings.forms_dir)],  # drafts (unguessable names, one folder per account); reports are copied on demand
     )

@@ -15,6 +15,7 @@ from assistant.index import IndexNotReady
 from assistant.overview import CorpusEntry, corpus_entries, example_questions, french_day
 from assistant.privacy import corpus_names
 from assistant.schemas import Answer, AskRequest, Turn
+from assistant.forms.output import md
 from ui.access import mask_personal_data
 from ui.web.context import WebContext, user_error
 
@@ -93,10 +94,10 @@ class ChatTab:
             passage = self.web.assistant.passage(c["chunk_id"])
             context = passage.text if passage else c["quote"]
             doc_type = passage.metadata.get("doc_type", "") if passage else ""
-            page = f" — page {c['page']}" if c.get("page") else ""
+            page = f" — page {html.escape(str(c['page']))}" if c.get("page") else ""
             section = f" — {html.escape(c['section'])}" if c.get("section") else ""
             blocks.append(
-                f"<div class='src'><div class='meta'><b>[{c['n']}] {html.escape(c['title'])}</b> "
+                f"<div class='src'><div class='meta'><b>[{html.escape(str(c['n']))}] {html.escape(c['title'])}</b> "
                 f"({html.escape(doc_type)}){page}{section}<br><small>{html.escape(c['document'])}</small></div>"
                 f"<p>{highlight(context, c['quote'])}</p></div>"
             )
@@ -161,17 +162,45 @@ class ChatTab:
             return NO_INDEX_WELCOME, []
         if self._welcome is None or self._welcome[0] != view.directory:
             entries = corpus_entries(view)
-            assistant = self.web.assistant
-            # The extractive path abstains on some candidates: keep those it answers. A language
-            # model is not called at start-up for this (each call costs).
-            answered = None if assistant.generator.streams else (lambda q: not assistant.ask(q).abstained)
-            questions = example_questions(view, limit=4, answered=answered)
+            try:
+                questions = example_questions(view, limit=4, answered=self._answered())
+            except Exception as exc:  # a model that fails or differs from the index's: no examples, the page still opens
+                log.warning("welcome examples skipped: %s", type(exc).__name__)
+                questions = []
             self._welcome = (view.directory, welcome_markdown(entries), [{"text": q} for q in questions])
         return self._welcome[1], self._welcome[2]
 
-    def restore(self, stored: list[dict] | None):
-        """The conversation this browser kept (its answers), shown again after a reload."""
-        answers = [a for a in (stored or []) if isinstance(a, dict) and {"question", "answer"} <= set(a)][-MAX_KEPT:]
+    def _answered(self):
+        """Which example candidates the assistant answers: asked to the extractive path (local, a few
+        ms each); with a language model (each call costs) or a remote embedding model, none is asked."""
+        assistant = self.web.assistant
+        if assistant.generator.streams or self.web.settings.embedding_backend == "openai":
+            return None
+
+        def answered(question: str) -> bool:
+            try:
+                return not assistant.ask(question).abstained
+            except Exception:
+                return False
+
+        return answered
+
+    def keep(self, answers: list[dict], request: gr.Request | None = None) -> dict:
+        """What this browser keeps: the last answers, with the account they belong to."""
+        return {"user": self.web.user_name(request) or "", "answers": answers[-MAX_KEPT:]}
+
+    def restore(self, stored: dict | None, request: gr.Request | None = None):
+        """The conversation this browser kept, shown again after a reload — only to the account that
+        had it (a shared computer), and only entries that are well-formed answers (the browser's
+        data is not trusted)."""
+        owner = self.web.user_name(request) or ""
+        kept = stored.get("answers") if isinstance(stored, dict) and stored.get("user") == owner else []
+        answers = []
+        for raw in (kept if isinstance(kept, list) else [])[-MAX_KEPT:]:
+            try:
+                answers.append(Answer.model_validate(raw).model_dump(mode="json"))
+            except (ValueError, TypeError):
+                continue
         messages = []
         for a in answers:
             content = f"_{a['fallback']}_\n\n{a['answer']}" if a.get("fallback") else a["answer"]
@@ -191,7 +220,7 @@ class ChatTab:
         self.answers = gr.State([])
         # Kept in this browser only (localStorage, encrypted): nothing more is stored server-side
         # than the audit log already keeps. « Nouvelle conversation » and « Se déconnecter » clear it.
-        self.stored = gr.BrowserState([], storage_key=CONVERSATION_KEY)
+        self.stored = gr.BrowserState({}, storage_key=CONVERSATION_KEY)
 
     def render(self):
         answers, stored = self.answers, self.stored
@@ -215,14 +244,14 @@ class ChatTab:
                 comment = gr.Textbox(label="Commentaire (facultatif) joint à votre avis (pouce levé ou baissé sous la réponse)",
                                      lines=1, max_length=2000, scale=3)
                 feedback_status = gr.Markdown()
-            keep = dict(fn=lambda a: a[-MAX_KEPT:], inputs=[answers], outputs=[stored], api_visibility="private")
+            keep = dict(fn=self.keep, inputs=[answers], outputs=[stored], api_visibility="private")
             send.click(self.ask, [question, chatbot, answers], [chatbot, answers, question, sources], api_name="ask").then(**keep)
             question.submit(self.ask, [question, chatbot, answers], [chatbot, answers, question, sources],
                             api_visibility="private").then(**keep)
             chatbot.example_select(self.example_text, None, [question], api_visibility="private").then(
                 self.ask, [question, chatbot, answers], [chatbot, answers, question, sources], api_visibility="private").then(**keep)
             question.change(None, [question], [counter], js=COUNTER_JS, api_visibility="private")
-            new.click(lambda: ([], [], "", self.sources_html(None), []), None, [chatbot, answers, question, sources, stored],
+            new.click(lambda: ([], [], "", self.sources_html(None), {}), None, [chatbot, answers, question, sources, stored],
                       api_name="new_conversation")
             chatbot.select(self.select_answer, [answers], [sources], api_visibility="private")
             chatbot.like(self.on_like, [answers, comment], [feedback_status], api_visibility="private")
@@ -240,9 +269,9 @@ def welcome_markdown(entries: list[CorpusEntry]) -> str:
     for kind, group in sorted(kinds.items()):
         for entry in group[:3]:
             when = f", {french_day(entry.date)}" if entry.date else ""
-            known.append(f"{html.escape(entry.title)} ({kind}{when})")
+            known.append(f"{md(entry.title)} ({md(kind)}{when})")
         if len(group) > 3:
-            known.append(f"et {len(group) - 3} autre(s) {kind}(s)")
+            known.append(f"et {len(group) - 3} autre(s) {md(kind)}(s)")
     return ("**Bienvenue.** L'assistant répond **à partir des documents officiels du programme**, cite la page et le "
             "passage exact, et dit « je ne sais pas » quand ils ne répondent pas ; il n'invente aucune règle et ne donne "
             "pas d'avis juridique.\n\n"

@@ -8,6 +8,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.forms.output import md
 from assistant.index import IndexNotReady
 from assistant.overview import corpus_entries, french_day
 from ingest.admin import CorpusAdmin
@@ -42,8 +43,8 @@ class CorpusTab:
         if not isinstance(row, int) or not 0 <= row < len(rows):
             return [], "Sélectionnez une ligne du tableau.", gr.Button(interactive=False)
         title, files = rows[row][0], [f for f in str(rows[row][6]).splitlines() if f]
-        listed = ", ".join(f"`{f}`" for f in files)
-        return files, f"Sélection : **{title}** ({listed})", gr.Button(interactive=True)
+        listed = ", ".join(md(f) for f in files)
+        return files, f"Sélection : **{md(title)}** ({listed})", gr.Button(interactive=True)
 
     def documents(self, request: gr.Request = None) -> list[list[Any]]:
         """The document list, for admins only (an agent's page gets an empty table)."""

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import html
+import os
+import shutil
+import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +45,7 @@ class EvaluationsTab:
         rows = [[h["run_id"], *(french_percent(h["metrics"][k]) for k in ("fact_accuracy", "recall@5", "abstention_recall",
                                                                            "pass_rate"))] for h in reversed(history)]
         report = Path(last.get("out", "")) / "report.html"
-        return summary, rows, str(report) if report.exists() else None
+        return summary, rows, _served_copy(report) if report.exists() else None
 
     def run_evaluation(self, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]], str | None]:
         self.web.require_admin(request)
@@ -65,3 +69,13 @@ class EvaluationsTab:
                 run_eval = gr.Button("Lancer l'évaluation", variant="primary")
             run_eval.click(self.run_evaluation, None, [summary_html, runs, report_file], api_name="run_evaluation")
         return tab, [summary_html, runs, report_file]
+
+
+def _served_copy(report: Path) -> str:
+    """A copy of the report in Gradio's cache, made for an administrator's request: the evaluations
+    folder itself is not served (any logged-in account could read it through Gradio's file route)."""
+    cache = Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio")
+    target = cache / "mgp-reports" / uuid.uuid4().hex / "report.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(report, target)
+    return str(target)

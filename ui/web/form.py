@@ -23,6 +23,7 @@ log = logging.getLogger("mgp.ui")
 class FormTab:
     def __init__(self, web: WebContext) -> None:
         self.web = web
+        self._fields: list[FieldSpec] = []  # the agent's fields, in the order of the tab's inputs
 
     FORM_TRACK_UNSAID = "Parcours non précisé (déduit des actes qui listent la collectivité)"
 
@@ -217,15 +218,16 @@ class FormTab:
                   api_visibility="private")
             gr.on([c.change for c in form_inputs], lambda *v: self.progress_text(fields, sections, v), form_inputs,
                   [progress_line], api_visibility="private")
-            gr.on([c.change for c in (form_track, form_commune, *form_inputs)],
-                  lambda track, commune, *v: {"track": track, "commune": commune,
-                                              "values": {f.id: x for f, x in zip(fields, v) if x not in (None, "", [])}},
+            self._fields = fields
+            gr.on([c.change for c in (form_track, form_commune, *form_inputs)], self.keep,
                   [form_track, form_commune, *form_inputs], [stored], api_visibility="private")
             clear.click(lambda: ({}, "", None, *[None] * len(form_inputs), "", None, ""),
                         None, [stored, form_track, form_commune, *form_inputs, form_status, form_file, form_preview],
                         api_visibility="private")
-            demo.load(lambda saved: self.restore(saved, fields), [stored], [form_track, form_commune, *form_inputs],
-                      api_visibility="private")
+            demo.load(self.form_tracks, None, [form_track], api_visibility="private").then(  # acts added since start-up
+                self.form_communes, [form_track], [form_commune], api_visibility="private").then(
+                self.restore, [stored], [form_track, form_commune, *form_inputs],
+                api_visibility="private")
 
     def _field(self, f: FieldSpec, definition) -> gr.Component:
         label = f.label + (" *" if f.required else "")
@@ -253,13 +255,23 @@ class FormTab:
             return []
         return draft.invalid
 
-    def restore(self, saved: dict | None, fields: list[FieldSpec]) -> tuple:
-        """The draft this browser kept: the track, the collectivity and the answers typed."""
-        saved = saved if isinstance(saved, dict) else {}
+    def keep(self, track: Any, commune: Any, *answers: Any, request: gr.Request = None) -> dict:
+        """What this browser keeps of the draft, with the account it belongs to."""
+        return {"user": self.web.user_name(request) or "", "track": track, "commune": commune,
+                "values": {f.id: x for f, x in zip(self._fields, answers) if x not in (None, "", [])}}
+
+    def restore(self, saved: dict | None, request: gr.Request = None) -> tuple:
+        """The draft this browser kept (track, collectivity, answers), for the account that typed it
+        only; values that are not text, numbers or lists of text are dropped (browser data)."""
+        owner = self.web.user_name(request) or ""
+        saved = saved if isinstance(saved, dict) and saved.get("user") == owner else {}
         values = saved.get("values") if isinstance(saved.get("values"), dict) else {}
-        track = saved.get("track")
-        return ((gr.Dropdown(value=track) if track else gr.update()), (saved.get("commune") or None),
-                *[values.get(f.id) for f in fields])
+        values = {k: v for k, v in values.items() if isinstance(v, (str, int, float))
+                  or (isinstance(v, list) and all(isinstance(x, str) for x in v))}
+        track = saved.get("track") if isinstance(saved.get("track"), str) else None
+        commune = saved.get("commune") if isinstance(saved.get("commune"), str) else None
+        return ((gr.Dropdown(value=track, allow_custom_value=True) if track else gr.update()), commune,
+                *[values.get(f.id) for f in self._fields])
 
 
 def _answer(spec: FieldSpec, value: Any) -> Any:
