@@ -3,6 +3,7 @@ the collectivity as the chosen act lists it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
@@ -58,6 +59,11 @@ class FormDraft(BaseModel):
     def display_name(self) -> str:
         """The name the draft shows: the commune's usual name, else the act's, else what was typed."""
         return self.official_name or self.matched_name or self.commune
+
+    @property
+    def file_slug(self) -> str:
+        """« rueil_malmaison »: the collectivity in a draft's file name (letters, digits and _ only)."""
+        return re.sub(r"[^\w]+", "_", self.display_name.lower()).strip("_")[:60] or "collectivite"
 
     @property
     def spelled_in_act(self) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -58,8 +57,7 @@ def draft(
     except ValueError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2)
-    slug = re.sub(r"[^\w]+", "_", result.display_name.lower()).strip("_")[:60] or "collectivite"
-    target = out or assistant.settings.forms_dir / f"formulaire_engagement_{slug}.docx"
+    target = out or assistant.settings.forms_dir / f"formulaire_engagement_{result.file_slug}.docx"
     try:
         write_draft(result, target)
     except (ValueError, OSError) as exc:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
-import re
 import uuid
 from typing import Any
 
@@ -79,12 +78,11 @@ class FormTab:
             raise user_error(f"Parcours : {exc}")
         except ValueError as exc:
             raise user_error(str(exc))
-        slug = re.sub(r"[^\w]+", "_", draft.display_name.lower()).strip("_")[:60] or "collectivite"
         user = self.web.user_name(request) or "anonyme"
         # One folder per account (a hash: no path from a user name), one file per draft (an
         # unguessable name: Gradio serves it to this session only through its cache).
         folder = self.web.settings.forms_dir / hashlib.sha256(user.encode()).hexdigest()[:16]
-        path = folder / f"formulaire_engagement_{slug}_{uuid.uuid4().hex[:8]}.docx"
+        path = folder / f"formulaire_engagement_{draft.file_slug}_{uuid.uuid4().hex[:8]}.docx"
         with self.web.write_lock:
             write_draft(draft, path)
         labels = {v.id: v.label for v in draft.values}
