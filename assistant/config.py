@@ -26,6 +26,7 @@ class Settings(BaseSettings):
         description="Glob patterns (relative to corpus_dir) that are not documents of the corpus.",
     )
     max_file_mb: float = Field(default=50.0, gt=0, description="Files above this size are refused.")
+    web_concurrency: int = Field(default=4, ge=1, le=64, description="Web requests one process works on at once (Gradio queue).")
     max_pdf_pages: int = Field(
         default=5000, ge=1, description="PDFs with more pages are refused (bounds ingestion time and memory)."
     )

@@ -95,7 +95,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
     web = WebApp(build_services(settings))
     web.assistant.check_index(web.assistant.index.current())  # fail early, with the CLI's message: no index, or another model
     demo = build_app(web)
-    demo.queue(default_concurrency_limit=4)
+    demo.queue(default_concurrency_limit=settings.web_concurrency)
     auth = web.users.authenticate if web.users.enabled else None
     demo.launch(
         server_name=host, server_port=port, show_error=False, css=CSS, auth=auth, head=HEAD, i18n=FRENCH,
