@@ -81,7 +81,7 @@ def build_app(web: WebApp) -> gr.Blocks:
             eval_tab, eval_outputs = web.evaluations.render()
         logout.click(None, js=LOGOUT_JS, api_visibility="private")
         demo.load(web.session_line, None, [session, logout], api_visibility="private")
-        demo.load(web.chat.restore, [stored], [chatbot, answers, sources], api_visibility="private")
+        demo.load(web.chat.restore, [stored, answers], [chatbot, answers, sources], api_visibility="private")
         demo.load(web.visibility, None, [corpus_tab, eval_tab], api_visibility="private")
         demo.load(web.evaluations.evaluations, None, eval_outputs, api_visibility="private")
         demo.load(web.corpus.documents, None, [table], api_name="documents")

@@ -189,7 +189,7 @@ class ChatTab:
         """What this browser keeps: the last answers, with the account they belong to."""
         return {"user": self.web.user_name(request) or "", "answers": answers[-MAX_KEPT:]}
 
-    def restore(self, stored: dict | None, request: gr.Request | None = None):
+    def restore(self, stored: dict | None, current: list[dict] | None = None, request: gr.Request | None = None):
         """The conversation this browser kept, shown again after a reload — only to the account that
         had it (a shared computer), and only entries that are well-formed answers (the browser's
         data is not trusted)."""
@@ -206,8 +206,10 @@ class ChatTab:
             content = f"_{a['fallback']}_\n\n{a['answer']}" if a.get("fallback") else a["answer"]
             messages += [{"role": "user", "content": a["question"]}, {"role": "assistant", "content": content}]
         placeholder, examples = self.welcome()
+        if not answers:  # nothing kept: a question asked while the page loaded is left as it is
+            return gr.Chatbot(placeholder=placeholder, examples=examples or None), current or [], gr.update()
         return (gr.Chatbot(value=messages, placeholder=placeholder, examples=examples or None), answers,
-                self.sources_html(answers[-1] if answers else None))
+                self.sources_html(answers[-1]))
 
     @staticmethod
     def example_text(evt: gr.SelectData) -> str:

@@ -40,10 +40,12 @@ class FormTab:
         choices = [(self.FORM_TRACK_UNSAID, "")] + [(t.display, t.value) for t in tracks]
         return choices, tracks[0].value if len(tracks) == 1 else ""
 
-    def form_tracks(self):
-        """The track picker refreshed from the index (acts added since the app started)."""
+    def form_tracks(self, current: str | None = None):
+        """The track picker refreshed from the index (acts added since the app started); a track
+        already chosen is kept."""
         choices, value = self.form_track_choices()
-        return gr.Dropdown(choices=choices, value=value)
+        keep = current if current in {v for _, v in choices} else value
+        return gr.Dropdown(choices=choices, value=keep)
 
     def form_communes(self, track: str | None = None):
         """The commune picker for the chosen track: its act's names first, then the EPT table's."""
@@ -222,7 +224,7 @@ class FormTab:
             clear.click(lambda: ({}, "", None, *[None] * len(form_inputs), "", None, ""),
                         None, [stored, form_track, form_commune, *form_inputs, form_status, form_file, form_preview],
                         api_visibility="private")
-            demo.load(self.form_tracks, None, [form_track], api_visibility="private").then(  # acts added since start-up
+            demo.load(self.form_tracks, [form_track], [form_track], api_visibility="private").then(  # acts added since start-up
                 self.form_communes, [form_track], [form_commune], api_visibility="private").then(
                 self.restore, [stored], [form_track, form_commune, *form_inputs],
                 api_visibility="private")
@@ -268,8 +270,10 @@ class FormTab:
                   or (isinstance(v, list) and all(isinstance(x, str) for x in v))}
         track = saved.get("track") if isinstance(saved.get("track"), str) else None
         commune = saved.get("commune") if isinstance(saved.get("commune"), str) else None
-        return ((gr.Dropdown(value=track, allow_custom_value=True) if track else gr.update()), commune,
-                *[values.get(f.id) for f in self._fields])
+        # Only what was kept is set: a field the agent filled while the page loaded is left as it is.
+        return ((gr.Dropdown(value=track, allow_custom_value=True) if track else gr.update()),
+                (commune if commune else gr.update()),
+                *[values[f.id] if f.id in values else gr.update() for f in self._fields])
 
 
 def _answer(spec: FieldSpec, value: Any) -> Any:
