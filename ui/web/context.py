@@ -10,8 +10,6 @@ import gradio as gr
 from assistant.services import Services
 from ui.access import AuditLog, UserDirectory
 
-RESTRICTED = "Cet onglet est réservé aux administrateurs du programme."
-
 
 def user_error(message: str) -> gr.Error:
     """An error shown to the user in French (« Erreur », until closed), never a traceback in the
