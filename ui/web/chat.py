@@ -220,7 +220,8 @@ class ChatTab:
         """The tab's states, made outside ``gr.Tabs`` (a state between two tabs makes Gradio draw a
         tab twice)."""
         self.answers = gr.State([])
-        # Kept in this browser only (localStorage, encrypted): nothing more is stored server-side
+        # Kept in this browser only (localStorage; Gradio's key is sent to the page, so this is no
+        # secrecy: ``keep``/``restore`` tie it to the account instead): nothing more is stored server-side
         # than the audit log already keeps. « Nouvelle conversation » and « Se déconnecter » clear it.
         self.stored = gr.BrowserState({}, storage_key=CONVERSATION_KEY)
 
