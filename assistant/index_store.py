@@ -20,10 +20,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from assistant.components.keyword import KeywordIndex
+from assistant.components.keyword import LIST_FILE, KeywordIndex, Segment
+from assistant.components.sentence_vectors import sentence_file_name
 from assistant.records import DeliberationRecord
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: the keyword index became segments updated in place (``segments/``); an older index is rebuilt."""
 CURRENT = "CURRENT"
 RUNNING = "INGEST_RUNNING"
 KEEP_GENERATIONS = 2
@@ -89,6 +91,8 @@ class GenerationStore:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
         self.docs_dir = index_dir / "docs"
+        self.segments_dir = index_dir / "segments"
+        self.sentences_dir = index_dir / "sentences"
 
     # -- reading -----------------------------------------------------------------
     def current_dir(self) -> Path | None:
@@ -106,10 +110,19 @@ class GenerationStore:
         return read_keyword_index(self.current_dir())
 
     def load_records(self) -> dict[str, DeliberationRecord]:
-        return read_records(self.current_dir())
+        """The deliberation records of the current generation (kept in each document's chunk file)."""
+        records = {}
+        for doc_id, entry in self.load_manifest().documents.items():
+            record = self.read_document_file(entry.doc_file).record
+            if record is not None:
+                records[doc_id] = record
+        return records
 
     def read_document_file(self, name: str) -> DocumentFile:
         return DocumentFile.model_validate_json((self.docs_dir / name).read_text(encoding="utf-8"))
+
+    def sentence_vectors_path(self, doc_file: str, embedding_id: str) -> Path:
+        return self.sentences_dir / sentence_file_name(doc_file, embedding_id)
 
     def has_document_file(self, name: str) -> bool:
         return (self.docs_dir / name).exists()
@@ -135,18 +148,18 @@ class GenerationStore:
         if not older:
             return None
         try:
-            return Manifest.model_validate_json((older[-1] / "manifest.json").read_text(encoding="utf-8")).collection
-        except (OSError, ValueError):
+            return json.loads((older[-1] / "manifest.json").read_text(encoding="utf-8")).get("collection")
+        except (OSError, ValueError, AttributeError):
             return None
 
     def write_document_file(self, doc: DocumentFile) -> None:
         self.docs_dir.mkdir(parents=True, exist_ok=True)
         _atomic_write(self.docs_dir / doc.entry.doc_file, doc.model_dump_json())
 
-    def commit(
-        self, manifest: Manifest, keyword: KeywordIndex, records: dict[str, DeliberationRecord]
-    ) -> Path:
-        """Write a new generation, then point CURRENT at it (the atomic step)."""
+    def commit(self, manifest: Manifest, keyword: KeywordIndex) -> Path:
+        """Write a new generation, then point CURRENT at it (the atomic step). What a generation
+        holds of its own is small (the manifest, the list of keyword segments and deletions):
+        chunks and records are in the documents' files, shared between generations."""
         self.index_dir.mkdir(parents=True, exist_ok=True)
         manifest.generation += 1
         manifest.created_at = datetime.now(timezone.utc)
@@ -155,11 +168,7 @@ class GenerationStore:
         tmp = self.index_dir / f".{name}.{os.getpid()}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        keyword.save(tmp / "keyword")
-        (tmp / "records.json").write_text(
-            json.dumps({k: v.model_dump(mode="json") for k, v in records.items()}, ensure_ascii=False),
-            encoding="utf-8",
-        )
+        keyword.save(tmp / "keyword", self.segments_dir)
         (tmp / "manifest.json").write_text(manifest.model_dump_json(indent=1), encoding="utf-8")
         shutil.rmtree(final, ignore_errors=True)  # a leftover of a run killed after its rename
         os.replace(tmp, final)
@@ -177,15 +186,23 @@ class GenerationStore:
         for leftover in self.index_dir.glob(".gen-*.tmp"):
             shutil.rmtree(leftover, ignore_errors=True)
         referenced: set[str] = set()
+        segments: set[str] = set()
         for gen in keep:
+            segments |= KeywordIndex.referenced_segments(gen / "keyword")
             try:
-                manifest = Manifest.model_validate_json((gen / "manifest.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                documents = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))["documents"]
+                referenced.update(d["doc_file"] for d in documents.values())
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 continue
-            referenced.update(d.doc_file for d in manifest.documents.values())
-        if self.docs_dir.exists():
-            for path in self.docs_dir.iterdir():
-                if path.name not in referenced:
+        sentence_stems = {Path(name).stem for name in referenced}
+        for folder, names in ((self.docs_dir, referenced), (self.segments_dir, segments)):
+            if folder.exists():
+                for path in folder.iterdir():
+                    if path.name not in names:
+                        path.unlink(missing_ok=True)
+        if self.sentences_dir.exists():
+            for path in self.sentences_dir.iterdir():
+                if path.name.rsplit(".", 2)[0] not in sentence_stems:  # « <chunk file stem>.<model>.npz »
                     path.unlink(missing_ok=True)
 
 
@@ -199,14 +216,9 @@ def read_manifest(directory: Path | None) -> Manifest:
     return manifest
 
 
-def read_keyword_index(directory: Path | None) -> KeywordIndex:
-    if directory is None:
-        return KeywordIndex([], None)
-    return KeywordIndex.load(directory / "keyword")
-
-
-def read_records(directory: Path | None) -> dict[str, DeliberationRecord]:
-    if directory is None or not (directory / "records.json").exists():
-        return {}
-    raw = json.loads((directory / "records.json").read_text(encoding="utf-8"))
-    return {k: DeliberationRecord.model_validate(v) for k, v in raw.items()}
+def read_keyword_index(directory: Path | None, known: dict[str, Segment] | None = None) -> KeywordIndex:
+    """``known``: segments already loaded (by file name), not read again. A generation of an
+    older layout has no segment list: it reads as empty until the next ingestion rebuilds it."""
+    if directory is None or not (directory / "keyword" / LIST_FILE).exists():
+        return KeywordIndex()
+    return KeywordIndex.load(directory / "keyword", directory.parent / "segments", known)

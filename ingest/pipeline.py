@@ -27,6 +27,8 @@ from assistant.components.embeddings import MGPEmbeddings, build_embeddings
 from assistant.components.keyword import KeywordIndex
 from assistant.components.vectorstore import ChunkStore, StoreError, build_store, plain_metadata
 from assistant.config import Settings
+from assistant.components.sentence_vectors import write_sentence_vectors
+from assistant.generation import quotable_sentences
 from assistant.locks import file_lock
 from assistant.text import plain_text, tokenize
 from assistant.safety import addresses_an_assistant
@@ -82,6 +84,7 @@ class IngestReport(BaseModel):
     pages_processed: int = 0
     chunks_embedded: int = 0
     chunks_reused: int = 0
+    sentences_embedded: int = 0
     embedding_id: str = ""
     generation: int = 0
     seconds: float = 0.0
@@ -113,6 +116,7 @@ class _Run:
     twins: dict[str, list[str]] = field(default_factory=dict)
     failed_ids: set[str] = field(default_factory=set)
     skipped_twins: set[str] = field(default_factory=set)
+    sentence_vectors: dict[str, list[float]] = field(default_factory=dict)
 
     def fail(self, doc_id: str, path: Path, reason: str) -> None:
         self.report.failed.append(FileIssue(path=str(path), reason=reason))
@@ -132,6 +136,24 @@ class _Run:
                 self.skipped_twins.add(doc_id)
                 return True
         return False
+
+
+@dataclass
+class _Changes:
+    """What a new generation changes in the committed one."""
+
+    base: KeywordIndex | None
+    """The committed keyword index (None: the new one is built from ``fresh`` alone)."""
+    removed: set[str]
+    fresh: list[StoredChunk]
+    orphans: set[str]
+    """Vectors to delete once the new generation is committed."""
+
+    def keyword_index(self) -> KeywordIndex:
+        fresh = sorted(self.fresh, key=lambda c: (c.metadata["doc_id"], c.metadata["ordinal"]))
+        if self.base is None:
+            return KeywordIndex.build([c.chunk_id for c in fresh], [c.tokens for c in fresh])
+        return self.base.updated(self.removed, [(c.chunk_id, c.tokens) for c in fresh])
 
 
 class Ingestor:
@@ -240,8 +262,7 @@ class Ingestor:
             self._index_file(run, *item)
         self.progress("files", len(todo), len(todo), "")
         self._settle(run)
-        committed, stored_ids = self._reconcile_store(run)
-        return self._commit(run, committed, stored_ids)
+        return self._commit(run, self._reconcile_store(run))
 
     def _start(self, paths: list[Path], rebuild: bool) -> "_Run":
         # Vectors depend on the model and on what is embedded (bare text or text with its context).
@@ -314,6 +335,8 @@ class Ingestor:
             return
         try:
             embedded, reused = self._embed_and_store(doc_file.chunks, label=path.name)
+            if self.settings.sentence_vectors:
+                self._embed_sentences(run, doc_file, label=path.name)
             self.generations.write_document_file(doc_file)
         except Exception as exc:
             # The store or the model down for every file stops the run; anything else is this file's.
@@ -351,9 +374,49 @@ class Ingestor:
             run.documents.pop(doc_id, None)
         run.report.removed = len(removed)
 
-    def _reconcile_store(self, run: "_Run") -> tuple[dict[str, StoredChunk], set[str]]:
-        """The vector store made to hold exactly what is about to be committed (missing chunks
-        embedded again; metadata a killed run rewrote put back)."""
+    def _reconcile_store(self, run: "_Run") -> "_Changes":
+        """The vector store made to hold exactly what is about to be committed, and what the new
+        generation changes in the committed one. After a run that finished, only the changed
+        documents are read; after a killed run, a rebuild, or when the store's count says it
+        does not hold what it should, every committed document is checked."""
+        base = self._previous_keyword(run)
+        if base is not None and not run.interrupted and run.collection == run.previous.collection:
+            changes = self._changed_documents_only(run, base)
+            if changes is not None:
+                return changes
+            log.info("vector store does not match the committed index: every document is checked")
+        return self._reconcile_all(run, base)
+
+    def _previous_keyword(self, run: "_Run") -> KeywordIndex | None:
+        """The committed keyword index to update (None: it is built from every chunk)."""
+        if not run.had_generation or run.report.rebuilt:
+            return None
+        try:
+            return self.generations.load_keyword_index()
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("keyword index unreadable, rebuilt: %s", type(exc).__name__)
+            return None
+
+    def _changed_documents_only(self, run: "_Run", base: KeywordIndex) -> "_Changes | None":
+        """The changes read from the documents this run indexed or removed; None when the store
+        does not hold the committed chunks plus this run's (then everything is checked)."""
+        previous, current = run.previous.documents, run.documents
+        stale = [d for d, e in previous.items() if d not in current or current[d].doc_file != e.doc_file]
+        new_files = [f for d, f in run.doc_files.items() if d in current and current[d].doc_file == f.entry.doc_file]
+        try:
+            old_ids = {c.chunk_id for d in stale for c in self.generations.read_document_file(previous[d].doc_file).chunks}
+        except (OSError, ValueError):
+            return None
+        new_ids = {c.chunk_id for f in new_files for c in f.chunks}
+        orphans = old_ids - new_ids
+        if self.store.count() != sum(e.chunks for e in current.values()) + len(orphans):
+            return None
+        fresh = [c for f in new_files for c in f.chunks if c.chunk_id not in base]
+        return _Changes(base=base, removed=orphans, fresh=fresh, orphans=orphans)
+
+    def _reconcile_all(self, run: "_Run", base: KeywordIndex | None) -> "_Changes":
+        """Every committed document read and checked against the store (missing chunks embedded
+        again; metadata a killed run rewrote put back)."""
         for doc_id, entry in run.documents.items():
             if doc_id not in run.doc_files:
                 run.doc_files[doc_id] = self.generations.read_document_file(entry.doc_file)
@@ -372,9 +435,13 @@ class Ingestor:
             if stale:
                 self.store.update_metadatas(stale, [committed[c].metadata for c in stale])
                 run.report.repaired_chunks += len(stale)
-        return committed, stored_ids
+        return _Changes(
+            base=base, removed=set(base.chunk_ids) - set(committed) if base is not None else set(),
+            fresh=[c for c in committed.values() if base is None or c.chunk_id not in base],
+            orphans=stored_ids - set(committed),
+        )
 
-    def _commit(self, run: "_Run", committed: dict[str, StoredChunk], stored_ids: set[str]) -> IngestReport:
+    def _commit(self, run: "_Run", changes: "_Changes") -> IngestReport:
         """A new generation when anything changed; then orphan vectors and old collections removed."""
         report, previous = run.report, run.previous
         changed = bool(
@@ -384,18 +451,15 @@ class Ingestor:
         )
         manifest = previous
         if changed:
-            ordered = sorted(committed.values(), key=lambda c: (c.metadata["doc_id"], c.metadata["ordinal"]))
-            keyword = KeywordIndex.build([c.chunk_id for c in ordered], [c.tokens for c in ordered])
-            records = {d: f.record for d, f in run.doc_files.items() if f.record is not None}
             manifest = Manifest(
                 generation=previous.generation, embedding_id=run.embedding_id, chunking_id=run.chunk_config,
                 collection=run.collection, documents=dict(sorted(run.documents.items())),
             )
-            self.generations.commit(manifest, keyword, records)
-        orphans = stored_ids - set(committed)
-        if orphans:
-            self.store.delete(orphans)
-            report.orphans_removed = len(orphans)
+            self.generations.commit(manifest, changes.keyword_index())
+        # Only now: readers of the previous generation may still be using these vectors.
+        if changes.orphans:
+            self.store.delete(changes.orphans)
+            report.orphans_removed = len(changes.orphans)
         keep = {run.collection, self.generations.previous_collection()}
         for name in self.store.collections():
             if name not in keep:
@@ -590,6 +654,20 @@ class Ingestor:
             return chunk.text
         meta = chunk.metadata
         return f"{meta['title']}\n{meta['section']}\n{chunk.text}"
+
+    def _embed_sentences(self, run: "_Run", doc_file: DocumentFile, label: str) -> None:
+        """Vectors of the document's quotable sentences, written beside its chunk file. A sentence
+        many acts share (« Vu le code général… ») is embedded once per run."""
+        texts = list(dict.fromkeys(t for c in doc_file.chunks for t in quotable_sentences(c.text)))
+        todo = [t for t in texts if t not in run.sentence_vectors]
+        batch = max(self.settings.embedding_batch_size, 1)
+        for start in range(0, len(todo), batch):
+            self.progress("embed", start, len(todo), label)
+            part = todo[start : start + batch]
+            run.sentence_vectors.update(zip(part, self.embeddings.embed_documents(part)))
+        run.report.sentences_embedded += len(todo)
+        path = self.generations.sentence_vectors_path(doc_file.entry.doc_file, run.embedding_id)
+        write_sentence_vectors(path, texts, [run.sentence_vectors[t] for t in texts])
 
     def _embed_and_store(self, chunks: list[StoredChunk], *, reuse: bool = True, label: str = "") -> tuple[int, int]:
         """Upsert the chunks; vectors already in the store for the same id are reused."""
