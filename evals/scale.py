@@ -6,7 +6,8 @@ The documents are SYNTHETIC: sentences of the real corpus (the deliberation and 
 recombined, with act references, dates and commune names varied, so that the keyword index sees
 real French text and a realistic vocabulary. The dense part uses synthetic vectors (a hash of the
 text): the cost of an HNSW search does not depend on what the vectors mean. Queries embed the
-question with the real model and rescore sentences with it, as in production.
+question with the real model; the sentences an answer rescores have vectors computed at ingestion
+(synthetic ones here, like the passages).
 """
 
 from __future__ import annotations
@@ -191,6 +192,29 @@ def client(data_dir: Path, corpus: Path, chroma_url: str, questions: list[str]) 
     return {"start_s": start_s, "asking_s": time.perf_counter() - t1, "latencies_ms": latencies, "errors": errors}
 
 
+def add_one(size: int, directory: Path) -> dict:
+    """One new document into the index of ``size`` chunks already built in ``directory``, while a
+    reader (a running app) holds the current generation: seconds until the ingestion has committed
+    it, then until that reader answers a question only the new document answers."""
+
+    settings = Settings(corpus_dir=directory / "corpus", data_dir=directory / "data", _env_file=None)
+    assistant = build_assistant(settings, embeddings=QueryModelEmbeddings(build_embeddings(settings)))
+    assistant.ask("Qui présidait la séance ?")  # the running app: model and generation loaded
+    (directory / "corpus" / "nouvel_acte.md").write_text(
+        "---\ntitre: \"Acte ajouté (SYNTHÉTIQUE, banc d'essai)\"\ntype: autre\n---\n\n# Acte ajouté\n\n"
+        "La commune de Sceaux reçoit une subvention de 12 345 euros pour la rénovation de la médiathèque "
+        "Quetzalcoatl (document SYNTHÉTIQUE du banc d'essai).\n", encoding="utf-8")
+    ingestor = Ingestor(settings, embeddings=SyntheticEmbeddings())
+    t0 = time.perf_counter()
+    report = ingestor.run()
+    commit_s = time.perf_counter() - t0
+    answer = assistant.ask("Quelle subvention pour la médiathèque Quetzalcoatl ?")
+    answerable_s = time.perf_counter() - t0
+    return {"size": size, "chunks": report.chunks, "added": report.added, "commit_s": round(commit_s, 2),
+            "answerable_s": round(answerable_s, 2), "answered": "12 345" in answer.answer,
+            "peak_rss_mb": round(_rss_mb(), 1)}
+
+
 THEMES = ["courrier", "état civil", "marchés publics", "ressources humaines", "urbanisme", "voirie", "écoles"]
 COMMUNES = ["Antony", "Meudon", "Montreuil", "Sceaux", "Suresnes", "Vanves", "Vincennes"]
 
@@ -234,7 +258,7 @@ def long_pdf(pages: int, directory: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("action", choices=["build", "query", "client", "long-pdf"])
+    parser.add_argument("action", choices=["build", "query", "add-one", "client", "long-pdf"])
     parser.add_argument("--size", type=int, required=True)
     parser.add_argument("--dir", type=Path, required=True)
     parser.add_argument("--profile", type=Path, default=None)
@@ -247,6 +271,8 @@ def main() -> None:
         print(json.dumps(build(args.size, args.dir)))
     elif args.action == "long-pdf":
         print(json.dumps(long_pdf(args.size, args.dir)))
+    elif args.action == "add-one":
+        print(json.dumps(add_one(args.size, args.dir)))
     elif args.action == "query":
         print(json.dumps(query(args.size, args.dir, questions, profile=args.profile)))
     else:

@@ -29,16 +29,30 @@ def bench(
     out: Annotated[Optional[Path], typer.Option("--out", help="Dossier où écrire bench.json et bench.md.")] = None,
     quick: Annotated[bool, typer.Option("--quick", help="Version courte (index de 500 passages, 2 variantes) pour vérifier le banc.")] = False,
     profile: Annotated[bool, typer.Option("--profile", help="Profil pyinstrument des requêtes sur le plus grand index (HTML dans --out).")] = False,
+    archive: Annotated[bool, typer.Option("--archive", help="Seulement l'archive : années d'actes synthétiques (modèle réel), un document dans 100k passages, 20 agents sur l'application web.")] = False,
+    archive_acts: Annotated[int, typer.Option("--archive-acts", min=10, help="Nombre d'actes de l'archive (1 500 ≈ 5 ans).")] = 1500,
 ) -> None:
     """Mesurer qualité et vitesse face à une RAG LangChain naïve, ingestion, 1k/10k/100k passages, serveur Chroma."""
-    from evals.bench import run_bench, table
-
     target = out or load_settings().data_dir / "bench"
     sizes = (500,) if quick else (1_000, 10_000, 100_000)
 
     def progress(message: str) -> None:
         if not as_json:
             err.print(f"[dim]{time.strftime('%H:%M:%S')}[/dim] {message}")
+
+    if archive:
+        from evals.archive_bench import archive_table, run_archive_part
+
+        result = run_archive_part(acts=40 if quick else archive_acts, per_kind=3 if quick else 25,
+                                  incremental_size=500 if quick else 100_000, users=5 if quick else 20,
+                                  out=target, progress=progress)
+        if as_json:
+            print(json.dumps({k: v for k, v in result.items() if k != "details"}, ensure_ascii=False))
+            return
+        Console().print(archive_table(result))
+        Console().print(f"Résultats : {target / 'bench-archive.json'}")
+        return
+    from evals.bench import run_bench, table
 
     result = run_bench(sizes=sizes, variants=2 if quick else 60, out=target, profile=profile, progress=progress,
                        server_replicas=2 if quick else 3, long_pdf_pages=200 if quick else 3000)
