@@ -19,7 +19,9 @@ from assistant.components.vectorstore import ChunkStore
 from assistant.schemas import Passage
 from assistant.text import dedup_key
 from assistant.records import DeliberationRecord
-from assistant.index_store import DocumentFile, GenerationStore, Manifest, StoredChunk, read_keyword_index, read_manifest
+from assistant.index_store import (
+    DocumentFile, GenerationStore, Manifest, StoredChunk, is_older_layout, read_keyword_index, read_manifest,
+)
 
 
 class IndexNotReady(RuntimeError):
@@ -36,6 +38,9 @@ class Generation:
         directory = generations.current_dir()
         if directory is None:
             raise IndexNotReady("Aucun index : lancez d'abord `mgp-assistant ingest` (ou `make run`).")
+        if is_older_layout(directory):
+            raise IndexNotReady("L'index a été construit par une version précédente de l'assistant : relancez "
+                                "`mgp-assistant ingest` (ou `make run`) pour le reconstruire ; les vecteurs sont réutilisés.")
         self.directory = directory
         self.manifest: Manifest = read_manifest(directory)
         known = {s.name: s for s in previous.keyword.segments} if previous is not None else {}

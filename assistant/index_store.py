@@ -212,8 +212,19 @@ def read_manifest(directory: Path | None) -> Manifest:
         return Manifest()
     manifest = Manifest.model_validate_json((directory / "manifest.json").read_text(encoding="utf-8"))
     if manifest.schema_version != SCHEMA_VERSION:
-        return Manifest(generation=manifest.generation)  # older layout: rebuilt from scratch
+        # Older layout: every document is indexed again, into the same collection (its vectors,
+        # named by chunk content, are reused when the model is the same).
+        return Manifest(generation=manifest.generation, embedding_id=manifest.embedding_id, collection=manifest.collection)
     return manifest
+
+
+def is_older_layout(directory: Path) -> bool:
+    """A generation written by an earlier version (its files are not read: the next ingestion
+    rebuilds the index, reusing the vectors already in the store)."""
+    try:
+        return json.loads((directory / "manifest.json").read_text(encoding="utf-8")).get("schema_version") != SCHEMA_VERSION
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def read_keyword_index(directory: Path | None, known: dict[str, Segment] | None = None) -> KeywordIndex:

@@ -105,3 +105,24 @@ def test_no_sentence_is_embedded_at_question_time(corpus_copy: Path, make_settin
         answer = assistant.ask(question)
         assert answer.citations and not answer.abstained
     assert embedded == []
+
+
+def test_an_index_of_the_previous_layout_asks_for_an_ingestion_then_is_rebuilt(corpus_copy: Path, make_settings, embeddings) -> None:
+    """An index written before the keyword segments (schema 1) is not misread: the app says to
+    re-ingest, and the ingestion rebuilds it with the vectors already stored."""
+    import json
+
+    import pytest
+
+    from assistant.index import IndexNotReady
+
+    settings = make_settings(corpus_copy)
+    Ingestor(settings, embeddings=embeddings).run()
+    current = GenerationStore(settings.index_dir).current_dir()
+    manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
+    (current / "manifest.json").write_text(json.dumps({**manifest, "schema_version": 1}), encoding="utf-8")
+    with pytest.raises(IndexNotReady, match="version précédente"):
+        build_assistant(settings, embeddings=embeddings).ask("Quelles sont les trois phases du programme ?")
+    report = Ingestor(settings, embeddings=embeddings).run()
+    assert report.added == 3 and report.chunks_embedded == 0  # every vector reused
+    assert build_assistant(settings, embeddings=embeddings).ask("Quelles sont les trois phases du programme ?").citations
