@@ -29,6 +29,18 @@ def test_pdf_synthetic_multi_page(tmp_path: Path) -> None:
     assert doc.page_at(doc.text.index("Troisieme")) == 3
 
 
+def test_a_one_page_act_loses_its_page_footer_not_its_last_sentence(tmp_path: Path) -> None:
+    """Nothing repeats on a single page: the footer is told by its page counter (SYNTHETIC act)."""
+    one_page = make_pdf(tmp_path / "acte.pdf", [
+        "Reglement du Fonds d'essai (fictif)\nArticle 3 : le montant maximal est de 45 000 euros par projet.\n"
+        "Reglement du Fonds d'essai (fictif) - page 1/1"])
+    text = load_file(one_page).text
+    assert "page 1/1" not in text and text.rstrip().endswith("45 000 euros par projet.")
+    counted = make_pdf(tmp_path / "compte.pdf", ["- 1 -\nPremier article : 12 communes.\nLe vote est acquis par 38 voix sur 40"])
+    text = load_file(counted).text
+    assert "- 1 -" not in text and "38 voix sur 40" in text  # a sentence is not a page counter
+
+
 def test_docx_headings_and_tables(tmp_path: Path) -> None:
     path = make_docx(
         tmp_path / "reglement.docx",

@@ -14,8 +14,27 @@ from ingest.loaders.document import LoadedDocument, clean_text, meaningful_title
 
 
 # ---------------------------------------------------------------------------------- PDF
+_PAGE_COUNTER = re.compile(
+    r"(?:^|\s)(?:page|p\.)\s*\d{1,4}\s*(?:/|sur|of)\s*\d{1,4}\s*$"  # « … — page 2/5 », « Page 2 sur 5 »
+    r"|^\s*\d{1,4}\s*/\s*\d{1,4}\s*$"  # « 2/5 »
+    r"|^\s*[-–—]\s*\d{1,4}\s*[-–—]\s*$"  # « - 2 - »
+    r"|^\s*page\s*\d{1,4}\s*$",  # « Page 2 »
+    re.IGNORECASE,
+)
+
+
+def _drop_page_counters(lines: list[str]) -> list[str]:
+    """The first or last line of a page that carries its page number is furniture, however many
+    pages the document has (a one-page act has a footer too, and nothing repeats to detect it)."""
+    filled = [i for i, l in enumerate(lines) if l.strip()]
+    drop = {i for i in filled[:1] + filled[-1:] if _PAGE_COUNTER.search(lines[i])}
+    return [l for i, l in enumerate(lines) if i not in drop] if drop and len(filled) > len(drop) else lines
+
+
 def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
-    """Remove headers/footers: first/last lines repeated (digits aside) on most pages."""
+    """Remove headers/footers: page-number lines, then first/last lines repeated (digits aside) on
+    most pages."""
+    pages = [_drop_page_counters(lines) for lines in pages]
     if len(pages) < 2:
         return pages
 
