@@ -133,6 +133,8 @@ class Endpoint:
     state_outputs: tuple[bool, ...]
     then: tuple[int, ...] = ()
     """Events the page runs once this one is done (``.then``: e.g. the conversation kept in the browser)."""
+    queued: bool = True
+    """False: the page posts it directly (``queue=False``), outside the queue and its event stream."""
 
     def payload(self, args: tuple | None) -> list:
         if args is None:
@@ -179,6 +181,7 @@ def read_app(config: dict, root: str) -> App:
             state_inputs=tuple(kind(i) == "state" for i in dep["inputs"]),
             state_outputs=tuple(kind(o) == "state" for o in dep["outputs"]),
             then=tuple(ids[id(d)] for d in deps if d.get("trigger_after") == fn and not d.get("trigger_only_on_failure")),
+            queued=dep.get("queue") is not False,
         )
         if isinstance(dep.get("api_name"), str):
             named["/" + dep["api_name"]] = fn
@@ -252,10 +255,15 @@ class Session:
         generator's intermediate outputs (``process_generating``, diffs after the first) are not
         rebuilt: ``process_completed`` carries the final values whole."""
         started = time.perf_counter()
-        joined = await self.http.post(f"{self.app.api}/queue/join", json={
-            "data": endpoint.payload(args), "fn_index": endpoint.fn_index, "session_hash": self.hash,
-            "event_data": None, "trigger_id": endpoint.trigger_id,
-        })
+        body = {"data": endpoint.payload(args), "fn_index": endpoint.fn_index, "session_hash": self.hash,
+                "event_data": None, "trigger_id": endpoint.trigger_id}
+        if not endpoint.queued:
+            response = await self.http.post(f"{self.app.api}/run/predict", json=body)
+            if response.status_code == 500:
+                raise AppError(response.json().get("error") or "erreur sans message")
+            response.raise_for_status()
+            return response.json()["data"]
+        joined = await self.http.post(f"{self.app.api}/queue/join", json=body)
         if joined.status_code == 503:
             raise AppError("file d'attente pleine")
         joined.raise_for_status()
