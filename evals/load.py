@@ -7,9 +7,11 @@ identifies the user; the events the page chains after a question (``.then``) run
 answer or message list that belongs to another session; the server-side check (feedback records)
 is done by the caller, who can read the data folder.
 
-The users are coroutines on one event loop sharing one connection pool, not ``gradio_client``
-clients: with 20 of those (a thread, a config fetch, polling loops each) the load generator spent
-more CPU than the server and its own cost dominated the latency it measured on a 2-core machine.
+The users are coroutines on one event loop, each with its own small connection pool (a shared pool
+of 40 connections cost ~20 % more client CPU: httpcore scans every connection at each request), not
+``gradio_client`` clients: with 20 of those (a thread, a config fetch, polling loops each) the load
+generator spent more CPU than the server and its own cost dominated the latency it measured on a
+2-core machine.
 """
 
 from __future__ import annotations
@@ -192,13 +194,13 @@ def read_app(config: dict, root: str) -> App:
 
 
 class Session:
-    """One browser tab: its own session hash and cookies (a login of its own), over the shared pool."""
+    """One browser tab: its own session hash, cookies (a login of its own) and connections."""
 
-    def __init__(self, app: App, transport: httpx.AsyncBaseTransport) -> None:
+    def __init__(self, app: App) -> None:
         self.app = app
         self.hash = secrets.token_hex(6)
         # Timeouts: the server writes to the event stream at least every heartbeat (15 s by default).
-        self.http = httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(30.0, read=60.0))
+        self.http = httpx.AsyncClient(timeout=httpx.Timeout(30.0, read=60.0))
         self._heartbeat: asyncio.Task | None = None
         self.opened_ms = 0.0
 
@@ -224,6 +226,7 @@ class Session:
         if self._heartbeat:
             self._heartbeat.cancel()
             await asyncio.gather(self._heartbeat, return_exceptions=True)
+        await self.http.aclose()
 
     async def call(self, api_name: str, *args: Any, result: UserResult | None = None) -> tuple:
         """One event, timed into ``result``; the events the page chains after it (not timed: the
@@ -299,16 +302,16 @@ async def login(http: httpx.AsyncClient, root: str, auth: tuple[str, str]) -> No
         raise AppError(f"connexion refusée ({response.status_code})")
 
 
-async def fetch_app(url: str, auth: tuple[str, str] | None, transport: httpx.AsyncBaseTransport) -> App:
+async def fetch_app(url: str, auth: tuple[str, str] | None = None) -> App:
     root = url.rstrip("/")
-    http = httpx.AsyncClient(transport=transport, timeout=30.0)  # not closed: that would close the shared pool
-    if auth:
-        await login(http, root, auth)
-    response = await http.get(f"{root}/config")
-    if response.status_code == 401:
-        raise AppError("l'application demande une connexion : indiquez un compte")
-    response.raise_for_status()
-    return read_app(response.json(), root)
+    async with httpx.AsyncClient(timeout=30.0) as http:
+        if auth:
+            await login(http, root, auth)
+        response = await http.get(f"{root}/config")
+        if response.status_code == 401:
+            raise AppError("l'application demande une connexion : indiquez un compte")
+        response.raise_for_status()
+        return read_app(response.json(), root)
 
 
 # -- the simulation ----------------------------------------------------------------------
@@ -342,16 +345,14 @@ def _failed(script: UserScript, exc: BaseException) -> UserResult:
 
 async def _simulate(url: str, plan: list[UserScript], names: list[str], auth, rate: bool,
                     during: Callable[[], None] | None) -> tuple[list[UserResult], float, float]:
-    # One pool for all sessions: each needs a connection for its heartbeat and one for its call.
-    transport = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=None, max_keepalive_connections=2 * len(plan) + 4))
-    async with transport:
-        try:
-            app = await fetch_app(url, auth, transport)
-        except Exception as exc:  # no app (down, wrong account): every user fails, as each would alone
-            return [_failed(p, exc) for p in plan], 0.0, 0.0
-        sessions = [Session(app, transport) for _ in plan]
+    try:
+        app = await fetch_app(url, auth)
+    except Exception as exc:  # no app (down, wrong account): every user fails, as each would alone
+        return [_failed(p, exc) for p in plan], 0.0, 0.0
+    sessions = [Session(app) for _ in plan]
+    side = threading.Thread(target=during) if during else None
+    try:
         opened = await asyncio.gather(*(s.open(auth) for s in sessions), return_exceptions=True)
-        side = threading.Thread(target=during) if during else None
         cpu, started = time.process_time(), time.perf_counter()
         if side:
             side.start()
@@ -367,7 +368,8 @@ async def _simulate(url: str, plan: list[UserScript], names: list[str], auth, ra
         results = await asyncio.gather(*(one(s, p, f if isinstance(f, BaseException) else None)
                                          for s, p, f in zip(sessions, plan, opened)))
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-        await asyncio.gather(*(s.close() for s in sessions))
+    finally:
+        await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
     if side:
         await asyncio.to_thread(side.join)
     return list(results), wall, cpu

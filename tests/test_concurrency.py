@@ -51,8 +51,9 @@ def test_ingestion_during_the_chat_breaks_no_answer(server, tmp_path) -> None:
     uploads: list[str] = []
     windows: list[tuple[float, float]] = []
 
+    admin = Client(url, verbose=False)  # connected beforehand: the agents' questions take about a second in all
+
     def ingest_twice() -> None:  # an admin adds a document, then a new version of it, while agents chat
-        admin = Client(url, verbose=False)
         for month in ("mars", "avril"):
             make_pdf(calendar, [f"Calendrier SYNTHÉTIQUE : la revue des essais a lieu en {month}."],
                      title="Calendrier des essais")
@@ -212,15 +213,9 @@ def test_keeping_the_conversation_in_the_browser_skips_the_queue(server) -> None
     work: outside the queue they cost the server ~1.8 ms of CPU instead of ~4.3 ms per question."""
     import asyncio
 
-    import httpx
-
     from evals.load import fetch_app
 
-    async def read():
-        async with httpx.AsyncHTTPTransport() as transport:
-            return await fetch_app(server[0], None, transport)
-
-    app = asyncio.run(read())
+    app = asyncio.run(fetch_app(server[0]))
     chained = [app.events[fn] for fn in app.events[app.named["/ask"]].then]
     assert chained and not any(e.queued for e in chained)
     assert app.events[app.named["/ask"]].queued  # the answer itself keeps the queue's concurrency limit
