@@ -254,9 +254,11 @@ class Session:
             await self._chain(then, None)
 
     async def _run(self, endpoint: Endpoint, args: tuple | None, waited: list[float] | None = None) -> list:
-        """Join the queue, then read this session's event stream until the event completes. A
-        generator's intermediate outputs (``process_generating``, diffs after the first) are not
-        rebuilt: ``process_completed`` carries the final values whole."""
+        """Join the queue, then read this session's event stream until the event completes (or post
+        a non-queued event directly). A generator's intermediate outputs (``process_generating``,
+        diffs after the first) are not rebuilt: ``process_completed`` carries the final values whole.
+        The stream is left at that message (its close follows): reading on to keep the connection
+        changed nothing measurable."""
         started = time.perf_counter()
         body = {"data": endpoint.payload(args), "fn_index": endpoint.fn_index, "session_hash": self.hash,
                 "event_data": None, "trigger_id": endpoint.trigger_id}
