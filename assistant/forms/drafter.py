@@ -83,9 +83,11 @@ class FormDrafter:
             spelled = f" — « {name} » dans l'acte" if normalise_name(usual) != normalise_name(name) else ""
             choices.setdefault(usual, usual + spelled)
         others = sorted(set(metropole_communes()) | set(ept_members()[1]), key=normalise_name)
+        known = {normalise_name(c) for c in choices}  # once each: comparing every pair cost ~150 ms per page opened
         for name in others:
-            if not any(normalise_name(name) == normalise_name(c) for c in choices):
+            if normalise_name(name) not in known:
                 choices[name] = name
+                known.add(normalise_name(name))
         return [(label, value) for value, label in choices.items()]
 
     # -- evidence ------------------------------------------------------------------------------
