@@ -225,6 +225,7 @@ def run_archive_part(
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "bench-archive.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        (out / "bench-archive.md").write_text(archive_table(result) + "\n", encoding="utf-8")
     return result
 
 

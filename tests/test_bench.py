@@ -44,3 +44,22 @@ def test_quick_bench_runs_every_part(tmp_path) -> None:
         assert c["ours"]["dev"]["cases"] + c["ours"]["test"]["cases"] == c["ours"]["all"]["cases"]
         assert f"| {name} | test |" in table
     assert corpora["fourni"]["baseline"]["all"]["fact_accuracy"] == summary["baseline_fact_accuracy"]
+
+
+def test_quick_archive_bench_gives_its_flat_keys(tmp_path) -> None:
+    """`bench --archive --quick`: a 40-act SYNTHETIC archive with the real model, one document into a
+    500-chunk index, 5 agents on `serve`; every key the issue names is there and consistent."""
+    done = subprocess.run([sys.executable, "-m", "ui.cli", "bench", "--archive", "--quick", "--json", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stderr[-3000:]
+    flat = json.loads(done.stdout.strip().splitlines()[-1])
+    for key in ("archive_acts", "archive_chunks", "archive_recall@5", "archive_fact_accuracy", "archive_abstention_recall",
+                "archive_wrong_act_answers", "archive_answer_p95_ms", "incremental_commit_s_500", "ingest_passages_per_s",
+                "model_passages_per_s", "web_p95_ms_5_users"):
+        assert flat[key] is not None, key
+    assert flat["archive_acts"] == 40 and flat["archive_chunks"] > 100
+    assert flat["incremental_answered_500"] is True and flat["web_errors"] == flat["web_leaks"] == 0
+    assert 0 < flat["ingest_passages_per_s"] <= flat["model_passages_per_s"]  # the model is part of the pipeline
+    details = json.loads((tmp_path / "bench-archive.json").read_text(encoding="utf-8"))["details"]
+    assert details["archive"]["archive_wrong_act_answers"] == len(details["archive"]["archive_wrong_act_cases"])
+    assert "Réponses citant un autre acte" in (tmp_path / "bench-archive.md").read_text(encoding="utf-8")
