@@ -224,9 +224,12 @@ def ept_of(commune: str) -> tuple[str, str] | None:
     return next(((ept, official) for ept, members in table.items() if official in members), None)
 
 
+@lru_cache(maxsize=8192)
 def official_name(name: str) -> str | None:
     """The commune's usual full name for a short or variant one (« Rueil » → « Rueil-Malmaison »,
-    « st maur » → « Saint-Maur-des-Fossés »), when the table of the Métropole knows exactly one."""
+    « st maur » → « Saint-Maur-des-Fossés »), when the table of the Métropole knows exactly one.
+    Memoised (the table is fixed): a membership question checks every name of every act's list,
+    ≈ 0.9 s per question over the 250 lists of the 100k benchmark index without it."""
     aliases = {str(k): str(v) for k, v in (_table().get("aliases") or {}).items()}
     alias = match_name(name, list(aliases))
     if len(alias) == 1 and alias[0].score >= 0.95:
