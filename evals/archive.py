@@ -456,8 +456,9 @@ def _write_pdf(path: Path, blocks: list[Block], *, title: str, footer: str, cate
     return pdf.page_no()
 
 
-def _deterministic_zip(data: bytes) -> bytes:
-    """Rewrite a ZIP (DOCX) with fixed timestamps, so the bytes do not depend on the clock."""
+def deterministic_zip(data: bytes) -> bytes:
+    """Rewrite a ZIP (DOCX) with fixed timestamps, so the bytes do not depend on the clock (also used
+    by evals/corpora/multi/build.py)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -503,7 +504,7 @@ def _write_docx(path: Path, blocks: list[Block], *, title: str, category: str) -
     props.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)
-    path.write_bytes(_deterministic_zip(buffer.getvalue()))
+    path.write_bytes(deterministic_zip(buffer.getvalue()))
 
 
 # ================================================================================ planning

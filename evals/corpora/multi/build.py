@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from pathlib import Path
+
+from evals.archive import deterministic_zip
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "documents"
@@ -434,19 +435,6 @@ REGLEMENT_ARTICLES: list[tuple[str, list]] = [
 ]
 
 
-def _deterministic_zip(data: bytes) -> bytes:
-    """Rewrite a ZIP (DOCX) with fixed timestamps and order, so the bytes do not depend on the clock."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 12, 15, 9, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
-
-
 def build_reglement_docx() -> Path:
     import docx
     from docx.shared import Pt
@@ -497,7 +485,7 @@ def build_reglement_docx() -> Path:
     props.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)
-    path.write_bytes(_deterministic_zip(buffer.getvalue()))
+    path.write_bytes(deterministic_zip(buffer.getvalue()))
     return path
 
 
