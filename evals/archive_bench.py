@@ -32,6 +32,7 @@ from assistant.config import Settings
 from assistant.index_store import GenerationStore
 from assistant.services import build_assistant
 from evals.archive import archive_questions, expected_documents, write_archive, write_testset
+from evals.bench import free_port
 from evals.metrics import percentile
 from evals.runner import CaseResult, run_eval
 from evals.schema import EvalSet
@@ -152,7 +153,7 @@ def web_load(corpus_dir: Path, data_dir: Path, users: int = 20, progress: Progre
     Ingestor(settings).run()
     names = list(dict.fromkeys(b.name for r in GenerationStore(settings.index_dir).load_records().values()
                                for b in r.beneficiaries))
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "MGP_CORPUS_DIR": str(corpus_dir), "MGP_DATA_DIR": str(data_dir)}
     env.pop("MGP_UI_USERS", None)
     log = data_dir.parent / "serve.log"
@@ -170,12 +171,6 @@ def web_load(corpus_dir: Path, data_dir: Path, users: int = 20, progress: Progre
         proc.wait(timeout=30)
     return {f"web_p50_ms_{users}_users": report.p50_ms, f"web_p95_ms_{users}_users": report.p95_ms,
             "web_errors": report.errors, "web_leaks": report.leaks, "web_requests": report.requests}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:

@@ -153,7 +153,8 @@ def cold_start(settings: Settings, question: str, runs: int = 3) -> float:
     return round(statistics.median(times), 2)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nobody listens on (for the servers a benchmark starts)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -163,7 +164,7 @@ def server_mode(corpus_dir: Path, workdir: Path, replicas: int = 3) -> dict[str,
     """One Chroma server, ``replicas`` app processes sharing it and one data folder, all asking the
     test set at the same time."""
 
-    port = _free_port()
+    port = free_port()
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
     server = subprocess.Popen([chroma, "run", "--path", str(workdir / "chroma-server"), "--host", "127.0.0.1",
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
