@@ -85,15 +85,16 @@ def _same_words(a: str, b: str, threshold: float = 0.8) -> bool:
     return len(wa) == len(wb) and all(x == y or SequenceMatcher(None, x, y).ratio() >= threshold for x, y in zip(wa, wb))
 
 
-def _units(text: str) -> list[tuple[int, int]]:
-    """Word spans (in normalised words) of each whitespace-separated unit of the text: a
-    hyphenated name such as « Noisy-le-Sec » is one unit that must be matched whole."""
+def _units(text: str) -> list[tuple[int, int, bool]]:
+    """Word spans (in normalised words) of each whitespace-separated unit of the text, and whether
+    the unit is capitalised: a hyphenated name such as « Noisy-le-Sec » is one unit that must be
+    matched whole."""
     spans = []
     position = 0
     for raw in re.split(r"[\s,;:!?«»\"]+", text):
         words = normalise_name(raw).split()
         if words:
-            spans.append((position, position + len(words)))
+            spans.append((position, position + len(words), raw[:1].isupper()))
             position += len(words)
     return spans
 
@@ -103,17 +104,23 @@ def find_names_in_text(text: str, names: list[str]) -> list[NameMatch]:
     of « Noisy-le-Sec » or « L'Île-Saint-Denis »); overlapping windows keep the best match."""
     words = normalise_name(text).split()
     units = _units(text)
-    starts = {a for a, _ in units}
-    ends = {b for _, b in units}
+    starts = {a for a, _, _ in units}
+    ends = {b for _, b, _ in units}
+    capitalised = {a for a, _, upper in units if upper}
+    compounds = {(a, b) for a, b, _ in units if b - a > 1}  # « Ville-d'Avray », « L'Haÿ-les-Roses »: one written name
     candidates: list[tuple[float, int, int, NameMatch]] = []
     for size in range(6, 0, -1):
         for i in range(len(words) - size + 1):
             if i not in starts or i + size not in ends:
                 continue
             window = words[i : i + size]
-            if window[0] in _QUESTION_WORDS or window[-1] in _QUESTION_WORDS:
+            # A question word at an edge is no part of a name, unless the window is one hyphenated unit.
+            if (window[0] in _QUESTION_WORDS or window[-1] in _QUESTION_WORDS) and (i, i + size) not in compounds:
                 continue
             for m in match_name(" ".join(window), names, threshold=0.88):
+                # A close spelling counts for a capitalised name only: « pris » is a word, not « Paris ».
+                if m.score < 0.95 and i not in capitalised:
+                    continue
                 candidates.append((m.score, size, i, m))
     taken: list[tuple[int, int]] = []
     found: dict[str, NameMatch] = {}
@@ -163,6 +170,8 @@ def _valid_name(name: str) -> bool:
     raw_words = [w for w in re.split(r"[\s\-‐‑'’]+", name) if w]
     if not all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in raw_words):
         return False
+    if is_known_place(name):  # « Ville-d'Avray » starts with a word that is no name elsewhere
+        return True
     return words[0] not in _NOT_A_NAME and not all(w in _QUESTION_WORDS or w in _NOT_A_NAME for w in words)
 
 
@@ -208,6 +217,13 @@ def metropole_communes() -> tuple[str, ...]:
     _, table = ept_members()
     return tuple(sorted({c for members in table.values() for c in members} | {str(c) for c in _table()["outside_epts"]},
                         key=lambda c: normalise_name(_without_article_name(c))))
+
+
+def is_known_place(name: str) -> bool:
+    """Whether ``name`` is written as a commune or an EPT of the Métropole's table (article- and
+    accent-insensitive, exact)."""
+    _, table = ept_members()
+    return any(m.score == 1.0 for m in match_name(name, [*metropole_communes(), *table]))
 
 
 def _without_article_name(name: str) -> str:

@@ -8,6 +8,7 @@ from assistant.communes import (
     capture_names, ept_members, ept_of, find_names_in_text, match_name, metropole_communes, official_name,
 )
 from assistant.query import is_follow_up, key_terms, normalise_question
+from assistant.question import has_answer_type
 from tests.conftest import BENEFICIARIES
 
 
@@ -67,3 +68,23 @@ def test_reference_table_of_the_metropole() -> None:
 ])
 def test_a_commune_is_recognised_as_agents_type_it(typed, official) -> None:
     assert official_name(typed) == official
+
+
+def test_a_place_named_with_a_common_word_is_found_and_a_common_word_is_no_place() -> None:
+    communes = list(metropole_communes())
+    for question in ("Ville-d'Avray est-elle bénéficiaire du parcours ?", "La commune de Ville-d'Avray participe-t-elle ?"):
+        assert capture_names(question) == ["Ville-d'Avray"]
+        assert [m.name for m in find_names_in_text(question, communes)] == ["Ville-d'Avray"]
+    # « pris » is one letter away from « Paris », but a lowercase word is no misspelt name...
+    assert find_names_in_text("Il faut combien de points pour être pris ?", communes) == []
+    # ... while a capitalised misspelling, or a lowercase exact name, still is one.
+    assert [m.name for m in find_names_in_text("Reuil-Malmaison est retenue ?", communes)] == ["Rueil-Malmaison"]
+    assert [m.name for m in find_names_in_text("livry gargan est sélectionnée ?", communes)] == ["Livry-Gargan"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("au terme du quatrième mois de l'expérimentation", True), ("au plus tard le 4e mois", True),
+    ("avant la fin du deuxième trimestre", True), ("la pièce maîtresse du dispositif", False),
+])
+def test_an_ordinal_answers_when(text, expected) -> None:
+    assert has_answer_type("date", text) is expected and has_answer_type("duration", text) is expected
