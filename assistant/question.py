@@ -35,6 +35,22 @@ QUESTION_WORDS = frozenset(
     )
 )
 
+# French function words (closed classes: prepositions, conjunctions, adverbs of time, degree and
+# place, indefinite pronouns) that the short stop-word list of the index keeps: they shape a
+# sentence and never say what it is about (« lors de l'ouverture du parcours »). Words whose stem
+# is a content word's (« notamment » → « not » as « note », « suivant » → « suiv » as « suivi »)
+# are left out.
+FUNCTION_WORDS = frozenset(
+    tokenize(
+        "lors durant pendant avant après jusque envers outre malgré auprès dessus dessous derrière près loin hors "
+        "quoique tandis cependant pourtant toutefois néanmoins soit sinon ensuite enfin puis aussitôt désormais "
+        "dorénavant très trop peu plus moins assez tant tellement plutôt presque environ surtout mal beaucoup "
+        "davantage jamais souvent parfois ailleurs partout autrefois auparavant aujourd'hui demain hier bientôt "
+        "tard tôt longtemps chacun chacune duquel auquel rien autrui divers diverses quant"
+    )
+)
+QUESTION_WORDS = QUESTION_WORDS | FUNCTION_WORDS
+
 # Cue → expected answer type. Checked in this order (« combien de temps » is a duration, not a number).
 _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("duration", re.compile(
@@ -64,11 +80,12 @@ VISA_TERMS = {t: "vu" for t in tokenize("vise visa visas visée visées visés")
 
 _NUMBER_WORDS = (
     r"un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|"
-    r"trente|quarante|cinquante|soixante|cent|cents|mille|premier|premiere|second|seconde|demi"
+    r"trente|quarante|cinquante|soixante|cent|cents|mille|premier|premiere|second|seconde|demi|"
+    r"[a-z]+iemes?"  # every French ordinal (« au terme du quatrième mois »)
 )
 _NUMBER_RE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
 _DURATION_RE = re.compile(
-    rf"(?:\d+|\b(?:{_NUMBER_WORDS}))(?:[\s-]+\w+)?\s+(?:jours?|semaines?|mois|ans|annees?|heures?|trimestres?|semestres?)\b"
+    rf"(?:\d+(?:e|er|eme|ieme)?|\b(?:{_NUMBER_WORDS}))(?:[\s-]+\w+)?\s+(?:jours?|semaines?|mois|ans|annees?|heures?|trimestres?|semestres?)\b"
     r"|\bjusqu'(?:au|a)\b|\b(?:annuel|mensuel|hebdomadaire)", re.I)
 _MONTH_ALT = "|".join(sorted((fold(m) for m in MONTHS), key=len, reverse=True))
 _DATE_RE = re.compile(
