@@ -226,13 +226,19 @@ class ExtractiveGenerator(Generator):
         total = sum(weights.values())
         candidates: list[tuple[float, int, tuple[int, int], str]] = []
         for rank, passage in enumerate(passages):
-            # A sentence is read under its heading (« Les trois phases » names the list below it).
+            # A sentence is read under its heading (« Les trois phases » names the list below it) and,
+            # at half weight, under its document's title: « le modèle de convention du parcours X »
+            # names the document, and its sentence need only hold what is asked (« préavis »).
             section = set(tokenize(str(passage.metadata.get("section", ""))))
+            title = set(tokenize(passage.title))
+            title_prefixes = prefixes_of(title)
             for s, e in split_sentences(passage.text):
                 sentence = passage.text[s:e]
                 tokens = set(tokenize(sentence)) | section
                 prefixes = prefixes_of(tokens)
-                overlap = sum(w for t, w in weights.items() if term_in(t, tokens, prefixes)) / total if total else 0.0
+                found = sum(w if term_in(t, tokens, prefixes) else 0.5 * w if term_in(t, title, title_prefixes) else 0.0
+                            for t, w in weights.items())
+                overlap = found / total if total else 0.0
                 prior = 1.0 / (rank + 2)
                 typed = 0.25 if answer_type and has_answer_type(answer_type, sentence) else 0.0
                 named = 1.0 if preferred and passage.chunk_id in preferred else 0.0
