@@ -79,6 +79,34 @@ def topic_terms(question: Question, ignore: set[str] = frozenset()) -> set[str]:
             and t not in _MONTH_TERMS and "/" not in t}
 
 
+_QUOTED_RE = re.compile(r"[«\"“]\s*([^»\"”]{2,80}?)\s*[»\"”]")
+_CAPITALISED_RE = re.compile(r"(?<=[\w,;:'’]\s)([A-ZÉÈÊÀÂÎÔÛÇ][\w'’-]*)")
+
+
+def named_subject_terms(question: Question, ignore: set[str] = frozenset()) -> set[str]:
+    """The stems of what the question names as a proper name: a quoted name (« IA-Santé »), or a
+    capitalised word inside the sentence (« le parcours IA-Biodiversité »), places (``ignore``)
+    and the words every act uses of itself (Bureau, Conseil…) aside. An act profile that lacks
+    one is not the act named."""
+    spans = [m.group(1) for m in _QUOTED_RE.finditer(question.text)]
+    spans += [m.group(1) for m in _CAPITALISED_RE.finditer(question.text)]
+    return {t for span in spans for t in tokenize(span)} - ignore - ACT_VOCABULARY - QUESTION_WORDS
+
+
+def names_unknown_subject(records: list[DeliberationRecord], question: Question, ignore: set[str] = frozenset()) -> bool:
+    """Whether the question names a subject (``named_subject_terms``) that no act's profile holds
+    whole: a track the corpus has no act about."""
+    named = named_subject_terms(question, ignore)
+    if not named:
+        return False
+    for r in records:
+        tokens = profile_terms(r)
+        prefixes = prefixes_of(tokens)
+        if all(term_in(t, tokens, prefixes) for t in named):
+            return False
+    return True
+
+
 def _date_matches(record: DeliberationRecord, day: int | None, month: int, year: int | None) -> bool:
     for d in (record.session_date, record.convocation_date):
         if d and d.month == month and (day is None or d.day == day) and (year is None or d.year == year):
@@ -86,12 +114,23 @@ def _date_matches(record: DeliberationRecord, day: int | None, month: int, year:
     return False
 
 
+# How much of the weight of a question's subject words an act's profile must hold to be the act
+# the question is about (calibrated on the dev halves: see ``designate``).
+MIN_SUBJECT_COVERAGE = 0.6
+
+
 def designate(
     records: list[DeliberationRecord], question: Question, *, ignore: set[str] = frozenset(),
-    weights: dict[str, float] | None = None, by_topic: bool = True,
+    weights: dict[str, float] | None = None, weight_prefixes: set[str] | None = None, by_topic: bool = True,
 ) -> Designation:
     """The acts among ``records`` that the question designates. An empty list means the question
-    names an act, organ, date or subject that none of them matches: it is about something else."""
+    names an act, organ, date or subject that none of them matches: it is about something else.
+
+    By subject, each act scores the share of the question's subject words its profile holds, each
+    word weighed by its rarity in the corpus (``weights``, the index's IDF): a rare word the act
+    lacks (« IA-Santé ») rules it out, a function word no list names (« lors de ») hardly counts.
+    A word the corpus never uses (« biodiversité » in a corpus without it) rules out every act: no
+    act can be about it."""
     chosen = list(records)
     explicit = False
     if question.references:
@@ -105,22 +144,39 @@ def designate(
         explicit = True
     topic = topic_terms(question, ignore) if by_topic else set()
     if topic and chosen:
-        weights = weights or {}
-        total = sum(weights.get(t, 1.0) for t in topic)
-        scores = []
-        for r in chosen:
-            tokens = profile_terms(r)
-            prefixes = prefixes_of(tokens)
-            scores.append(sum(weights.get(t, 1.0) for t in topic if term_in(t, tokens, prefixes)) / total)
+        scores = subject_scores(chosen, topic, weights, weight_prefixes)
         best = max(scores)
-        if best < 1.0:
+        if best < MIN_SUBJECT_COVERAGE:
             # A word no act is about (« publiée », « le comité d'examen », « IA-Santé »): the question
             # is about something else than the act's séance; the passages answer it.
             return Designation([], True)
         if best > min(scores):
-            chosen = [r for r, s in zip(chosen, scores) if s == best]
+            chosen = [r for r, s in zip(chosen, scores) if s >= best - 1e-9]
             explicit = True
     return Designation(chosen, explicit)
+
+
+def subject_scores(records: list[DeliberationRecord], topic: set[str], weights: dict[str, float] | None,
+                   weight_prefixes: set[str] | None = None) -> list[float]:
+    """Per act, the IDF-weighted share of ``topic`` its profile holds; 0 for all when a word of the
+    topic is unknown to the corpus (``weights`` given and without it, even by its first letters;
+    ``weight_prefixes``: those first letters, when the caller keeps them)."""
+    if weights is None:
+        weighted = {t: 1.0 for t in topic}
+    else:
+        known = set(weights)
+        known_prefixes = weight_prefixes if weight_prefixes is not None else prefixes_of(known)
+        if not all(term_in(t, known, known_prefixes) for t in topic):
+            return [0.0] * len(records)
+        top = max(weights.values(), default=1.0)
+        weighted = {t: weights.get(t, top) for t in topic}
+    total = sum(weighted.values())
+    scores = []
+    for r in records:
+        tokens = profile_terms(r)
+        prefixes = prefixes_of(tokens)
+        scores.append(sum(w for t, w in weighted.items() if term_in(t, tokens, prefixes)) / total)
+    return scores
 
 
 def track_label(record: DeliberationRecord) -> str | None:

@@ -170,7 +170,7 @@ class Assistant:
         timings["total"] = _ms(t0)
         return Answer(
             question=request.question, standalone_question=question, answer=found.draft.answer,
-            abstained=False, citations=citations, kind=found.kind, timings_ms=timings,
+            abstained=found.abstained, citations=citations, kind=found.kind, timings_ms=timings,
         ), record_hits
 
     def _model_answer(

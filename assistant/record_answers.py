@@ -17,7 +17,7 @@ from assistant.communes import (
     NameMatch, capture_names, ept_of, metropole_communes, find_names_in_text, match_name, normalise_name, resolve_name,
 )
 from assistant.generation import Draft, citation_for, find_quote
-from assistant.acts import Designation, designate, track_label, unique_records
+from assistant.acts import Designation, designate, names_unknown_subject, track_label, unique_records
 from assistant.index import Generation
 from assistant.query import looks_english
 from assistant.question import Question, analyse
@@ -99,7 +99,8 @@ def _has_field(record: DeliberationRecord, field: str) -> bool:
 @dataclass
 class FactAnswer:
     draft: Draft
-    kind: str  # "fact" or "membership"
+    kind: str  # "fact", "membership", or "abstention" (what the lists say about something no act is about)
+    abstained: bool = False
 
 
 @dataclass
@@ -125,7 +126,8 @@ class RecordAnswerer:
     def designated(self, question: Question, records: list[DeliberationRecord], ignore: set[str] = frozenset()) -> Designation:
         """English questions cannot name a French act's subject: only references, organs and dates count."""
         english = looks_english(question.text)
-        return designate(records, question, ignore=ignore, weights=self.view.idf, by_topic=not english)
+        return designate(records, question, ignore=ignore, weights=self.view.idf,
+                         weight_prefixes=self.view.vocabulary_prefixes, by_topic=not english)
 
     def cite(self, record: DeliberationRecord, field: str, n: int = 1) -> Citation | None:
         evidence = record.evidence.get(field)
@@ -243,17 +245,19 @@ class RecordAnswerer:
         ignore = {t for name in typed for t in tokenize(name)}
         analysed = analyse(question)
         designation = self.designated(analysed, records, ignore=ignore)
-        unmatched = False
+        unmatched = unknown_subject = False
         if not designation.records and not analysed.references and not analysed.organs and not analysed.dates:
             # Words no act is about (« confirme que… », « la gestion de l'énergie »): what each list
             # says is still true, and says which tracks exist; never « oui » for the words asked.
+            # A track the question names that no act is about (« IA-Santé »): « je ne sais pas ».
             designation, unmatched = Designation(records, False), True
+            unknown_subject = names_unknown_subject(records, analysed, ignore)
         if not designation.records:
             return None
         neutral = bool(NEGATION_RE.search(question)) or bool(re.search(r"\b(?:toutes|tous)\b", question, re.IGNORECASE))
         if len(designation.records) == 1 and not unmatched:
             return self._single_act(designation.records[0], typed, records, neutral)
-        return self._each_act(designation.records, typed, neutral, unmatched=unmatched)
+        return self._each_act(designation.records, typed, neutral, unmatched=unmatched, unknown_subject=unknown_subject)
 
     def _resolve(self, record: DeliberationRecord, typed: list[str]) -> list[_Resolved]:
         names = [b.name for b in record.beneficiaries]
@@ -287,7 +291,7 @@ class RecordAnswerer:
         return answer
 
     def _each_act(self, records: list[DeliberationRecord], typed: list[str], neutral: bool,
-                  unmatched: bool = False) -> FactAnswer | None:
+                  unmatched: bool = False, unknown_subject: bool = False) -> FactAnswer | None:
         lines: list[str] = []
         citations: list[Citation] = []
         listed_in = 0
@@ -303,6 +307,13 @@ class RecordAnswerer:
             return None
         names = " et ".join(typed)
         lists = "la liste de bénéficiaires du corpus" if len(lines) == 1 else f"aucune des {len(lines)} listes de bénéficiaires du corpus"
+        if unknown_subject:
+            # No act is about the track the question names: never « non » for a list the commune was
+            # not asked about; what each list says still helps.
+            head = ("Je ne sais pas : aucun acte du corpus ne porte sur ce que nomme la question ; "
+                    "voici ce que disent les listes de bénéficiaires indexées :")
+            return FactAnswer(Draft(answer=head + "\n" + "\n".join(f"- {line}" for line in lines), citations=citations),
+                              "abstention", abstained=True)
         if not listed_in and not neutral:
             head = (f"Non : {names} n'apparaît pas dans {lists} :" if len(lines) == 1
                     else f"Non : {names} n'apparaît dans {lists} :")

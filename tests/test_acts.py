@@ -103,3 +103,27 @@ def test_articles_are_found_by_number_and_a_missing_one_abstains(acts) -> None:
     assert not answer.abstained and answer.citations[0].quote.startswith("Article 8")
     assert "reglement" in answer.citations[0].document
     assert ask(acts, "Que dit l'article 15 du règlement ?").abstained
+
+
+@pytest.mark.parametrize("question", [
+    "Sceaux participe-t-elle au parcours « IA-Santé » ?",
+    "Bobigny est-elle retenue pour le parcours IA-Culture ?",
+])
+def test_membership_of_a_track_no_act_is_about_is_not_known_and_never_no(acts, question) -> None:
+    """A track the corpus has no act about: « je ne sais pas », with what each indexed list says."""
+    answer = ask(acts, question)
+    assert answer.abstained and answer.answer.startswith("Je ne sais pas")
+    assert "Non" not in answer.answer and "BM2025/06/24/12" in answer.answer and answer.citations
+
+
+def test_a_word_no_list_names_does_not_hide_the_act_a_question_designates(acts) -> None:
+    """« Lors de » is no subject: the question still designates the energy track's act."""
+    answer = ask(acts, "Lors du parcours énergie, combien de bénéficiaires ont été retenus ?")
+    assert answer.kind == "fact" and "18 bénéficiaires" in answer.answer and "26 bénéficiaires" not in answer.answer
+
+
+def test_a_sentence_is_read_under_its_documents_title(acts) -> None:
+    """« le règlement du programme » names the document: its sentence need only hold what is asked
+    (the duration), not the title's words again (the title line was quoted before)."""
+    answer = ask(acts, "Que prévoit le règlement du programme sur la durée de l'expérimentation ?")
+    assert not answer.abstained and answer.citations[0].quote.startswith("Article 8 – Durée")
