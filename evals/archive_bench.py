@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,7 @@ from assistant.config import Settings
 from assistant.index_store import GenerationStore
 from assistant.services import build_assistant
 from evals.archive import archive_questions, expected_documents, write_archive, write_testset
-from evals.bench import free_port
+from evals.ports import free_port, wait_for_port
 from evals.metrics import percentile
 from evals.runner import CaseResult, run_eval
 from evals.schema import EvalSet
@@ -161,7 +160,7 @@ def web_load(corpus_dir: Path, data_dir: Path, users: int = 20, progress: Progre
         proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--port", str(port)], env=env,
                                 stdout=sink, stderr=subprocess.STDOUT)
     try:
-        _wait_for_port(port, proc, log)
+        wait_for_port(port, proc, log)
         url = f"http://127.0.0.1:{port}/"
         simulate(url, names, users=2, rate=False)  # warm: the first page build, the model
         progress(f"application web : {users} agents simultanés")
@@ -171,19 +170,6 @@ def web_load(corpus_dir: Path, data_dir: Path, users: int = 20, progress: Progre
         proc.wait(timeout=30)
     return {f"web_p50_ms_{users}_users": report.p50_ms, f"web_p95_ms_{users}_users": report.p95_ms,
             "web_errors": report.errors, "web_leaks": report.leaks, "web_requests": report.requests}
-
-
-def _wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"le serveur s'est arrêté : {log.read_text(encoding='utf-8')[-1500:]}")
-            time.sleep(0.3)
-    raise RuntimeError(f"le serveur n'écoute pas sur le port {port} après {timeout:.0f} s")
 
 
 def _subprocess_json(args: list[str], timeout: float) -> dict[str, Any]:

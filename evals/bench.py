@@ -14,7 +14,6 @@ import importlib.util
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from assistant.services import build_assistant
 from evals.baseline import naive_baseline
 from evals.corpora import corpus_names, prepare_corpus
 from evals.metrics import percentile
+from evals.ports import free_port, wait_for_port
 from evals.pipeline import evaluate
 from evals.runner import run_eval
 from evals.schema import DEFAULT_TESTSET, EvalSet, load_testset
@@ -153,13 +153,6 @@ def cold_start(settings: Settings, question: str, runs: int = 3) -> float:
     return round(statistics.median(times), 2)
 
 
-def free_port() -> int:
-    """A loopback port nobody listens on (for the servers a benchmark starts)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def server_mode(corpus_dir: Path, workdir: Path, replicas: int = 3) -> dict[str, Any]:
     """One Chroma server, ``replicas`` app processes sharing it and one data folder, all asking the
     test set at the same time."""
@@ -169,15 +162,7 @@ def server_mode(corpus_dir: Path, workdir: Path, replicas: int = 3) -> dict[str,
     server = subprocess.Popen([chroma, "run", "--path", str(workdir / "chroma-server"), "--host", "127.0.0.1",
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    raise RuntimeError("le serveur Chroma n'a pas démarré")
-                time.sleep(0.3)
+        wait_for_port(port, server, timeout=60)
         url = f"http://127.0.0.1:{port}"
         settings = Settings(corpus_dir=corpus_dir, data_dir=workdir / "server-data", chroma_url=url, _env_file=None)
         Ingestor(settings).run()

