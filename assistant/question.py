@@ -143,6 +143,14 @@ def answer_type_of(question: str) -> str | None:
     return None
 
 
+def leading_answer_type(question: str) -> str | None:
+    """The answer type whose cue comes first in the question: « c'est qui qui présidait quand ils
+    ont choisi… » asks who (« quand » only says when the thing happened)."""
+    folded = fold(question)
+    found = [(m.start(), i, name) for i, (name, pattern) in enumerate(_TYPE_CUES) if (m := pattern.search(folded))]
+    return min(found)[2] if found else None
+
+
 def has_answer_type(answer_type: str | None, text: str) -> bool:
     """Whether ``text`` holds something of the expected type (always true when none is expected)."""
     check = _TYPE_PRESENT.get(answer_type or "")

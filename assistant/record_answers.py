@@ -20,7 +20,7 @@ from assistant.generation import Draft, citation_for, find_quote
 from assistant.acts import Designation, designate, names_unknown_subject, track_label, unique_records
 from assistant.index import Generation
 from assistant.query import looks_english
-from assistant.question import Question, analyse
+from assistant.question import Question, analyse, leading_answer_type
 from assistant.schemas import Citation
 from assistant.text import tokenize
 from assistant.records import DeliberationRecord
@@ -67,8 +67,16 @@ def french_date(d: date) -> str:
     return f"{'1er' if d.day == 1 else d.day} {MONTHS_FR[d.month - 1]} {d.year}"
 
 
+_DATE_FIELDS = frozenset({"session_date", "convocation_date"})
+
+
 def detect_intent(question: str) -> str | None:
+    # A question that asks « quand » wants a date, whatever field its words also name (« quand la
+    # subvention a-t-elle été votée ? » asks for the séance's date, not for the vote).
+    wants_date = leading_answer_type(question) == "date"
     for name, pattern in INTENTS:
+        if wants_date and name not in _DATE_FIELDS:
+            continue
         if not pattern.search(question):
             continue
         required = _REQUIRES.get(name)

@@ -55,6 +55,8 @@ def test_without_a_designation_each_act_gives_its_own_value(acts) -> None:
         ("Qui présidait le Conseil ?", "Sylvie DARRIEUX-MOREL", "Hélène MARCHAND-DUVAL"),
         ("Qui était secrétaire pour le parcours énergie ?", "Bertrand LECLERCQ", "QUENTIN GESELL"),
         ("Combien de bénéficiaires pour la délibération BM2025/10/15/07 ?", "18 bénéficiaires", "26 bénéficiaires"),
+        # « quand » asks for the séance's date even when the question names the vote
+        ("Quand la délibération du Conseil a-t-elle été votée ?", "10 décembre 2025", "Vote"),
     ],
 )
 def test_the_designated_act_answers_alone(acts, question, expected, absent) -> None:
