@@ -53,7 +53,7 @@ _KINDS: dict[str, tuple[str, ...]] = {
 # Words that are ordinary words as well (« quelles notes ? », « d'un commun accord »): a kind only
 # right after the article (« l'article 4 de la note »).
 _WEAK_KINDS = {"rapport", "note", "accord", "annexe", "code", "synthese", "statut"}
-_KIND_RE = re.compile(
+KIND_RE = re.compile(
     r"\b(?P<word>deliberations?|reglements?|conventions?|chartes?|arretes?|comptes?[- ]rendus?|proces[- ]verba(?:l|ux)"
     r"|syntheses?|fiches?|formulaires?|rapports?|notes?|statuts?|contrats?|avenants?|cahiers? des charges|annexes?"
     r"|protocoles?|accords?|lois?|codes?|decrets?|ordonnances?|circulaires?)\b"
@@ -61,7 +61,7 @@ _KIND_RE = re.compile(
 _AFTER_RE = re.compile(r"\s*(?:du|de la|de l'|des|de|d')\s*(?:(?:present|presente|meme)\s+)?")
 
 
-def _kind_of(word: str) -> str:
+def kind_of(word: str) -> str:
     word = word.replace("-", " ")
     for prefix, kind in (("compte", "compte rendu"), ("proces", "compte rendu"), ("cahier", "cahier des charges"),
                          ("fiche", "synthese")):
@@ -126,13 +126,13 @@ def parse_question(question: str) -> ArticleQuestion | None:
                 found.extend(str(n) for n in range(int(first) + 1, int(number) + 1))
         numbers.extend(n for n in found if n not in numbers)
         after = _AFTER_RE.match(folded, m.end())
-        kind = _KIND_RE.match(folded, after.end()) if after else None
+        kind = KIND_RE.match(folded, after.end()) if after else None
         if kind:
-            named.append(_kind_of(kind.group("word")))
+            named.append(kind_of(kind.group("word")))
     if not numbers:
         return None
     mentioned = [
-        k for k in dict.fromkeys(_kind_of(m.group("word")) for m in _KIND_RE.finditer(folded))
+        k for k in dict.fromkeys(kind_of(m.group("word")) for m in KIND_RE.finditer(folded))
         if k not in named and k not in _WEAK_KINDS
     ]
     references = [re.sub(r"\s+", "", fold(m.group(0))) for m in REFERENCE_RE.finditer(question)]
@@ -183,7 +183,7 @@ def _index(view) -> _ArticleIndex:
     return index
 
 
-def _matches(kind: str, doc: tuple[str, str, str], *, by: str) -> bool:
+def matches_kind(kind: str, doc: tuple[str, str, str], *, by: str) -> bool:
     doc_type, title, _ = doc
     target = doc_type if by == "type" else title
     return any(re.search(rf"\b{re.escape(form)}(?:s|x)?\b", target) for form in _KINDS.get(kind, (kind,)))
@@ -192,7 +192,7 @@ def _matches(kind: str, doc: tuple[str, str, str], *, by: str) -> bool:
 def _of_kinds(kinds: list[str], candidates: set[str], documents: dict[str, tuple[str, str, str]]) -> set[str]:
     """Documents of those kinds by type; if none, by title."""
     for by in ("type", "title"):
-        found = {d for d in candidates for k in kinds if _matches(k, documents[d], by=by)}
+        found = {d for d in candidates for k in kinds if matches_kind(k, documents[d], by=by)}
         if found:
             return found
     return set()

@@ -20,6 +20,7 @@ from assistant.index import Generation
 from assistant.schemas import Passage, SearchFilters
 from assistant.record_answers import RecordAnswerer
 from assistant.articles import article_hits
+from assistant.named_documents import chunks_of, named_documents
 
 
 def chroma_where(filters: SearchFilters) -> dict[str, Any] | None:
@@ -74,6 +75,15 @@ def record_evidence(view: Generation, question: str) -> list[str]:
     return list(dict.fromkeys(c.chunk_id for c in fact.draft.citations))
 
 
+def _same_act(a: Passage, b: Passage) -> bool:
+    """Two copies of one document (an act as PDF and as Markdown): same reference, or same title.
+    The same article in two règlements is not one: the better-ranked one is kept."""
+    ref_a, ref_b = a.metadata.get("reference"), b.metadata.get("reference")
+    if ref_a or ref_b:
+        return ref_a == ref_b
+    return a.title == b.title
+
+
 class HybridRetriever(BaseRetriever):
     """Reciprocal rank fusion of dense and keyword results (weights and k are settings)."""
 
@@ -119,6 +129,12 @@ class HybridRetriever(BaseRetriever):
         keyword_rank = {cid: r for r, (cid, _) in enumerate(keyword)}
         for r, cid in enumerate(recorded):
             fused[cid] = fused.get(cid, 0.0) + s.records_weight / (s.rrf_k + r + 1)
+        # Documents the question names (an act by its reference, a règlement by its quoted name):
+        # their passages are also ranked alone, so the named act's sentence is not lost among the
+        # same sentence of hundreds of acts alike (same weight as the records).
+        if s.records_weight > 0 and self.filters.is_empty():
+            for r, cid in enumerate(self._within_named_documents(query, vector)):
+                fused[cid] = fused.get(cid, 0.0) + s.records_weight / (s.rrf_k + r + 1)
         # Articles: « l'article 8 du règlement » names the chunks of that article (same weight).
 
         cited = [cid for cid in article_hits(self.view, query) if cid in committed and (allowed is None or cid in allowed)]
@@ -154,13 +170,30 @@ class HybridRetriever(BaseRetriever):
             kept = chosen.get(key)
             if kept is None:
                 chosen[key] = passage
-            elif kept.page is None and passage.page is not None:
+            elif kept.page is None and passage.page is not None and _same_act(kept, passage):
                 passage.score = max(passage.score, kept.score)
                 chosen[key] = passage
             if len(chosen) >= self.k and all(p.page is not None for p in chosen.values()):
                 break
         out = sorted(chosen.values(), key=lambda p: -p.score)
         return out[: self.k]
+
+    def _within_named_documents(self, query: str, vector: list[float]) -> list[str]:
+        """The passages of the documents the question names, best first (dense and keyword ranks
+        fused), or none when it names none."""
+        docs = named_documents(self.view, query)
+        if not docs:
+            return []
+        scope = chunks_of(self.view, docs)
+        k = self.settings.retrieval_candidates
+        keyword = [cid for cid, _ in self.view.keyword.search(query, k, allowed=scope)]
+        dense = [cid for cid, _ in self.view.store.query(vector, min(k, len(scope)), {"doc_id": {"$in": docs}},
+                                                          known_count=len(scope)) if cid in scope]
+        ranks: dict[str, float] = {}
+        for ranking in (dense, keyword):
+            for r, cid in enumerate(ranking):
+                ranks[cid] = ranks.get(cid, 0.0) + 1.0 / (self.settings.rrf_k + r + 1)
+        return sorted(ranks, key=lambda c: -ranks[c])
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [

@@ -1,0 +1,71 @@
+"""The documents a question names: an act by its reference (« la délibération BM2025/12/08/17 »),
+or a document by its kind and its quoted name (« selon le règlement du parcours « IA-Petite
+enfance » »). Among hundreds of acts written alike, the words of the question match the same
+sentence in every act; retrieval therefore also ranks the passages of the named documents alone
+(see ``HybridRetriever``), so the named document's passage is among the first ones."""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass
+
+from assistant.articles import KIND_RE, kind_of, matches_kind
+from assistant.question import quoted_names
+from assistant.text import REFERENCE_RE, fold, tokenize
+
+
+
+@dataclass
+class _Documents:
+    chunks: dict[str, list[str]]
+    """doc_id → its chunk ids."""
+    described: dict[str, tuple[str, str, str]]
+    """doc_id → (folded type, folded title, folded reference)."""
+    title_terms: dict[str, set[str]]
+
+
+_INDEXES: "weakref.WeakKeyDictionary[object, _Documents]" = weakref.WeakKeyDictionary()
+
+
+def _documents(view) -> _Documents:
+    """Built once per committed generation (a view is immutable)."""
+    cached = _INDEXES.get(view)
+    if cached is not None:
+        return cached
+    chunks: dict[str, list[str]] = {}
+    described: dict[str, tuple[str, str, str]] = {}
+    for cid, chunk in view.chunks.items():
+        meta = chunk.metadata
+        doc_id = str(meta.get("doc_id", ""))
+        chunks.setdefault(doc_id, []).append(cid)
+        if doc_id not in described:
+            described[doc_id] = (fold(str(meta.get("doc_type", ""))), fold(str(meta.get("title", ""))),
+                                 re.sub(r"\s+", "", fold(str(meta.get("reference", "")))))
+    found = _Documents(chunks, described, {d: set(tokenize(title)) for d, (_, title, _) in described.items()})
+    _INDEXES[view] = found
+    return found
+
+
+def named_documents(view, question: str) -> list[str]:
+    """Ids of the documents the question names, in id order (none for most questions)."""
+    docs = _documents(view)
+    references = {re.sub(r"\s+", "", fold(m.group(0))) for m in REFERENCE_RE.finditer(question)}
+    if references:
+        by_reference = sorted(d for d, (_, _, ref) in docs.described.items() if ref and ref in references)
+        if by_reference:
+            return by_reference
+    quoted = {t for name in quoted_names(question) for t in tokenize(name)}
+    kinds = {kind_of(m.group("word")) for m in KIND_RE.finditer(fold(question))}
+    if not quoted or not kinds:
+        return []
+    return sorted(
+        d for d, described in docs.described.items()
+        if quoted <= docs.title_terms[d] and any(matches_kind(k, described, by="type") or matches_kind(k, described, by="title")
+                                                 for k in kinds)
+    )
+
+
+def chunks_of(view, doc_ids: list[str]) -> set[str]:
+    docs = _documents(view)
+    return {cid for d in doc_ids for cid in docs.chunks.get(d, [])}

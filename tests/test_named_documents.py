@@ -1,0 +1,71 @@
+"""Among many acts written alike (a SYNTHETIC archive of 60 acts, ingested with the real model), the
+act or document a question names is the one that answers: by its reference, by the quoted name of
+its track with its kind (« le règlement du parcours « X » »); a quoted name the corpus never
+writes, or a séance date written as 16/02/2021, is understood."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.schemas import AskRequest
+from evals.archive import euros, write_archive
+
+
+@pytest.fixture(scope="module")
+def archive_assistant(tmp_path_factory, embeddings):
+    from assistant.config import Settings
+    from assistant.services import build_assistant
+    from ingest.pipeline import Ingestor
+
+    root = tmp_path_factory.mktemp("named")
+    archive = write_archive(root / "archive", 60, seed=11)
+    settings = Settings(corpus_dir=root / "archive" / "documents", data_dir=root / "data", _env_file=None)
+    report = Ingestor(settings, embeddings=embeddings).run()
+    assert report.failed == [], report.failed
+    return archive, build_assistant(settings, embeddings=embeddings)
+
+
+def ask(assistant, question: str):
+    answer = assistant.ask(AskRequest(question=question))
+    for c in answer.citations:
+        assert c.quote in assistant.passage(c.chunk_id).text
+    return answer
+
+
+def test_an_act_named_by_its_reference_answers_from_its_own_passages(archive_assistant) -> None:
+    """The amount sentence of a subsidy does not repeat the act's reference: every act has the same one."""
+    archive, assistant = archive_assistant
+    subsidies = [a for a in archive.acts if a.kind == "subsidy"]
+    assert len(subsidies) >= 5
+    for act in subsidies:
+        answer = ask(assistant, f"Quel est le montant de la subvention attribuée à la commune de {act.commune} "
+                                f"par la délibération {act.reference} ?")
+        assert not answer.abstained, act.reference
+        assert answer.citations[0].document == act.file and euros(act.amount) in " ".join(answer.citations[0].quote.split())
+
+
+def test_a_reglement_named_by_its_track_answers_from_itself(archive_assistant) -> None:
+    """Règlements of different tracks share their articles word for word: the named one is cited."""
+    archive, assistant = archive_assistant
+    reglements = [a for a in archive.acts if a.kind == "reglement" and a.track]
+    assert reglements
+    for act in reglements:
+        answer = ask(assistant, f"Quelle est la durée du parcours selon le règlement du parcours « {act.track} » ?")
+        assert not answer.abstained and answer.citations[0].document == act.file, act.track
+
+
+def test_a_quoted_name_no_document_writes_is_not_answered(archive_assistant) -> None:
+    archive, assistant = archive_assistant
+    track = archive.absent_tracks[0]
+    answer = ask(assistant, f"Quelle est la durée du parcours « {track} » selon son règlement ?")
+    assert answer.abstained
+
+
+def test_a_seance_date_written_in_figures_designates_its_act(archive_assistant) -> None:
+    archive, assistant = archive_assistant
+    seance = next(s for s in archive.seances if len(s.references) == 1)
+    act = archive.act(seance.references[0])
+    organ = "Bureau" if seance.organ == "BM" else "Conseil"
+    answer = ask(assistant, f"Qui présidait la séance du {organ} du {seance.date:%d/%m/%Y} ?")
+    assert answer.kind == "fact" and act.president in answer.answer
+    assert {c.document for c in answer.citations} == {act.file}
