@@ -12,10 +12,11 @@ question. A language model is not stopped by this gate: it sees the passages and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.query import has_words, prefixes_of, term_in
-from assistant.question import Question, has_answer_type, mentions_date
+from assistant.question import QUESTION_WORDS, Question, has_answer_type, mentions_date, quoted_names
 from assistant.schemas import Passage
 from assistant.text import tokenize
 
@@ -47,6 +48,13 @@ def hard_reason(question: Question, passages: list[Passage], chunk_tokens) -> st
     missing_refs = references - {t for p in passages for t in chunk_tokens(p.chunk_id)}
     if missing_refs:
         return f"référence absente des documents : {', '.join(sorted(missing_refs))}"
+    # A name the question quotes (« le parcours « IA-Éclairage public » ») that no passage holds:
+    # whatever the passages say is about something else.
+    for name in quoted_names(question.text):
+        name = re.sub(r"\s*\([^)]*\)", "", name)  # « IA (intelligence artificielle) »: the expansion is ours
+        terms = set(tokenize(name)) - QUESTION_WORDS
+        if terms and not any(terms <= set(chunk_tokens(p.chunk_id)) | set(tokenize(p.title)) for p in passages):
+            return f"nom absent des documents : « {name} »"
     # A day the question names (« la séance du 12 novembre ») that no passage writes.
     for day, month, year in question.dates:
         if day is not None and not any(mentions_date(p.text, day, month, year) for p in passages):

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.communes import capture_names
-from assistant.question import DAY_MONTH_RE, QUESTION_WORDS, Question, analyse
+from assistant.question import DAY_MONTH_RE, QUESTION_WORDS, Question, analyse, quoted_names
 from assistant.query import prefixes_of, term_in
 from assistant.text import fold, tokenize
 from assistant.records import MONTHS, DeliberationRecord
@@ -79,7 +79,6 @@ def topic_terms(question: Question, ignore: set[str] = frozenset()) -> set[str]:
             and t not in _MONTH_TERMS and "/" not in t}
 
 
-_QUOTED_RE = re.compile(r"[«\"“]\s*([^»\"”]{2,80}?)\s*[»\"”]")
 _CAPITALISED_RE = re.compile(r"(?<=[\w,;:'’]\s)([A-ZÉÈÊÀÂÎÔÛÇ][\w'’-]*)")
 
 
@@ -88,7 +87,7 @@ def named_subject_terms(question: Question, ignore: set[str] = frozenset()) -> s
     capitalised word inside the sentence (« le parcours IA-Biodiversité »), places (``ignore``)
     and the words every act uses of itself (Bureau, Conseil…) aside. An act profile that lacks
     one is not the act named."""
-    spans = [m.group(1) for m in _QUOTED_RE.finditer(question.text)]
+    spans = quoted_names(question.text)
     spans += [m.group(1) for m in _CAPITALISED_RE.finditer(question.text)]
     return {t for span in spans for t in tokenize(span)} - ignore - ACT_VOCABULARY - QUESTION_WORDS
 

@@ -143,6 +143,14 @@ def answer_type_of(question: str) -> str | None:
     return None
 
 
+_QUOTED_RE = re.compile(r"[«\"“]\s*([^»\"”]{2,80}?)\s*[»\"”]")
+
+
+def quoted_names(question: str) -> list[str]:
+    """What the question quotes (« IA-Santé », "Quartiers d'innovation"): names it expects verbatim."""
+    return [m.group(1) for m in _QUOTED_RE.finditer(question)]
+
+
 def leading_answer_type(question: str) -> str | None:
     """The answer type whose cue comes first in the question: « c'est qui qui présidait quand ils
     ont choisi… » asks who (« quand » only says when the thing happened)."""
@@ -157,11 +165,19 @@ def has_answer_type(answer_type: str | None, text: str) -> bool:
     return True if check is None else check(text)
 
 
+_NUMERIC_DATE_RE = re.compile(r"(?<![\w/])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?![\w/])")
+
+
 def named_dates(question: str) -> tuple[tuple[int | None, int, int | None], ...]:
     folded = fold(question)
     months = {fold(k): v for k, v in MONTHS.items()}
     found = [(int(m.group(1)), months[m.group(2).lower()], int(m.group(3)) if m.group(3) else None)
              for m in DAY_MONTH_RE.finditer(folded)]
+    # « du 16/02/2021 », « 16/02/21 », « 16-02-2021 », « 16.02.2021 »
+    for m in _NUMERIC_DATE_RE.finditer(folded):
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            found.append((day, month, year + 2000 if year < 100 else year))
     if not found:
         found = [(None, months[m.group(1).lower()], int(m.group(2)) if m.group(2) else None)
                  for m in _MONTH_ONLY_RE.finditer(folded)]

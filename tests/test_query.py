@@ -88,3 +88,11 @@ def test_a_place_named_with_a_common_word_is_found_and_a_common_word_is_no_place
 ])
 def test_an_ordinal_answers_when(text, expected) -> None:
     assert has_answer_type("date", text) is expected and has_answer_type("duration", text) is expected
+
+
+def test_dates_written_in_figures_are_named_dates() -> None:
+    from assistant.question import named_dates
+
+    assert named_dates("la séance du Conseil du 16/02/2021 : qui ?") == ((16, 2, 2021),)
+    assert named_dates("le 07-07-25") == ((7, 7, 2025),)
+    assert named_dates("la délibération BM2025/06/24/12") == ()  # a reference is no date
