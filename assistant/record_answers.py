@@ -303,8 +303,10 @@ class RecordAnswerer:
         lines: list[str] = []
         citations: list[Citation] = []
         listed_in = 0
-        for record in records:
-            resolved = self._resolve(record, typed)
+        # The acts that list the commune come first: « Oui » is then read with its own list.
+        resolutions = [(record, self._resolve(record, typed)) for record in records]
+        resolutions.sort(key=lambda rr: not any(_confident(item) for item in rr[1]))
+        for record, resolved in resolutions:
             part = self._membership_answer(record, resolved, negated=True, first_n=len(citations) + 1)
             if part is None:
                 continue
