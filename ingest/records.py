@@ -174,13 +174,14 @@ class _Extractor:
             self.evidence("subject", m.start(1), m.end(1))
 
     def _session_date(self) -> None:
-        """« SÉANCE DU … <date> » on its line or the next one, unless that line is another label."""
+        """« SÉANCE DU … <date> » on its line or the next one (blank lines aside: a DOCX writes each
+        line as a paragraph), unless that line is another label."""
         r = self.record
         for m in re.finditer(r"S[ÉE]ANCE DU[^\n]*", self.head, re.IGNORECASE):
             span_end = m.end()
             found = parse_french_date(m.group(0))
             if found is None:
-                nxt = re.match(r"\n([^\n:]*)(?=\n|$)", self.head[m.end() :])
+                nxt = re.match(r"\n(?:[ \t]*\n)*([^\n:]*)(?=\n|$)", self.head[m.end() :])
                 if nxt:
                     found = parse_french_date(nxt.group(1))
                     span_end = m.end() + nxt.end()

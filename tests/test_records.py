@@ -163,3 +163,10 @@ def test_body_and_president_only_from_the_header() -> None:
                    "Métropole, a candidaté,\n\nDÉCIDE d'approuver.\n")
     assert r.body is None and r.president is None
     assert r.session_date == date(2025, 4, 3)
+
+
+def test_session_date_on_the_next_paragraph_is_read() -> None:
+    """A DOCX writes each header line as a paragraph: the date follows after a blank line."""
+    r = _synthetic("SÉANCE DU BUREAU DE LA MÉTROPOLE DU GRAND PARIS\n\nDU JEUDI 3 JUIN 2021\n\n"
+                   "BM2021/06/03/01 : OBJET FICTIF\n\nVu le code,\n\nDÉCIDE.\n")
+    assert r.session_date == date(2021, 6, 3) and not r.warnings
