@@ -17,7 +17,9 @@ from assistant.communes import (
     NameMatch, capture_names, ept_of, metropole_communes, find_names_in_text, match_name, normalise_name, resolve_name,
 )
 from assistant.generation import Draft, citation_for, find_quote
-from assistant.acts import Designation, designate, names_unknown_subject, track_label, unique_records
+from assistant.acts import (
+    Designation, designate, names_unknown_subject, subject_scores, topic_terms, track_label, unique_records,
+)
 from assistant.index import Generation
 from assistant.query import looks_english
 from assistant.question import Question, analyse, leading_answer_type
@@ -159,6 +161,8 @@ class RecordAnswerer:
         if membership is not None:
             return membership
         intent = detect_intent(question)
+        if intent is None and self._dated_by_subject(question):
+            intent = "session_date"
         if intent is None:
             return None
         field = _FIELDS.get(intent, intent)
@@ -181,6 +185,19 @@ class RecordAnswerer:
             return FactAnswer(Draft(answer=lines[0], citations=citations), "fact")
         head = f"{len(lines)} délibérations du corpus répondent, chacune pour son acte :"
         return FactAnswer(Draft(answer=head + "\n" + "\n".join(f"- {line}" for line in lines), citations=citations), "fact")
+
+    def _dated_by_subject(self, question: str) -> bool:
+        """« À quelle date la Métropole a-t-elle subventionné <the act's subject> ? »: a question
+        that asks when, and whose subject words (two or more) are all in one act's subject and in
+        no other's, asks for that act's séance date."""
+        if leading_answer_type(question) != "date":
+            return False
+        topic = topic_terms(analyse(question))
+        if len(topic) < 2:
+            return False
+        dated = [r for r in self.records() if r.session_date]
+        scores = subject_scores(dated, topic, self.view.idf, self.view.vocabulary_prefixes)
+        return sum(score >= 1.0 for score in scores) == 1
 
     def _act(self, record: DeliberationRecord) -> str:
         parts = [f"la délibération {record.reference}" if record.reference else "la délibération"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.schemas import AskRequest
-from evals.archive import euros, write_archive
+from evals.archive import date_fr, euros, write_archive
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +69,13 @@ def test_a_seance_date_written_in_figures_designates_its_act(archive_assistant) 
     answer = ask(assistant, f"Qui présidait la séance du {organ} du {seance.date:%d/%m/%Y} ?")
     assert answer.kind == "fact" and act.president in answer.answer
     assert {c.document for c in answer.citations} == {act.file}
+
+
+def test_a_date_question_naming_an_acts_whole_subject_gets_its_seance_date(archive_assistant) -> None:
+    """« À quelle date la Métropole a-t-elle subventionné <project> à <commune> ? »: no séance word,
+    but the subject names one act only."""
+    archive, assistant = archive_assistant
+    for act in [a for a in archive.acts if a.kind == "subsidy"][:5]:
+        answer = ask(assistant, f"À quelle date la Métropole a-t-elle subventionné {act.project} à {act.commune} ?")
+        assert answer.kind == "fact" and date_fr(act.seance_date) in answer.answer, act.reference
+        assert [c.document for c in answer.citations] == [act.file]
