@@ -58,15 +58,32 @@ def unique_records(records: list[DeliberationRecord]) -> list[DeliberationRecord
     return sorted(by_ref.values(), key=lambda r: (r.session_date.isoformat() if r.session_date else "", r.reference or ""))
 
 
-def profile_terms(record: DeliberationRecord) -> set[str]:
+# Profiles by record object: a question about 1,500 acts tokenised every profile (≈ 0.1 s) once or
+# twice. A record is never modified once read from its generation; the object is kept to check identity.
+_PROFILES: dict[int, tuple[DeliberationRecord, frozenset[str], frozenset[str]]] = {}
+
+
+def profile_terms(record: DeliberationRecord) -> frozenset[str]:
     """What the act is about: its subject, the name of its track and its officers (not what its decisions also
     mention, such as conventions to sign or the bodies it lists: a question about those is not a
     question about the act's séance)."""
+    return _profile(record)[1]
+
+
+def _profile(record: DeliberationRecord) -> tuple[DeliberationRecord, frozenset[str], frozenset[str]]:
+    """(record, profile terms, their five-letter prefixes), computed once per record."""
+    cached = _PROFILES.get(id(record))
+    if cached is not None and cached[0] is record:
+        return cached
     # Its officers are part of it too (« Patrick OLLIER a-t-il présidé la séance ? »).
     text = " ".join([record.subject or "", record.reference or "", track_label(record) or "",
                      record.president or "", record.secretary or ""])
     names = {t for b in record.beneficiaries for t in tokenize(b.name)}
-    return set(tokenize(text)) - names
+    terms = frozenset(tokenize(text)) - names
+    if len(_PROFILES) > 100_000:
+        _PROFILES.clear()
+    profile = _PROFILES[id(record)] = (record, terms, frozenset(prefixes_of(terms)))
+    return profile
 
 
 # Month names designate an act by its date (see ``designate``), not by its subject.
@@ -79,16 +96,14 @@ def topic_terms(question: Question, ignore: set[str] = frozenset()) -> set[str]:
             and t not in _MONTH_TERMS and "/" not in t}
 
 
-_CAPITALISED_RE = re.compile(r"(?<=[\w,;:'’]\s)([A-ZÉÈÊÀÂÎÔÛÇ][\w'’-]*)")
 
 
 def named_subject_terms(question: Question, ignore: set[str] = frozenset()) -> set[str]:
-    """The stems of what the question names as a proper name: a quoted name (« IA-Santé »), or a
-    capitalised word inside the sentence (« le parcours IA-Biodiversité »), places (``ignore``)
-    and the words every act uses of itself (Bureau, Conseil…) aside. An act profile that lacks
-    one is not the act named."""
+    """The stems of what the question quotes as a name (« IA-Santé »), places (``ignore``) and the
+    words every act uses of itself aside. An act profile that lacks one is not the act named. (A
+    capitalised word is no such name: « la Métropole du Grand Paris », « l'EPT Est Ensemble », a
+    person or a département are not tracks.)"""
     spans = quoted_names(question.text)
-    spans += [m.group(1) for m in _CAPITALISED_RE.finditer(question.text)]
     return {t for span in spans for t in tokenize(span)} - ignore - ACT_VOCABULARY - QUESTION_WORDS
 
 
@@ -99,8 +114,7 @@ def names_unknown_subject(records: list[DeliberationRecord], question: Question,
     if not named:
         return False
     for r in records:
-        tokens = profile_terms(r)
-        prefixes = prefixes_of(tokens)
+        _, tokens, prefixes = _profile(r)
         if all(term_in(t, tokens, prefixes) for t in named):
             return False
     return True
@@ -163,17 +177,16 @@ def subject_scores(records: list[DeliberationRecord], topic: set[str], weights: 
     if weights is None:
         weighted = {t: 1.0 for t in topic}
     else:
-        known = set(weights)
-        known_prefixes = weight_prefixes if weight_prefixes is not None else prefixes_of(known)
-        if not all(term_in(t, known, known_prefixes) for t in topic):
+        known_prefixes = weight_prefixes if weight_prefixes is not None else prefixes_of(weights)
+        if not all(t in weights or (len(t) >= 5 and t[:5] in known_prefixes) for t in topic):
             return [0.0] * len(records)
-        top = max(weights.values(), default=1.0)
-        weighted = {t: weights.get(t, top) for t in topic}
+        # A word known by its first letters only (« sélectionnées » / « sélection ») weighs as the rarest.
+        rarest = max((weights[t] for t in topic if t in weights), default=1.0)
+        weighted = {t: weights.get(t, rarest) for t in topic}
     total = sum(weighted.values())
     scores = []
     for r in records:
-        tokens = profile_terms(r)
-        prefixes = prefixes_of(tokens)
+        _, tokens, prefixes = _profile(r)
         scores.append(sum(w for t, w in weighted.items() if term_in(t, tokens, prefixes)) / total)
     return scores
 

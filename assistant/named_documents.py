@@ -16,6 +16,9 @@ from assistant.text import REFERENCE_RE, fold, tokenize
 
 
 
+MAX_NAMED = 5
+
+
 @dataclass
 class _Documents:
     chunks: dict[str, list[str]]
@@ -59,11 +62,13 @@ def named_documents(view, question: str) -> list[str]:
     kinds = {kind_of(m.group("word")) for m in KIND_RE.finditer(fold(question))}
     if not quoted or not kinds:
         return []
-    return sorted(
+    found = sorted(
         d for d, described in docs.described.items()
         if quoted <= docs.title_terms[d] and any(matches_kind(k, described, by="type") or matches_kind(k, described, by="title")
                                                  for k in kinds)
     )
+    # A name that many titles share (the programme's) names no document in particular.
+    return found if len(found) <= MAX_NAMED else []
 
 
 def chunks_of(view, doc_ids: list[str]) -> set[str]:

@@ -38,15 +38,15 @@ QUESTION_WORDS = frozenset(
 # French function words (closed classes: prepositions, conjunctions, adverbs of time, degree and
 # place, indefinite pronouns) that the short stop-word list of the index keeps: they shape a
 # sentence and never say what it is about (« lors de l'ouverture du parcours »). Words whose stem
-# is a content word's (« notamment » → « not » as « note », « suivant » → « suiv » as « suivi »)
-# are left out.
+# is a content word's (« notamment » → « not » as « note », « suivant » → « suiv » as « suivi »,
+# « environ » as « environnement », « pendant » as « pendante », « durant », « tard ») are left out.
 FUNCTION_WORDS = frozenset(
     tokenize(
-        "lors durant pendant avant après jusque envers outre malgré auprès dessus dessous derrière près loin hors "
+        "lors avant après jusque envers outre malgré auprès dessus dessous derrière près loin hors "
         "quoique tandis cependant pourtant toutefois néanmoins soit sinon ensuite enfin puis aussitôt désormais "
-        "dorénavant très trop peu plus moins assez tant tellement plutôt presque environ surtout mal beaucoup "
+        "dorénavant très trop peu plus moins assez tant tellement plutôt presque surtout mal beaucoup "
         "davantage jamais souvent parfois ailleurs partout autrefois auparavant aujourd'hui demain hier bientôt "
-        "tard tôt longtemps chacun chacune duquel auquel rien autrui divers diverses quant"
+        "tôt longtemps chacun chacune duquel auquel rien autrui divers diverses quant"
     )
 )
 QUESTION_WORDS = QUESTION_WORDS | FUNCTION_WORDS
@@ -80,12 +80,12 @@ VISA_TERMS = {t: "vu" for t in tokenize("vise visa visas visée visées visés")
 
 _NUMBER_WORDS = (
     r"un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|"
-    r"trente|quarante|cinquante|soixante|cent|cents|mille|premier|premiere|second|seconde|demi|"
-    r"[a-z]+iemes?"  # every French ordinal (« au terme du quatrième mois »)
+    r"trente|quarante|cinquante|soixante|cent|cents|mille|premier|premiere|second|seconde|demi"
 )
+_ORDINAL = r"[a-z]+iemes?"  # every French ordinal: « au terme du quatrième mois » says when
 _NUMBER_RE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
 _DURATION_RE = re.compile(
-    rf"(?:\d+(?:e|er|eme|ieme)?|\b(?:{_NUMBER_WORDS}))(?:[\s-]+\w+)?\s+(?:jours?|semaines?|mois|ans|annees?|heures?|trimestres?|semestres?)\b"
+    rf"(?:\d+(?:e|er|eme|ieme)?|\b(?:{_NUMBER_WORDS}|{_ORDINAL}))(?:[\s-]+\w+)?\s+(?:jours?|semaines?|mois|ans|annees?|heures?|trimestres?|semestres?)\b"
     r"|\bjusqu'(?:au|a)\b|\b(?:annuel|mensuel|hebdomadaire)", re.I)
 _MONTH_ALT = "|".join(sorted((fold(m) for m in MONTHS), key=len, reverse=True))
 _DATE_RE = re.compile(
@@ -151,12 +151,12 @@ def quoted_names(question: str) -> list[str]:
     return [m.group(1) for m in _QUOTED_RE.finditer(question)]
 
 
-def leading_answer_type(question: str) -> str | None:
-    """The answer type whose cue comes first in the question: « c'est qui qui présidait quand ils
-    ont choisi… » asks who (« quand » only says when the thing happened)."""
+def answer_types(question: str) -> set[str]:
+    """Every answer type the question's cues ask for: « quand le Bureau a sélectionné les communes,
+    qui présidait ? » asks who (and says when), « quand la subvention a-t-elle été votée ? » asks
+    when only."""
     folded = fold(question)
-    found = [(m.start(), i, name) for i, (name, pattern) in enumerate(_TYPE_CUES) if (m := pattern.search(folded))]
-    return min(found)[2] if found else None
+    return {name for name, pattern in _TYPE_CUES if pattern.search(folded)}
 
 
 def has_answer_type(answer_type: str | None, text: str) -> bool:
@@ -165,7 +165,10 @@ def has_answer_type(answer_type: str | None, text: str) -> bool:
     return True if check is None else check(text)
 
 
-_NUMERIC_DATE_RE = re.compile(r"(?<![\w/])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?![\w/])")
+# « 16/02/2021 », « 16/02/21 », « 16-02-2021 », « 16.02.2021 »; never inside a reference (« CM2025-12-10-04 »)
+# or a numbering (« l'article 2.1.10 », « version 3.2.2024 »).
+_NUMERIC_DATE_RE = re.compile(r"(?<![\w/.-])(\d{1,2})(?:/(\d{1,2})/(\d{4}|\d{2})|([.-])(\d{1,2})\4(\d{4}))(?![\w/.-])")
+_NUMBERING_RE = re.compile(r"(?:\barticles?|\bart\.|n°|\bno|\bversion|\bv)\s*$")
 
 
 def named_dates(question: str) -> tuple[tuple[int | None, int, int | None], ...]:
@@ -175,7 +178,10 @@ def named_dates(question: str) -> tuple[tuple[int | None, int, int | None], ...]
              for m in DAY_MONTH_RE.finditer(folded)]
     # « du 16/02/2021 », « 16/02/21 », « 16-02-2021 », « 16.02.2021 »
     for m in _NUMERIC_DATE_RE.finditer(folded):
-        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if _NUMBERING_RE.search(folded[: m.start()]):
+            continue
+        day = int(m.group(1))
+        month, year = (int(m.group(2)), int(m.group(3))) if m.group(2) else (int(m.group(5)), int(m.group(6)))
         if 1 <= day <= 31 and 1 <= month <= 12:
             found.append((day, month, year + 2000 if year < 100 else year))
     if not found:

@@ -22,7 +22,7 @@ from assistant.acts import (
 )
 from assistant.index import Generation
 from assistant.query import looks_english
-from assistant.question import Question, analyse, leading_answer_type
+from assistant.question import Question, analyse, answer_types
 from assistant.schemas import Citation
 from assistant.text import tokenize
 from assistant.records import DeliberationRecord
@@ -73,9 +73,9 @@ _DATE_FIELDS = frozenset({"session_date", "convocation_date"})
 
 
 def detect_intent(question: str) -> str | None:
-    # A question that asks « quand » wants a date, whatever field its words also name (« quand la
-    # subvention a-t-elle été votée ? » asks for the séance's date, not for the vote).
-    wants_date = leading_answer_type(question) == "date"
+    # A question that asks « quand » and nothing else wants a date, whatever field its words also
+    # name (« quand la subvention a-t-elle été votée ? » asks for the séance's date, not for the vote).
+    wants_date = answer_types(question) == {"date"}
     for name, pattern in INTENTS:
         if wants_date and name not in _DATE_FIELDS:
             continue
@@ -190,7 +190,7 @@ class RecordAnswerer:
         """« À quelle date la Métropole a-t-elle subventionné <the act's subject> ? »: a question
         that asks when, and whose subject words (two or more) are all in one act's subject and in
         no other's, asks for that act's séance date."""
-        if leading_answer_type(question) != "date":
+        if answer_types(question) != {"date"}:
             return False
         topic = topic_terms(analyse(question))
         if len(topic) < 2:

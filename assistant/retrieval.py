@@ -76,12 +76,13 @@ def record_evidence(view: Generation, question: str) -> list[str]:
 
 
 def _same_act(a: Passage, b: Passage) -> bool:
-    """Two copies of one document (an act as PDF and as Markdown): same reference, or same title.
-    The same article in two règlements is not one: the better-ranked one is kept."""
-    ref_a, ref_b = a.metadata.get("reference"), b.metadata.get("reference")
-    if ref_a or ref_b:
+    """Two copies of one document (an act as PDF and as Markdown): same reference, or same title,
+    or the reference of one in the title of the other. The same article in two règlements is not
+    one document: the better-ranked copy is kept, not the paginated one."""
+    ref_a, ref_b = a.metadata.get("reference") or "", b.metadata.get("reference") or ""
+    if ref_a and ref_b:
         return ref_a == ref_b
-    return a.title == b.title
+    return a.title == b.title or bool(ref_a and ref_a in b.title) or bool(ref_b and ref_b in a.title)
 
 
 class HybridRetriever(BaseRetriever):

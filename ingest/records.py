@@ -181,7 +181,7 @@ class _Extractor:
             span_end = m.end()
             found = parse_french_date(m.group(0))
             if found is None:
-                nxt = re.match(r"\n(?:[ \t]*\n)*([^\n:]*)(?=\n|$)", self.head[m.end() :])
+                nxt = re.match(r"\n(?:[ \t]*\n)?([^\n:]*)(?=\n|$)", self.head[m.end() :])
                 if nxt:
                     found = parse_french_date(nxt.group(1))
                     span_end = m.end() + nxt.end()

@@ -109,7 +109,7 @@ def test_articles_are_found_by_number_and_a_missing_one_abstains(acts) -> None:
 
 @pytest.mark.parametrize("question", [
     "Sceaux participe-t-elle au parcours « IA-Santé » ?",
-    "Bobigny est-elle retenue pour le parcours IA-Culture ?",
+    "Bobigny est-elle retenue pour le parcours « IA-Culture » ?",
 ])
 def test_membership_of_a_track_no_act_is_about_is_not_known_and_never_no(acts, question) -> None:
     """A track the corpus has no act about: « je ne sais pas », with what each indexed list says."""
@@ -129,3 +129,23 @@ def test_a_sentence_is_read_under_its_documents_title(acts) -> None:
     (the duration), not the title's words again (the title line was quoted before)."""
     answer = ask(acts, "Que prévoit le règlement du programme sur la durée de l'expérimentation ?")
     assert not answer.abstained and answer.citations[0].quote.startswith("Article 8 – Durée")
+
+
+@pytest.mark.parametrize("question", [
+    "Est-ce que Montreuil fait partie des communes retenues par la Métropole du Grand Paris ?",
+    "Est-ce que Montreuil, commune de l'EPT Est Ensemble, a été retenue ?",
+])
+def test_a_capitalised_name_that_is_no_track_does_not_hide_the_lists(acts, question) -> None:
+    answer = ask(acts, question)
+    assert answer.kind == "membership" and not answer.abstained and "Montreuil" in answer.answer
+
+
+def test_a_track_word_sharing_a_function_words_stem_still_counts(acts) -> None:
+    """« environnement » stems as « environ »: no track of the corpus is about it, so never « Oui »."""
+    answer = ask(acts, "Est-ce que Meudon a été retenue pour le parcours environnement ?")
+    assert not answer.answer.startswith("Oui")
+
+
+def test_a_when_clause_does_not_turn_a_who_question_into_a_date(acts) -> None:
+    answer = ask(acts, "Quand le Bureau a sélectionné les communes, qui présidait la séance ?")
+    assert answer.kind == "fact" and "présidée par" in answer.answer

@@ -90,9 +90,15 @@ def test_an_ordinal_answers_when(text, expected) -> None:
     assert has_answer_type("date", text) is expected and has_answer_type("duration", text) is expected
 
 
+def test_an_ordinal_alone_is_no_number() -> None:
+    assert not has_answer_type("number", "voir la troisième partie du règlement")
+
+
 def test_dates_written_in_figures_are_named_dates() -> None:
     from assistant.question import named_dates
 
     assert named_dates("la séance du Conseil du 16/02/2021 : qui ?") == ((16, 2, 2021),)
-    assert named_dates("le 07-07-25") == ((7, 7, 2025),)
-    assert named_dates("la délibération BM2025/06/24/12") == ()  # a reference is no date
+    assert named_dates("le 07-07-2025") == ((7, 7, 2025),)
+    for text in ("la délibération BM2025/06/24/12", "la délibération CM2025-12-10-04", "l'article 2.1.10",
+                 "la version 3.2.2024"):
+        assert named_dates(text) == (), text  # a reference or a numbering is no date
