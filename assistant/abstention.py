@@ -12,7 +12,6 @@ question. A language model is not stopped by this gate: it sees the passages and
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from assistant.query import has_words, prefixes_of, term_in
@@ -51,7 +50,6 @@ def hard_reason(question: Question, passages: list[Passage], chunk_tokens) -> st
     # A name the question quotes (« le parcours « IA-Éclairage public » ») that no passage holds:
     # whatever the passages say is about something else.
     for name in quoted_names(question.text):
-        name = re.sub(r"\s*\([^)]*\)", "", name)  # « IA (intelligence artificielle) »: the expansion is ours
         terms = set(tokenize(name)) - QUESTION_WORDS
         if terms and not any(terms <= set(chunk_tokens(p.chunk_id)) | set(tokenize(p.title)) for p in passages):
             return f"nom absent des documents : « {name} »"

@@ -198,13 +198,15 @@ def _of_kinds(kinds: list[str], candidates: set[str], documents: dict[str, tuple
     return set()
 
 
-def article_hits(view, question: str) -> list[str]:
+def article_hits(view, question: str, within: list[str] | None = None) -> list[str]:
     """Chunk ids of the articles the question names (none for a question that names no article).
 
     A kind of document named with the article (« du règlement », « de la convention ») keeps the
     documents of that type — or, if none has it, whose title names it; when no document matches
     (« l'article 12 de la loi »), nothing is returned. Another kind the question names narrows the
-    documents when some match. A question naming a document's reference keeps that document.
+    documents when some match. A question naming a document's reference keeps that document, and so
+    do the documents it names otherwise (``within``: « l'article 3 du règlement du parcours « X » »
+    is the article of that règlement, not of every règlement written alike).
     Documents in the order of their ids, chunks in text order; « article 8 » also finds
     « article 8-1 », « 8-2 »… in a document that has no article 8 itself."""
     parsed = parse_question(question)
@@ -216,6 +218,8 @@ def article_hits(view, question: str) -> list[str]:
     candidates = set(index.documents)
     if parsed.references:
         candidates = {d for d, (_, _, ref) in index.documents.items() if ref and ref in parsed.references} or candidates
+    if within:
+        candidates = candidates & set(within) or candidates
     if parsed.named:
         candidates = _of_kinds(parsed.named, candidates, index.documents)
         if not candidates:

@@ -54,7 +54,7 @@ QUESTION_WORDS = QUESTION_WORDS | FUNCTION_WORDS
 # Cue → expected answer type. Checked in this order (« combien de temps » is a duration, not a number).
 _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("duration", re.compile(
-        r"combien de (?:temps|jours?|semaines?|mois|ann[ee]es?|ans|heures?)|pendant combien|\bduree\b|\bdelais?\b|"
+        r"combien de (?:temps|jours?|semaines?|mois|ann[ee]es?|ans|heures?)\b|pendant combien|\bduree\b|\bdelais?\b|"
         r"\bdure(?:nt|ra|ront)?\b|how long", re.I)),
     ("date", re.compile(
         r"\bquand\b|quelle date|a quelle date|quel jour|\bdate\b|depuis quand|jusqu'a quand|en quelle annee|"
@@ -147,8 +147,11 @@ _QUOTED_RE = re.compile(r"[«\"“]\s*([^»\"”]{2,80}?)\s*[»\"”]")
 
 
 def quoted_names(question: str) -> list[str]:
-    """What the question quotes (« IA-Santé », "Quartiers d'innovation"): names it expects verbatim."""
-    return [m.group(1) for m in _QUOTED_RE.finditer(question)]
+    """What the question quotes (« IA-Santé », "Quartiers d'innovation"): names it expects verbatim.
+    A parenthesis is left out: the question may have been given our abbreviation expansions
+    (« IA (intelligence artificielle)-Santé »), which no title writes."""
+    names = (re.sub(r"\s*\([^)]*\)", "", m.group(1)).strip() for m in _QUOTED_RE.finditer(question))
+    return [name for name in names if name]
 
 
 def answer_types(question: str) -> set[str]:

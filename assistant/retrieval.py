@@ -21,6 +21,7 @@ from assistant.schemas import Passage, SearchFilters
 from assistant.record_answers import RecordAnswerer
 from assistant.articles import article_hits
 from assistant.named_documents import chunks_of, named_documents
+from assistant.question import answer_type_of, has_answer_type
 
 
 def chroma_where(filters: SearchFilters) -> dict[str, Any] | None:
@@ -138,7 +139,7 @@ class HybridRetriever(BaseRetriever):
                 fused[cid] = fused.get(cid, 0.0) + s.records_weight / (s.rrf_k + r + 1)
         # Articles: « l'article 8 du règlement » names the chunks of that article (same weight).
 
-        cited = [cid for cid in article_hits(self.view, query) if cid in committed and (allowed is None or cid in allowed)]
+        cited = [cid for cid in article_hits(self.view, query, within=named_documents(self.view, query)) if cid in committed and (allowed is None or cid in allowed)]
         for r, cid in enumerate(cited if s.records_weight > 0 else []):
             fused[cid] = fused.get(cid, 0.0) + s.records_weight / (s.rrf_k + r + 1)
         # A question that asks two things (« Quelle délibération a lancé le programme et quelle
@@ -194,7 +195,19 @@ class HybridRetriever(BaseRetriever):
         for ranking in (dense, keyword):
             for r, cid in enumerate(ranking):
                 ranks[cid] = ranks.get(cid, 0.0) + 1.0 / (self.settings.rrf_k + r + 1)
-        return sorted(ranks, key=lambda c: -ranks[c])
+        ordered = sorted(ranks, key=lambda c: -ranks[c])
+        # Inside a named document, the passage that holds what is asked (an amount for « quel
+        # montant », a duration for « quel délai ») is the likely answer even when its words differ
+        # (« dans la limite de 10 000 € » for « le montant maximal »): answer-type filtering, as
+        # in classic question answering, ranks those passages a third time.
+        expected = answer_type_of(query)  # the first cue: « le montant » asks an amount, not any number
+        if expected:
+            committed = self.view.chunks
+            typed = [cid for cid in ordered if has_answer_type(expected, committed[cid].text)]
+            for r, cid in enumerate(typed):
+                ranks[cid] += 1.0 / (self.settings.rrf_k + r + 1)
+            ordered = sorted(ranks, key=lambda c: -ranks[c])
+        return ordered
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [

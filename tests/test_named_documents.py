@@ -79,3 +79,18 @@ def test_a_date_question_naming_an_acts_whole_subject_gets_its_seance_date(archi
         answer = ask(assistant, f"À quelle date la Métropole a-t-elle subventionné {act.project} à {act.commune} ?")
         assert answer.kind == "fact" and date_fr(act.seance_date) in answer.answer, act.reference
         assert [c.document for c in answer.citations] == [act.file]
+
+
+def test_an_article_of_a_named_reglement_is_read_in_that_reglement(archive_assistant) -> None:
+    """« l'article 3 du règlement du parcours « IA-X » »: every règlement has an article 3 written
+    alike; the one cited is the named track's, even once « IA » is expanded in the question, and a
+    count of « journées » is a number, not a duration of « jours »."""
+    archive, assistant = archive_assistant
+    reglements = [a for a in archive.acts if a.kind == "reglement" and a.track and a.track.startswith("IA-")]
+    assert len(reglements) >= 2
+    for act in reglements:
+        for question in (f"Quel délai de dépôt des candidatures prévoit l'article 3 du règlement du parcours « {act.track} » ?",
+                         f"Selon l'article 6 du règlement du parcours « {act.track} », combien de journées de formation sont organisées ?"):
+            answer = ask(assistant, question)
+            assert not answer.abstained, question
+            assert answer.citations[0].document == act.file, question

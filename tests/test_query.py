@@ -102,3 +102,20 @@ def test_dates_written_in_figures_are_named_dates() -> None:
     for text in ("la délibération BM2025/06/24/12", "la délibération CM2025-12-10-04", "l'article 2.1.10",
                  "la version 3.2.2024"):
         assert named_dates(text) == (), text  # a reference or a numbering is no date
+
+
+def test_a_quoted_name_is_read_without_our_abbreviation_expansion() -> None:
+    """The question reaches retrieval with « IA » expanded inside the quotes; no title writes that."""
+    from assistant.answering import normalise_question
+    from assistant.question import quoted_names
+
+    expanded = normalise_question("Que prévoit l'article 3 du règlement du parcours « IA-Îlots de fraîcheur » ?")
+    assert "(" in expanded
+    assert quoted_names(expanded) == ["IA-Îlots de fraîcheur"]
+
+
+def test_a_count_of_journees_is_a_number_not_a_duration() -> None:
+    from assistant.question import answer_type_of
+
+    assert answer_type_of("combien de journées de formation sont organisées ?") == "number"
+    assert answer_type_of("combien de jours faut-il ?") == "duration"
