@@ -134,12 +134,12 @@ class HybridRetriever(BaseRetriever):
         # Documents the question names (an act by its reference, a règlement by its quoted name):
         # their passages are also ranked alone, so the named act's sentence is not lost among the
         # same sentence of hundreds of acts alike (same weight as the records).
+        named = named_documents(self.view, query)
         if s.records_weight > 0 and self.filters.is_empty():
-            for r, cid in enumerate(self._within_named_documents(query, vector)):
+            for r, cid in enumerate(self._within_named_documents(query, vector, named)):
                 fused[cid] = fused.get(cid, 0.0) + s.records_weight / (s.rrf_k + r + 1)
         # Articles: « l'article 8 du règlement » names the chunks of that article (same weight).
-
-        cited = [cid for cid in article_hits(self.view, query, within=named_documents(self.view, query)) if cid in committed and (allowed is None or cid in allowed)]
+        cited = [cid for cid in article_hits(self.view, query, within=named) if cid in committed and (allowed is None or cid in allowed)]
         for r, cid in enumerate(cited if s.records_weight > 0 else []):
             fused[cid] = fused.get(cid, 0.0) + s.records_weight / (s.rrf_k + r + 1)
         # A question that asks two things (« Quelle délibération a lancé le programme et quelle
@@ -180,10 +180,9 @@ class HybridRetriever(BaseRetriever):
         out = sorted(chosen.values(), key=lambda p: -p.score)
         return out[: self.k]
 
-    def _within_named_documents(self, query: str, vector: list[float]) -> list[str]:
+    def _within_named_documents(self, query: str, vector: list[float], docs: list[str]) -> list[str]:
         """The passages of the documents the question names, best first (dense and keyword ranks
         fused), or none when it names none."""
-        docs = named_documents(self.view, query)
         if not docs:
             return []
         scope = chunks_of(self.view, docs)
