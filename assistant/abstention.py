@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.query import has_words, prefixes_of, term_in
+from assistant.query import has_words, prefixes_of, term_found
 from assistant.question import QUESTION_WORDS, Question, has_answer_type, mentions_date, quoted_names
 from assistant.schemas import Passage
 from assistant.text import tokenize
@@ -63,7 +63,7 @@ def hard_reason(question: Question, passages: list[Passage], chunk_tokens) -> st
 def gather(question: Question, passages: list[Passage], chunk_tokens, vocabulary: set[str],
            vocabulary_prefixes: set[str], min_coverage: float = 0.5) -> Evidence:
     terms = set(question.terms)
-    weights = {t: (1.0 if term_in(t, vocabulary, vocabulary_prefixes) else 2.0) for t in terms}
+    weights = {t: (1.0 if term_found(t, vocabulary, vocabulary_prefixes) else 2.0) for t in terms}
     unknown = {t for t, w in weights.items() if w > 1.0}
     total = sum(weights.values())
     best_coverage, best_missing = 0.0, set(terms)
@@ -71,7 +71,7 @@ def gather(question: Question, passages: list[Passage], chunk_tokens, vocabulary
     for p in passages:
         tokens = set(chunk_tokens(p.chunk_id)) | set(tokenize(str(p.metadata.get("section", ""))))
         prefixes = prefixes_of(tokens)
-        found = {t for t in terms if term_in(t, tokens, prefixes)}
+        found = {t for t in terms if term_found(t, tokens, prefixes)}
         coverage = sum(weights[t] for t in found) / total if total else 0.0
         coverages.append((p, coverage))
         if coverage > best_coverage:

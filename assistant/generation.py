@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.query import key_terms, prefixes_of, term_in
+from assistant.query import key_terms, prefixes_of, term_found
 from assistant.question import has_answer_type
 from assistant.schemas import Citation, Passage, Turn
 from assistant.text import tokenize
@@ -70,8 +70,9 @@ def _is_title(segment: str) -> bool:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of a chunk. A table row stays whole; a list, or the rows of a table, is quoted
-    whole with the sentence or the heading that announces it (« … trois principes : »); a heading
+    """Sentence spans of a chunk. A table row stays whole; a list, the rows of a table, or whatever
+    follows a colon, is quoted whole with the sentence or the heading that announces it (« … trois
+    principes : »); a heading
     is quoted with what follows it, never alone."""
     rows = _table_rows(text)
     spans: list[tuple[int, int]] = []
@@ -96,7 +97,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         item = bool(_LIST_ITEM_RE.match(segment)) or bool(_TABLE_ROW_RE.match(segment.strip()))
         if merged:
             ps, pe, is_list, is_title = merged[-1]
-            if is_title or (item and (is_list or text[ps:pe].rstrip().endswith(":"))):
+            # What a colon announces is quoted with it, a list item or not (« … des quatre communes
+            # suivantes : » then the paragraph that names them).
+            if is_title or (item and is_list) or text[ps:pe].rstrip().endswith(":"):
                 merged[-1] = [ps, e, item or is_list, False]
                 continue
         merged.append([s, e, item, _is_title(segment)])
@@ -236,7 +239,7 @@ class ExtractiveGenerator(Generator):
                 sentence = passage.text[s:e]
                 tokens = set(tokenize(sentence)) | section
                 prefixes = prefixes_of(tokens)
-                found = sum(w if term_in(t, tokens, prefixes) else 0.5 * w if term_in(t, title, title_prefixes) else 0.0
+                found = sum(w if term_found(t, tokens, prefixes) else 0.5 * w if term_found(t, title, title_prefixes) else 0.0
                             for t, w in weights.items())
                 overlap = found / total if total else 0.0
                 prior = 1.0 / (rank + 2)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from assistant.generation import Draft, citation_for, find_quote, split_sentences
-from assistant.query import prefixes_of, term_in
+from assistant.query import prefixes_of, term_found, term_in
 from assistant.schemas import Citation, Passage
 from assistant.text import fold, tokenize
 
@@ -143,7 +143,7 @@ def _check_claim(claim: str, sources: list[Passage], min_support: float) -> str 
     tokens = set(tokenize(source_text))
     prefixes = prefixes_of(tokens)
     terms = set(tokenize(bare)) - _NOT_NAMES
-    if terms and sum(term_in(t, tokens, prefixes) for t in terms) / len(terms) < min_support:
+    if terms and sum(term_found(t, tokens, prefixes) for t in terms) / len(terms) < min_support:
         return "affirmation non appuyée par ses sources"
     return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from assistant.question import analyse
 from assistant.communes import capture_names
+from assistant.text import tokenize
 
 
 ABBREVIATIONS = {
@@ -17,11 +18,20 @@ ABBREVIATIONS = {
 _FOLLOW_UP_RE = re.compile(r"^\s*(?:et|mais|aussi|puis|ensuite|pareil|même question)\b", re.IGNORECASE)
 
 
-def normalise_question(question: str) -> str:
-    """Typographic clean-up (apostrophes, spaces) and expansion of known abbreviations, keeping act
-    references such as BM2025/06/24/12 or CM2025/04/07/19-2 intact."""
+# An abbreviation is found where it is written (« IA-Santé ») or where its expansion is.
+EXPANSION_TERMS = {abbr: frozenset(tokenize(full)) for abbr, full in ABBREVIATIONS.items()}
+
+
+def clean_question(question: str) -> str:
+    """Typographic clean-up only (apostrophes, spaces)."""
     text = question.replace("’", "'").replace("\u00a0", " ")
-    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def normalise_question(question: str) -> str:
+    """Typographic clean-up and expansion of known abbreviations (for retrieval: the dense model
+    reads either form), keeping act references such as BM2025/06/24/12 or CM2025/04/07/19-2 intact."""
+    text = clean_question(question)
 
     def expand(match: re.Match[str]) -> str:
         word = match.group(0)
@@ -33,10 +43,10 @@ def normalise_question(question: str) -> str:
 
 def key_terms(question: str) -> set[str]:
     """Content terms that the evidence must contain for the corpus to answer the question:
-    question words and answer-type cues removed (:mod:`assistant.question`); abbreviations count
-    through their expansion (« CGCT » → code général des collectivités…)."""
-
-    return set(analyse(normalise_question(question)).terms) - set(ABBREVIATIONS)
+    question words and answer-type cues removed (:mod:`assistant.question`). An abbreviation stays
+    one term, found as itself or as its expansion (:func:`term_found`): requiring both words of
+    « intelligence artificielle » failed every document that only writes « IA-… »."""
+    return set(analyse(clean_question(question)).terms)
 
 
 _ENGLISH = frozenset("the is are was were who what which when how does do did of for to in municipalities meeting programme program".split())
@@ -51,6 +61,14 @@ def term_in(term: str, tokens: set[str], prefixes: set[str]) -> bool:
     """A key term is found when a token is the same word or shares its first five letters
     (« sélectionnées » / « sélection »): Snowball stems inflections unevenly."""
     return term in tokens or (len(term) >= 5 and term[:5] in prefixes)
+
+
+def term_found(term: str, tokens: set[str], prefixes: set[str]) -> bool:
+    """:func:`term_in`, an abbreviation also found where all the words of its expansion are."""
+    if term_in(term, tokens, prefixes):
+        return True
+    expansion = EXPANSION_TERMS.get(term)
+    return bool(expansion) and all(term_in(t, tokens, prefixes) for t in expansion)
 
 
 def prefixes_of(tokens: set[str] | list[str]) -> set[str]:

@@ -59,11 +59,15 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(
         r"\bquand\b|quelle date|a quelle date|quel jour|\bdate\b|depuis quand|jusqu'a quand|en quelle annee|"
         r"quelle annee|\bwhen\b|what date", re.I)),
+    # A share of something (« quelle part du coût », « quel pourcentage ») before the amount its noun names.
+    ("proportion", re.compile(
+        r"\bquelle (?:part|proportion|fraction|quote-part)\b|\bpourcentage\b|\bproportion\b|\btaux\b|"
+        r"\bquote-part\b|what (?:share|percentage|proportion)", re.I)),
     ("amount", re.compile(
         r"\bbudget\b|\bco[uû]t(?:e|ent|era|s)?\b|\bprix\b|\btarif|\bmontant\b|quelle somme|combien .*\b(?:payer|verser|co[uû]t)", re.I)),
     ("name", re.compile(r"\bnoms?\b (?:de|du|des|d')|comment s'appelle", re.I)),
     ("number", re.compile(
-        r"\bcombien\b|\bnombre\b|how many|how much|quel pourcentage|\btaux\b|\bmontant\b|quelle somme", re.I)),
+        r"\bcombien\b|\bnombre\b|how many|how much|\bmontant\b|quelle somme", re.I)),
     ("contact", re.compile(
         r"\badresse\b|e-?mail|\bcourriel|\bmail\b|telephone|\bjoindre\b|\bcontacter\b|\bcontact\b|"
         r"\bou (?:envoyer|deposer|adresser|ecrire|transmettre|s'adresser)", re.I)),
@@ -72,7 +76,7 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
         r"\bwho\b|quel(?:le)? (?:elu|organe|instance|autorite|personne)", re.I)),
 ]
 # Words of the cues themselves: documents express them otherwise (a « délai » is « deux mois »).
-CUE_TERMS = frozenset(tokenize("date délai délais durée nombre combien temps quand montant taux adresse nom noms "
+CUE_TERMS = frozenset(tokenize("date délai délais durée nombre combien temps quand montant taux pourcentage proportion adresse nom noms "
                                 "mail e-mail email courriel téléphone dure durent durera organe instance autorité"))
 
 # Every French act writes its visas « Vu … »: a question about what an act « vise » means those.
@@ -105,10 +109,14 @@ _AGENT_RE = re.compile(
 _AMOUNT_RE = re.compile(
     r"\d[\d\s.,]*\s*(?:€|euros?\b|k€|m€|millions? d'euros)|\bgratui|a titre gratuit|"
     r"\baucun(?:e)? (?:frais|cout|depense|contrepartie)|\bsans (?:frais|cout)", re.I)
+# A share: a percentage, or a fraction written in words (« la moitié », « un tiers », « l'intégralité »).
+_PROPORTION_RE = re.compile(
+    r"\d+(?:[.,]\d+)?\s*(?:%|pour ?cent\b|p\.\s?100)|\b(?:moitie|tiers|quarts?|cinquiemes?|dixiemes?|integralite|totalite)\b", re.I)
 # A person's name: « Prénom NOM » or two capitalised words not at the start of a sentence.
 _NAME_RE = re.compile(r"\b[A-ZÉÈ][a-zéèêëîïôûç]+(?:-[A-ZÉÈ][a-zéèêëîïôûç]+)?\s+[A-ZÉÈ][A-ZÉÈ-]{2,}\b")
 _TYPE_PRESENT = {
     "amount": lambda text: bool(_AMOUNT_RE.search(fold(text))),
+    "proportion": lambda text: bool(_PROPORTION_RE.search(fold(text))),
     "name": lambda text: bool(_NAME_RE.search(text)),
     # « quand » may be answered by a date or by a time relative to something (« deux mois après… »).
     "date": lambda text: bool(_DATE_RE.search(fold(text))) or bool(_DURATION_RE.search(fold(text))),

@@ -36,7 +36,9 @@ MEMBERSHIP_RE = re.compile(
 )
 NEGATION_RE = re.compile(r"\bne\b|\bn'|\bn’|\bpas\b|[ée]cart[ée]|exclu|refus|rejet|\bnot\b", re.IGNORECASE)
 # The vocabulary of a deliberation's own fields (any act has them): which field a question asks for.
-_SELECTION = r"retenu|s[ée]lectionn|b[ée]n[ée]ficiaire|laur[ée]at|choisi|d[ée]sign|liste|particip|\bpris(?:es)?\b|selected|chosen|beneficiar"
+# French verbs of inclusion in a list count too (« ajoutées », « intégrées », « admises »).
+_SELECTION = (r"retenu|s[ée]lectionn|b[ée]n[ée]ficiaire|laur[ée]at|choisi|d[ée]sign|liste|particip|\bpris(?:es)?\b|"
+              r"ajout|int[ée]gr[ée]|inclu|admis|selected|chosen|beneficiar|added")
 _GROUP_RE = r"(?:communes|b[ée]n[ée]ficiaires|collectivit[ée]s|laur[ée]ats|villes|EPT|territoires|participants|municipalities|towns)"
 INTENTS: list[tuple[str, re.Pattern[str]]] = [
     ("secretary", re.compile(r"secr[ée]ta(?:ire|ry)", re.I)),

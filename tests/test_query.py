@@ -119,3 +119,38 @@ def test_a_count_of_journees_is_a_number_not_a_duration() -> None:
 
     assert answer_type_of("combien de journées de formation sont organisées ?") == "number"
     assert answer_type_of("combien de jours faut-il ?") == "duration"
+
+
+def test_a_share_of_a_cost_asks_a_proportion_not_an_amount() -> None:
+    """« quelle part du coût » names a cost but is answered by « 30 % », which holds no sum of money."""
+    from assistant.question import answer_type_of, has_answer_type
+
+    assert answer_type_of("Quelle part du coût de la formation reste à la charge de la commune ?") == "proportion"
+    assert answer_type_of("Quel est le taux de prise en charge ?") == "proportion"
+    assert answer_type_of("Quel est le coût de la formation ?") == "amount"
+    assert has_answer_type("proportion", "La Métropole prend en charge 30 % du coût.")
+    assert has_answer_type("proportion", "la moitié des dépenses est remboursée")
+    assert not has_answer_type("proportion", "dans la limite de 10 000 € par commune")
+
+
+def test_an_abbreviation_is_found_as_written_or_as_its_expansion() -> None:
+    """« IA-Santé » is written « IA » by the documents of one track and « intelligence artificielle »
+    by others: either form satisfies the question's term, and neither is required on top of it."""
+    from assistant.query import prefixes_of, term_found
+    from assistant.text import tokenize
+
+    terms = key_terms("Quels bénéficiaires ont été ajoutés au parcours IA-Santé ?")
+    assert "ia" in terms and not {"intelligent", "artificiel"} & terms
+    written = set(tokenize("le parcours « IA-Santé » compte treize bénéficiaires"))
+    spelled = set(tokenize("le parcours d'intelligence artificielle en santé"))
+    neither = set(tokenize("le parcours santé compte treize bénéficiaires"))
+    for tokens, found in ((written, True), (spelled, True), (neither, False)):
+        assert term_found("ia", tokens, prefixes_of(tokens)) is found
+
+
+def test_a_list_question_asked_with_a_verb_of_inclusion_reads_the_list() -> None:
+    from assistant.record_answers import detect_intent
+
+    assert detect_intent("Quelles communes la délibération BM2024/01/08/19 a-t-elle ajoutées au parcours ?") == "list"
+    assert detect_intent("Combien de communes ont été intégrées au dispositif ?") == "count"
+    assert detect_intent("Quelles communes ont un marché public ?") is None

@@ -468,3 +468,15 @@ def test_article_hits(structured_index, embeddings) -> None:
     assert documents("Quelles communes sont retenues ?") == []
     assert set(documents("les articles 8 et 9 de la convention")) == {"convention_fictive.pdf"}
     assert len(article_hits(view, "les articles 8 et 9 de la convention")) == 2
+
+
+def test_what_a_colon_announces_is_quoted_with_it() -> None:
+    """« … des quatre communes suivantes : » then a paragraph of names (not list items): quoting
+    the sentence alone would answer « which communes? » with none."""
+    from assistant.generation import split_sentences
+
+    text = ("APPROUVE l'ajout à la liste des bénéficiaires des quatre communes fictives suivantes :\n\n"
+            "Sceaux, Vanves, Bagneux, Malakoff.\n\nPRÉCISE que la liste compte désormais douze communes.")
+    spans = [text[s:e] for s, e in split_sentences(text)]
+    assert spans[0].endswith("Sceaux, Vanves, Bagneux, Malakoff.")
+    assert spans[1].startswith("PRÉCISE")
