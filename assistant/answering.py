@@ -27,6 +27,7 @@ from assistant.index import IndexNotReady, CurrentGeneration, Generation
 from assistant.acts import designating_words, profile_terms, without_designators
 from assistant.abstention import Thresholds, gather, hard_reason, verdict
 from assistant.articles import article_hits, missing_article
+from assistant.named_documents import named_documents
 from assistant.query import is_follow_up, key_terms, looks_english, normalise_question, strip_follow_up
 from assistant.overview import corpus_entries
 from assistant.question import analyse
@@ -236,6 +237,7 @@ class Assistant:
             draft = self.extractive.generate(question, passages, query_vector=query_vector, term_weights=view.idf,
                                              answer_type=analyse(question).answer_type,
                                              preferred=set(article_hits(view, question)),
+                                             named_documents=set(named_documents(view, normalise_question(question))),
                                              sentence_vectors=view.sentence_vectors)
             citations = verify_citations(draft.citations, {p.chunk_id: p.text for p in passages})
             if draft.abstained or not citations:

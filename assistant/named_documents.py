@@ -58,17 +58,47 @@ def named_documents(view, question: str) -> list[str]:
         by_reference = sorted(d for d, (_, _, ref) in docs.described.items() if ref and ref in references)
         if by_reference:
             return by_reference
-    quoted = {t for name in quoted_names(question) for t in tokenize(name)}
-    kinds = {kind_of(m.group("word")) for m in KIND_RE.finditer(fold(question))}
-    if not quoted or not kinds:
+    folded = fold(question)
+    kinds = {kind_of(m.group("word")) for m in KIND_RE.finditer(folded)}
+    if not kinds:
         return []
+    quoted = {t for name in quoted_names(question) for t in tokenize(name)}
+    if quoted:
+        return _titled(docs, kinds, quoted)
+    return _named_after_kind(docs, folded)
+
+
+def _titled(docs: _Documents, kinds: set[str], terms: set[str]) -> list[str]:
+    """The documents of one of ``kinds`` whose title holds every term; none when more than
+    ``MAX_NAMED`` do (a name that many titles share, the programme's, names no document)."""
     found = sorted(
         d for d, described in docs.described.items()
-        if quoted <= docs.title_terms[d] and any(matches_kind(k, described, by="type") or matches_kind(k, described, by="title")
-                                                 for k in kinds)
+        if terms <= docs.title_terms[d] and any(matches_kind(k, described, by="type") or matches_kind(k, described, by="title")
+                                                for k in kinds)
     )
-    # A name that many titles share (the programme's) names no document in particular.
     return found if len(found) <= MAX_NAMED else []
+
+
+_CLAUSE_END_RE = re.compile(r"[?!.;,:()«»\"]")
+
+
+def _named_after_kind(docs: _Documents, folded: str) -> list[str]:
+    """A document named without quotes, by its kind and the words after it (« selon le règlement du
+    Fonds de soutien aux tiers-lieux numériques, … »): the longest run of those words that some
+    titles of that kind hold whole (the words after the name, « … prévoit-il une indemnité », are in
+    no title). A run of one word names nothing: « le règlement du programme »."""
+    for m in KIND_RE.finditer(folded):
+        kind = kind_of(m.group("word"))
+        tail = _CLAUSE_END_RE.split(folded[m.end():], maxsplit=1)[0]
+        words = tail.split()
+        for n in range(len(words), 0, -1):
+            terms = set(tokenize(" ".join(words[:n])))
+            if len(terms) < 2:
+                break
+            found = _titled(docs, {kind}, terms)
+            if found:
+                return found
+    return []
 
 
 def chunks_of(view, doc_ids: list[str]) -> set[str]:

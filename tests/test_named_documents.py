@@ -94,3 +94,38 @@ def test_an_article_of_a_named_reglement_is_read_in_that_reglement(archive_assis
             answer = ask(assistant, question)
             assert not answer.abstained, question
             assert answer.citations[0].document == act.file, question
+
+
+def test_a_document_named_without_quotes_answers_from_itself(archive_assistant) -> None:
+    """« selon le règlement du Fonds X » names the règlement, not the convention of the same fund
+    whose article on payments shares the words; the words after the name belong to no title."""
+    archive, assistant = archive_assistant
+    reglements = [a for a in archive.acts if a.kind == "reglement" and a.fund]
+    assert reglements
+    for act in reglements:
+        answer = ask(assistant, f"Quel acompte peut être versé selon le règlement du {act.fund} ?")
+        assert not answer.abstained and answer.citations[0].document == act.file, act.fund
+        assert "acompte" in answer.citations[0].quote
+
+
+def test_named_documents_reads_a_name_without_quotes() -> None:
+    from types import SimpleNamespace
+
+    from assistant.named_documents import named_documents
+
+    def chunk(doc_id: str, doc_type: str, title: str):
+        return SimpleNamespace(metadata={"doc_id": doc_id, "doc_type": doc_type, "title": title})
+
+    class View:  # the part of a generation the lookup reads
+        def __init__(self, chunks):
+            self.chunks = chunks
+
+    view = View({
+        "a": chunk("r1", "règlement", "Règlement du Fonds de soutien aux tiers-lieux numériques"),
+        "b": chunk("c1", "convention", "Modèle de convention du Fonds de soutien aux tiers-lieux numériques"),
+        "c": chunk("r2", "règlement", "Règlement du Fonds pour la rénovation des écoles"),
+    })
+    assert named_documents(view, "Quel acompte selon le règlement du Fonds de soutien aux tiers-lieux numériques ?") == ["r1"]
+    assert named_documents(view, "Le modèle de convention du fonds de soutien aux tiers-lieux prévoit-il un préavis ?") == ["c1"]
+    assert named_documents(view, "Le règlement du Fonds pour la rénovation des écoles fixe-t-il un plafond ?") == ["r2"]
+    assert named_documents(view, "Que dit le règlement du fonds sur les délais ?") == []  # one word names nothing
