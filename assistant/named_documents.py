@@ -104,3 +104,9 @@ def _named_after_kind(docs: _Documents, folded: str) -> list[str]:
 def chunks_of(view, doc_ids: list[str]) -> set[str]:
     docs = _documents(view)
     return {cid for d in doc_ids for cid in docs.chunks.get(d, [])}
+
+
+def document_chunks(view, chunk_id: str) -> list[str]:
+    """The chunks of ``chunk_id``'s document, in their order in the document."""
+    doc_id = str(view.chunks[chunk_id].metadata.get("doc_id", ""))
+    return sorted(_documents(view).chunks.get(doc_id, []), key=lambda c: view.chunks[c].metadata.get("ordinal", 0))

@@ -21,6 +21,7 @@ from assistant.acts import (
     Designation, designate, names_unknown_subject, subject_scores, topic_terms, track_label, unique_records,
 )
 from assistant.index import Generation
+from assistant.named_documents import document_chunks
 from assistant.query import looks_english
 from assistant.question import Question, analyse, answer_types
 from assistant.schemas import Citation
@@ -369,6 +370,8 @@ class RecordAnswerer:
         if evidence is None or evidence.chunk_id not in self.view.chunks:
             return None
         passage = self.view.passage(evidence.chunk_id)
+        if name is not None and name not in passage.text:
+            passage = self._continuation_holding(evidence.chunk_id, name) or passage
         text = passage.text
         if name is None:
             m = re.search(r"(?:APPROUVE|DÉCIDE|DESIGNE|DÉSIGNE)[^:]*:", text)
@@ -385,6 +388,18 @@ class RecordAnswerer:
         if find_quote(quote, text) is None:
             return None
         return citation_for(n, passage, quote)
+
+    def _continuation_holding(self, chunk_id: str, name: str, reach: int = 3):
+        """The passage after the list's first one that names ``name``: a long list continues over the
+        next passages of its act (the first one ends « … à savoir : »), and the quote must show the
+        name, not only the sentence announcing the list."""
+        following = [cid for cid in document_chunks(self.view, chunk_id) if cid != chunk_id]
+        start = self.view.chunks[chunk_id].metadata.get("ordinal", 0)
+        later = [cid for cid in following if self.view.chunks[cid].metadata.get("ordinal", 0) > start]
+        for cid in later[:reach]:
+            if name in self.view.chunks[cid].text:
+                return self.view.passage(cid)
+        return None
 
     def _membership_answer(self, record: DeliberationRecord, resolved: list[_Resolved], negated: bool,
                            first_n: int = 1) -> FactAnswer | None:

@@ -129,3 +129,27 @@ def test_named_documents_reads_a_name_without_quotes() -> None:
     assert named_documents(view, "Le modèle de convention du fonds de soutien aux tiers-lieux prévoit-il un préavis ?") == ["c1"]
     assert named_documents(view, "Le règlement du Fonds pour la rénovation des écoles fixe-t-il un plafond ?") == ["r2"]
     assert named_documents(view, "Que dit le règlement du fonds sur les délais ?") == []  # one word names nothing
+
+
+def test_a_listed_commune_is_quoted_where_the_list_names_it(archive_assistant, tmp_path, embeddings) -> None:
+    """A long list continues over the passages after the one announcing it (« … à savoir : »): the
+    answer « oui » quotes the passage with the commune's name, not only the announcing sentence.
+    Short passages (200 characters) make every list of the archive run over several."""
+    import shutil
+
+    from assistant.config import Settings
+    from assistant.services import build_assistant
+    from ingest.pipeline import Ingestor
+
+    archive, whole = archive_assistant
+    act = max((a for a in archive.acts if a.kind == "track_opening"), key=lambda a: len(a.beneficiaries))
+    (tmp_path / "docs").mkdir()
+    shutil.copy(whole.settings.corpus_dir / act.file, tmp_path / "docs" / act.file)
+    settings = Settings(corpus_dir=tmp_path / "docs", data_dir=tmp_path / "data", chunk_size=200, chunk_overlap=0,
+                        _env_file=None)
+    assert Ingestor(settings, embeddings=embeddings).run().failed == []
+    assistant = build_assistant(settings, embeddings=embeddings)
+    for name in (act.beneficiaries[len(act.beneficiaries) // 2], act.beneficiaries[-1]):
+        answer = ask(assistant, f"{name} fait-elle partie des bénéficiaires du parcours « {act.track} » ?")
+        assert not answer.abstained and answer.answer.startswith("Oui"), name
+        assert any(name in " ".join(c.quote.split()) for c in answer.citations), (name, answer.citations)
