@@ -1,6 +1,6 @@
 """The documents a question names: an act by its reference (« la délibération BM2025/12/08/17 »),
-or a document by its kind and its quoted name (« selon le règlement du parcours « IA-Petite
-enfance » »). Among hundreds of acts written alike, the words of the question match the same
+or a document by its kind and its name, quoted (« selon le règlement du parcours « IA-Petite
+enfance » ») or not (« selon le règlement du Fonds de soutien aux tiers-lieux numériques »). Among hundreds of acts written alike, the words of the question match the same
 sentence in every act; retrieval therefore also ranks the passages of the named documents alone
 (see ``HybridRetriever``), so the named document's passage is among the first ones."""
 
