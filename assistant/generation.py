@@ -97,9 +97,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         item = bool(_LIST_ITEM_RE.match(segment)) or bool(_TABLE_ROW_RE.match(segment.strip()))
         if merged:
             ps, pe, is_list, is_title = merged[-1]
-            # What a colon announces is quoted with it, a list item or not (« … des quatre communes
-            # suivantes : » then the paragraph that names them).
-            if is_title or (item and is_list) or text[ps:pe].rstrip().endswith(":"):
+            # What a sentence ending with a colon announces is quoted with it, a list item or not
+            # (« … des quatre communes suivantes : » then the paragraph that names them); never a
+            # heading (the next article), and a form label (« Nom : ») announces nothing.
+            previous = text[ps:pe]
+            announces = (previous.rstrip().endswith(":") and len(previous.split()) >= 4
+                         and not _is_title(segment) and not re.search(r"\w", text[pe:s]))  # no heading between
+            if is_title or (item and (is_list or previous.rstrip().endswith(":"))) or announces:
                 merged[-1] = [ps, e, item or is_list, False]
                 continue
         merged.append([s, e, item, _is_title(segment)])

@@ -26,6 +26,8 @@ class _Documents:
     described: dict[str, tuple[str, str, str]]
     """doc_id → (folded type, folded title, folded reference)."""
     title_terms: dict[str, set[str]]
+    postings: dict[str, set[str]]
+    """title term → the documents whose title holds it."""
 
 
 _INDEXES: "weakref.WeakKeyDictionary[object, _Documents]" = weakref.WeakKeyDictionary()
@@ -45,7 +47,12 @@ def _documents(view) -> _Documents:
         if doc_id not in described:
             described[doc_id] = (fold(str(meta.get("doc_type", ""))), fold(str(meta.get("title", ""))),
                                  re.sub(r"\s+", "", fold(str(meta.get("reference", "")))))
-    found = _Documents(chunks, described, {d: set(tokenize(title)) for d, (_, title, _) in described.items()})
+    title_terms = {d: set(tokenize(title)) for d, (_, title, _) in described.items()}
+    postings: dict[str, set[str]] = {}
+    for doc_id, terms in title_terms.items():
+        for term in terms:
+            postings.setdefault(term, set()).add(doc_id)
+    found = _Documents(chunks, described, title_terms, postings)
     _INDEXES[view] = found
     return found
 
@@ -58,47 +65,52 @@ def named_documents(view, question: str) -> list[str]:
         by_reference = sorted(d for d, (_, _, ref) in docs.described.items() if ref and ref in references)
         if by_reference:
             return by_reference
-    folded = fold(question)
+    # Our abbreviation expansions (« IA (intelligence artificielle)-Santé ») are in no title.
+    folded = re.sub(r"\s*\([^)]*\)", "", fold(question))
     kinds = {kind_of(m.group("word")) for m in KIND_RE.finditer(folded)}
     if not kinds:
         return []
     quoted = {t for name in quoted_names(question) for t in tokenize(name)}
-    if quoted:
-        return _titled(docs, kinds, quoted)
-    return _named_after_kind(docs, folded)
+    found = _titled(docs, kinds, quoted) if quoted else []
+    return found or _named_after_kind(docs, folded)
 
 
 def _titled(docs: _Documents, kinds: set[str], terms: set[str]) -> list[str]:
     """The documents of one of ``kinds`` whose title holds every term; none when more than
     ``MAX_NAMED`` do (a name that many titles share, the programme's, names no document)."""
+    holding = set.intersection(*(docs.postings.get(t, set()) for t in terms)) if terms else set()
     found = sorted(
-        d for d, described in docs.described.items()
-        if terms <= docs.title_terms[d] and any(matches_kind(k, described, by="type") or matches_kind(k, described, by="title")
-                                                for k in kinds)
+        d for d in holding
+        if any(matches_kind(k, docs.described[d], by="type") or matches_kind(k, docs.described[d], by="title") for k in kinds)
     )
     return found if len(found) <= MAX_NAMED else []
 
 
 _CLAUSE_END_RE = re.compile(r"[?!.;,:()«»\"]")
+_MAX_NAME_WORDS = 12
 
 
 def _named_after_kind(docs: _Documents, folded: str) -> list[str]:
     """A document named without quotes, by its kind and the words after it (« selon le règlement du
     Fonds de soutien aux tiers-lieux numériques, … »): the longest run of those words that some
     titles of that kind hold whole (the words after the name, « … prévoit-il une indemnité », are in
-    no title). A run of one word names nothing: « le règlement du programme »."""
+    no title), over every kind word of the question. A run names a document only with two words or
+    more, one of them in few titles (« du Bureau de la Métropole » is in every Bureau act's title)."""
+    best: tuple[int, list[str]] = (0, [])
     for m in KIND_RE.finditer(folded):
         kind = kind_of(m.group("word"))
-        tail = _CLAUSE_END_RE.split(folded[m.end():], maxsplit=1)[0]
-        words = tail.split()
+        words = _CLAUSE_END_RE.split(folded[m.end():], maxsplit=1)[0].split()[:_MAX_NAME_WORDS]
         for n in range(len(words), 0, -1):
             terms = set(tokenize(" ".join(words[:n])))
-            if len(terms) < 2:
+            if len(terms) < 2 or len(terms) <= best[0]:
                 break
+            if not any(len(docs.postings.get(t, ())) <= MAX_NAMED for t in terms):
+                continue
             found = _titled(docs, {kind}, terms)
             if found:
-                return found
-    return []
+                best = (len(terms), found)
+                break
+    return best[1]
 
 
 def chunks_of(view, doc_ids: list[str]) -> set[str]:

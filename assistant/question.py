@@ -109,9 +109,11 @@ _AGENT_RE = re.compile(
 _AMOUNT_RE = re.compile(
     r"\d[\d\s.,]*\s*(?:€|euros?\b|k€|m€|millions? d'euros)|\bgratui|a titre gratuit|"
     r"\baucun(?:e)? (?:frais|cout|depense|contrepartie)|\bsans (?:frais|cout)", re.I)
-# A share: a percentage, or a fraction written in words (« la moitié », « un tiers », « l'intégralité »).
+# A share: a percentage, a fraction written in words (« la moitié », « deux tiers », never « tiers-lieux »
+# or « un quart d'heure »), or any number: a rate may be « 25 € de l'heure » or « un adulte pour huit ».
 _PROPORTION_RE = re.compile(
-    r"\d+(?:[.,]\d+)?\s*(?:%|pour ?cent\b|p\.\s?100)|\b(?:moitie|tiers|quarts?|cinquiemes?|dixiemes?|integralite|totalite)\b", re.I)
+    r"\d|%|\bpour ?cent\b|\bmoitie\b|\b(?:un|deux|le|du|au|des) tiers\b(?!-)|\b(?:un|trois|le|du|au) quarts?\b(?! d'heure)|"
+    r"\bintegralite\b|\btotalite\b", re.I)
 # A person's name: « Prénom NOM » or two capitalised words not at the start of a sentence.
 _NAME_RE = re.compile(r"\b[A-ZÉÈ][a-zéèêëîïôûç]+(?:-[A-ZÉÈ][a-zéèêëîïôûç]+)?\s+[A-ZÉÈ][A-ZÉÈ-]{2,}\b")
 _TYPE_PRESENT = {

@@ -37,9 +37,10 @@ MEMBERSHIP_RE = re.compile(
 )
 NEGATION_RE = re.compile(r"\bne\b|\bn'|\bn’|\bpas\b|[ée]cart[ée]|exclu|refus|rejet|\bnot\b", re.IGNORECASE)
 # The vocabulary of a deliberation's own fields (any act has them): which field a question asks for.
-# French verbs of inclusion in a list count too (« ajoutées », « intégrées », « admises »).
+# « ajoutées » asks for a list too (« intégrées », « admises » were left out: « admises à candider »,
+# « ont intégré un tiers-lieu » are no question about a list of beneficiaries).
 _SELECTION = (r"retenu|s[ée]lectionn|b[ée]n[ée]ficiaire|laur[ée]at|choisi|d[ée]sign|liste|particip|\bpris(?:es)?\b|"
-              r"ajout|int[ée]gr[ée]|inclu|admis|selected|chosen|beneficiar|added")
+              r"ajout|selected|chosen|beneficiar|added")
 _GROUP_RE = r"(?:communes|b[ée]n[ée]ficiaires|collectivit[ée]s|laur[ée]ats|villes|EPT|territoires|participants|municipalities|towns)"
 INTENTS: list[tuple[str, re.Pattern[str]]] = [
     ("secretary", re.compile(r"secr[ée]ta(?:ire|ry)", re.I)),

@@ -130,7 +130,9 @@ def test_a_share_of_a_cost_asks_a_proportion_not_an_amount() -> None:
     assert answer_type_of("Quel est le coût de la formation ?") == "amount"
     assert has_answer_type("proportion", "La Métropole prend en charge 30 % du coût.")
     assert has_answer_type("proportion", "la moitié des dépenses est remboursée")
-    assert not has_answer_type("proportion", "dans la limite de 10 000 € par commune")
+    assert has_answer_type("proportion", "un taux horaire de 25 € de l'heure")  # a rate need not be a percentage
+    assert not has_answer_type("proportion", "les tiers-lieux numériques du territoire")
+    assert not has_answer_type("proportion", "une réunion d'un quart d'heure")
 
 
 def test_an_abbreviation_is_found_as_written_or_as_its_expansion() -> None:
@@ -152,5 +154,6 @@ def test_a_list_question_asked_with_a_verb_of_inclusion_reads_the_list() -> None
     from assistant.record_answers import detect_intent
 
     assert detect_intent("Quelles communes la délibération BM2024/01/08/19 a-t-elle ajoutées au parcours ?") == "list"
-    assert detect_intent("Combien de communes ont été intégrées au dispositif ?") == "count"
+    assert detect_intent("Combien de communes ont été ajoutées au dispositif ?") == "count"
     assert detect_intent("Quelles communes ont un marché public ?") is None
+    assert detect_intent("Quelles communes ont intégré un tiers-lieu ?") is None

@@ -480,3 +480,7 @@ def test_what_a_colon_announces_is_quoted_with_it() -> None:
     spans = [text[s:e] for s, e in split_sentences(text)]
     assert spans[0].endswith("Sceaux, Vanves, Bagneux, Malakoff.")
     assert spans[1].startswith("PRÉCISE")
+    # Never across a heading, and a form label announces nothing.
+    text = "Il est convenu ce qui suit :\n\n## Article 1\n\nLa convention dure deux ans.\n\nNom :\n\nPrénom :"
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Il est convenu ce qui suit :", "La convention dure deux ans.", "Nom :", "Prénom :"]
