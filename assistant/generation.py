@@ -72,8 +72,7 @@ def _is_title(segment: str) -> bool:
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of a chunk. A table row stays whole; a list, the rows of a table, or whatever
     follows a colon, is quoted whole with the sentence or the heading that announces it (« … trois
-    principes : »); a heading
-    is quoted with what follows it, never alone."""
+    principes : »); a heading is quoted with what follows it, never alone."""
     rows = _table_rows(text)
     spans: list[tuple[int, int]] = []
     start = 0

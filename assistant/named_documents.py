@@ -1,14 +1,14 @@
 """The documents a question names: an act by its reference (« la délibération BM2025/12/08/17 »),
 or a document by its kind and its name, quoted (« selon le règlement du parcours « IA-Petite
-enfance » ») or not (« selon le règlement du Fonds de soutien aux tiers-lieux numériques »). Among hundreds of acts written alike, the words of the question match the same
-sentence in every act; retrieval therefore also ranks the passages of the named documents alone
+enfance » ») or not (« selon le règlement du Fonds de soutien aux tiers-lieux numériques »). Among
+hundreds of acts written alike, the words of the question match the same sentence in every act; retrieval therefore also ranks the passages of the named documents alone
 (see ``HybridRetriever``), so the named document's passage is among the first ones."""
 
 from __future__ import annotations
 
 import re
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.articles import KIND_RE, kind_of, matches_kind
 from assistant.question import quoted_names
@@ -28,6 +28,8 @@ class _Documents:
     title_terms: dict[str, set[str]]
     postings: dict[str, set[str]]
     """title term → the documents whose title holds it."""
+    recent: dict[str, list[str]] = field(default_factory=dict)
+    """question → its named documents: retrieval and the extractive answer both ask."""
 
 
 _INDEXES: "weakref.WeakKeyDictionary[object, _Documents]" = weakref.WeakKeyDictionary()
@@ -60,6 +62,15 @@ def _documents(view) -> _Documents:
 def named_documents(view, question: str) -> list[str]:
     """Ids of the documents the question names, in id order (none for most questions)."""
     docs = _documents(view)
+    found = docs.recent.get(question)
+    if found is None:
+        if len(docs.recent) > 256:
+            docs.recent.clear()
+        found = docs.recent[question] = _named(docs, question)
+    return list(found)
+
+
+def _named(docs: _Documents, question: str) -> list[str]:
     references = {re.sub(r"\s+", "", fold(m.group(0))) for m in REFERENCE_RE.finditer(question)}
     if references:
         by_reference = sorted(d for d, (_, _, ref) in docs.described.items() if ref and ref in references)

@@ -37,7 +37,7 @@ MEMBERSHIP_RE = re.compile(
 )
 NEGATION_RE = re.compile(r"\bne\b|\bn'|\bn’|\bpas\b|[ée]cart[ée]|exclu|refus|rejet|\bnot\b", re.IGNORECASE)
 # The vocabulary of a deliberation's own fields (any act has them): which field a question asks for.
-# « ajoutées » asks for a list too (« intégrées », « admises » were left out: « admises à candider »,
+# « ajoutées » asks for a list too (« intégrées », « admises » were left out: « admises à candidater »,
 # « ont intégré un tiers-lieu » are no question about a list of beneficiaries).
 _SELECTION = (r"retenu|s[ée]lectionn|b[ée]n[ée]ficiaire|laur[ée]at|choisi|d[ée]sign|liste|particip|\bpris(?:es)?\b|"
               r"ajout|selected|chosen|beneficiar|added")
