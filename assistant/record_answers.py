@@ -394,9 +394,8 @@ class RecordAnswerer:
         """The passage after the list's first one that names ``name``: a long list continues over the
         next passages of its act (the first one ends « … à savoir : »), and the quote must show the
         name, not only the sentence announcing the list."""
-        following = [cid for cid in document_chunks(self.view, chunk_id) if cid != chunk_id]
         start = self.view.chunks[chunk_id].metadata.get("ordinal", 0)
-        later = [cid for cid in following if self.view.chunks[cid].metadata.get("ordinal", 0) > start]
+        later = [cid for cid in document_chunks(self.view, chunk_id) if self.view.chunks[cid].metadata.get("ordinal", 0) > start]
         for cid in later[:reach]:
             if name in self.view.chunks[cid].text:
                 return self.view.passage(cid)
