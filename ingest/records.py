@@ -14,6 +14,7 @@ from datetime import date
 from assistant.records import (
     ACT_REF, ACT_REF_RE, LAW_REF_RE, Beneficiary, Decision, DeliberationRecord, Evidence, Visa, parse_french_date,
 )
+from assistant.communes import is_known_place
 from ingest.chunking import Chunk
 from ingest.chunking import DECISION_RE
 
@@ -22,9 +23,21 @@ def _clean(text: str) -> str:
 
 
 def _split_names(text: str) -> list[str]:
-    text = _clean(text).rstrip(".")
-    parts = re.split(r",\s*|\s+et\s+(?=[A-ZÉÈ])", text)
-    return [p.strip() for p in parts if p.strip()]
+    """The names of « A, B et C »; a name that holds « et » itself (the EPT « Paris Est Marne et
+    Bois ») is kept whole when the Métropole's table knows it so."""
+    names: list[str] = []
+    for part in re.split(r",\s*", _clean(text).rstrip(".")):
+        pieces = [p.strip() for p in re.split(r"\s+et\s+(?=[A-ZÉÈ])", part) if p.strip()]
+        i = 0
+        while i < len(pieces):
+            j = next((j for j in range(len(pieces), i + 1, -1) if _known(" et ".join(pieces[i:j]))), i + 1)
+            names.append(" et ".join(pieces[i:j]))
+            i = j
+    return names
+
+
+def _known(name: str) -> bool:
+    return is_known_place(re.sub(r"\s*\((?:EPT|[ÉE]tablissement public territorial)\)\s*$", "", name, flags=re.I))
 
 
 _HEADER_STOP_RE = re.compile(

@@ -143,6 +143,18 @@ def test_only_an_announced_list_gives_beneficiaries() -> None:
     assert [b.name for b in r.beneficiaries] == ["Antony", "Sceaux", "Vanves"]
 
 
+@pytest.mark.parametrize("listed, expected", [
+    ("Antony, Paris Est Marne et Bois (EPT) et Sceaux", ["Antony", "Paris Est Marne et Bois", "Sceaux"]),
+    ("Antony et Paris Est Marne et Bois (EPT)", ["Antony", "Paris Est Marne et Bois"]),
+    ("Antony et Sceaux", ["Antony", "Sceaux"]),
+])
+def test_a_name_holding_et_is_one_beneficiary(listed, expected) -> None:
+    """« et » joins the last names of a list, and is also part of the name of an EPT: the table of the
+    Métropole tells which."""
+    r = _synthetic(f"EXTRAIT\n\nVu le code,\n\nAPPROUVE la liste des communes suivantes : {listed}.\n")
+    assert [b.name for b in r.beneficiaries] == expected
+
+
 def test_a_list_longer_than_a_chunk_is_read_whole() -> None:
     names = ", ".join(f"Commune{i}-sur-Marne" for i in range(80))
     doc = LoadedDocument(text=f"EXTRAIT\n\nVu le code,\n\nAPPROUVE la liste des communes suivantes : {names}.\n", format="txt")
