@@ -64,9 +64,9 @@ _PROFILES: dict[int, tuple[DeliberationRecord, frozenset[str], frozenset[str]]] 
 
 
 def profile_terms(record: DeliberationRecord) -> frozenset[str]:
-    """What the act is about: its subject, the name of its track and its officers (not what its decisions also
-    mention, such as conventions to sign or the bodies it lists: a question about those is not a
-    question about the act's séance)."""
+    """What the act is about: its subject, the name of its track and its officers. (Its decisions
+    count beside them in ``act_scores``; the bodies it lists never do: a commune named in a list is
+    no subject of the act.)"""
     return _profile(record)[1]
 
 
@@ -142,8 +142,9 @@ def designate(
     By subject, each act scores the share of the question's subject words its profile holds, each
     word weighed by its rarity in the corpus (``weights``, the index's IDF): a rare word the act
     lacks (« IA-Santé ») rules it out, a function word no list names (« lors de ») hardly counts.
-    A word the corpus never uses (« biodiversité » in a corpus without it) rules out every act: no
-    act can be about it."""
+    The words are looked for in the act's profile and in its decisions (``act_scores``). A word the
+    corpus never uses (« biodiversité » in a corpus without it) rules out every act, unless the
+    other words choose one act among several of one subject (``_one_of_a_subject``)."""
     chosen = list(records)
     explicit = False
     if question.references:
@@ -157,7 +158,21 @@ def designate(
         explicit = True
     topic = topic_terms(question, ignore) if by_topic else set()
     if topic and chosen:
-        scores = subject_scores(chosen, topic, weights, weight_prefixes)
+        unknown = unknown_terms(topic, weights, weight_prefixes)
+        known = topic - unknown
+        named = written_as_names(question.text)
+        if not known or unknown & named:
+            # A word the corpus never uses, or none it uses: no act can be about it.
+            return Designation([], True)
+        # A name the question writes (« IA-Biodiversité ») is what the act must be about: its
+        # subject holds it, not merely a decision (« APPROUVE l'ajout … » of another track).
+        chosen = [r for r in chosen if all(term_in(t, _profile(r)[1], _profile(r)[2]) for t in named & known)]
+        if not chosen:
+            return Designation([], True)
+        if unknown:
+            one = _one_of_a_subject(chosen, known, weights, weight_prefixes)
+            return Designation([one] if one else [], True)
+        scores = act_scores(chosen, known, weights, weight_prefixes)
         best = max(scores)
         if best < MIN_SUBJECT_COVERAGE:
             # A word no act is about (« publiée », « le comité d'examen », « IA-Santé »): the question
@@ -169,20 +184,97 @@ def designate(
     return Designation(chosen, explicit)
 
 
+def _one_of_a_subject(records: list[DeliberationRecord], known: set[str], weights: dict[str, float] | None,
+                      weight_prefixes: set[str] | None) -> DeliberationRecord | None:
+    """The act a question with a word the corpus never uses is about, if any: « les bénéficiaires
+    ajoutés au parcours X lors de sa deuxième vague », where « vague » is no word of the corpus. Its
+    other words must name a subject several acts share (the track's opening and its additions) and
+    pick one of them by what it decides (« APPROUVE l'ajout »): the unknown word then says which of
+    them, not what the question is about. When they already name a single act (« la subvention à
+    Colombes pour un festival de montgolfières »), the unknown word may be what that act is not
+    about, and no act is designated."""
+    subject = subject_scores(records, known, weights, weight_prefixes)
+    top = max(subject)
+    same_subject = [r for r, s in zip(records, subject) if top > 0 and s >= top - 1e-9]
+    if len(same_subject) < 2:
+        return None
+    scores = act_scores(same_subject, known, weights, weight_prefixes)
+    best = max(scores)
+    chosen = [r for r, s in zip(same_subject, scores) if s >= best - 1e-9]
+    return chosen[0] if best >= MIN_SUBJECT_COVERAGE and len(chosen) == 1 else None
+
+
+def unknown_terms(topic: set[str], weights: dict[str, float] | None, weight_prefixes: set[str] | None = None) -> set[str]:
+    """The words of ``topic`` the corpus never uses, even by their first letters (none without ``weights``)."""
+    if weights is None:
+        return set()
+    known_prefixes = weight_prefixes if weight_prefixes is not None else prefixes_of(weights)
+    return {t for t in topic if not (t in weights or (len(t) >= 5 and t[:5] in known_prefixes))}
+
+
+def written_as_names(text: str) -> set[str]:
+    """Stems of the words a question writes as (part of) a name: quoted, joined by a hyphen
+    (« IA-Biodiversité »), or capitalised after its first word. A word unknown to the corpus written
+    so is the subject itself, not a word describing an act in other terms than its own."""
+    stems = {t for span in quoted_names(text) for t in tokenize(span)}
+    words = re.findall(r"[\w'’-]+", re.sub(r"\s*\([^)]*\)", "", text))
+    for i, word in enumerate(words):
+        if "-" in word.strip("-") or (i > 0 and word[:1].isupper()):
+            stems.update(tokenize(word))
+    return stems
+
+
+def act_scores(records: list[DeliberationRecord], topic: set[str], weights: dict[str, float] | None,
+               weight_prefixes: set[str] | None = None) -> list[float]:
+    """Per act, the IDF-weighted share of ``topic`` its profile or its decisions hold: what an act
+    decides is what it is about too (« APPROUVE l'ajout à la liste des bénéficiaires » answers « les
+    bénéficiaires ajoutés au parcours X »), and it tells apart acts of one subject. In decisions, a
+    word counts as itself only: their long texts share five first letters with too many words
+    (« confondus » / « conformément », « publiée » / « publics »)."""
+    weighted = _weighted(topic, weights)
+    total = sum(weighted.values()) or 1.0
+    scores = []
+    for r in records:
+        _, tokens, prefixes = _profile(r)
+        decided = _decision_terms(r)
+        held = sum(w for t, w in weighted.items() if term_in(t, tokens, prefixes) or t in decided)
+        scores.append(held / total)
+    return scores
+
+
+_DECISIONS: dict[int, tuple[DeliberationRecord, frozenset[str]]] = {}
+
+
+def _decision_terms(record: DeliberationRecord) -> frozenset[str]:
+    """The stems of an act's decisions, the names it lists aside, computed once per record."""
+    cached = _DECISIONS.get(id(record))
+    if cached is not None and cached[0] is record:
+        return cached[1]
+    names = {t for b in record.beneficiaries for t in tokenize(b.name)}  # a list names no subject
+    terms = frozenset(t for d in record.decisions for t in tokenize(d.text)) - names
+    if len(_DECISIONS) > 100_000:
+        _DECISIONS.clear()
+    _DECISIONS[id(record)] = (record, terms)
+    return terms
+
+
+def _weighted(topic: set[str], weights: dict[str, float] | None) -> dict[str, float]:
+    """Each word's weight: its IDF; a word known by its first letters only (« sélectionnées » /
+    « sélection ») weighs as the rarest; all alike without ``weights``."""
+    if weights is None:
+        return {t: 1.0 for t in topic}
+    rarest = max((weights[t] for t in topic if t in weights), default=1.0)
+    return {t: weights.get(t, rarest) for t in topic}
+
+
 def subject_scores(records: list[DeliberationRecord], topic: set[str], weights: dict[str, float] | None,
                    weight_prefixes: set[str] | None = None) -> list[float]:
     """Per act, the IDF-weighted share of ``topic`` its profile holds; 0 for all when a word of the
     topic is unknown to the corpus (``weights`` given and without it, even by its first letters;
     ``weight_prefixes``: those first letters, when the caller keeps them)."""
-    if weights is None:
-        weighted = {t: 1.0 for t in topic}
-    else:
-        known_prefixes = weight_prefixes if weight_prefixes is not None else prefixes_of(weights)
-        if not all(t in weights or (len(t) >= 5 and t[:5] in known_prefixes) for t in topic):
-            return [0.0] * len(records)
-        # A word known by its first letters only (« sélectionnées » / « sélection ») weighs as the rarest.
-        rarest = max((weights[t] for t in topic if t in weights), default=1.0)
-        weighted = {t: weights.get(t, rarest) for t in topic}
+    if unknown_terms(topic, weights, weight_prefixes):
+        return [0.0] * len(records)
+    weighted = _weighted(topic, weights)
     total = sum(weighted.values())
     scores = []
     for r in records:

@@ -152,3 +152,32 @@ def test_a_listed_commune_is_quoted_where_the_list_names_it(archive_assistant, t
         answer = ask(assistant, f"{name} fait-elle partie des bénéficiaires du parcours « {act.track} » ?")
         assert not answer.abstained and answer.answer.startswith("Oui"), name
         assert any(name in " ".join(c.quote.split()) for c in answer.citations), (name, answer.citations)
+
+
+@pytest.mark.parametrize("words", ["lors de son second tour", "pendant sa phase deux"])
+def test_an_act_described_in_words_the_corpus_never_uses_is_still_the_one_its_name_gives(archive_assistant, words) -> None:
+    """« … ajoutés au parcours X lors de son second tour » in an archive that never writes « tour »: the
+    track's name leaves its opening act and the act that adds beneficiaries; what the second decides
+    (« APPROUVE l'ajout ») tells them apart. The unknown word is set aside only because one act is left."""
+    archive, assistant = archive_assistant
+    view = assistant.index.current()
+    waves = [a for a in archive.acts if a.kind == "track_wave"]
+    assert waves
+    from assistant.text import tokenize
+    unknown = [t for t in tokenize(words) if t not in view.idf and len(t) > 3]
+    assert unknown, "the test needs a word the archive never uses"
+    for act in waves:
+        answer = ask(assistant, f"Quels bénéficiaires ont été ajoutés au parcours {act.track} {words} ?")
+        assert answer.kind == "fact" and {c.document for c in answer.citations} == {act.file}, act.reference
+        assert all(name in answer.answer for name in act.beneficiaries), act.reference
+
+
+def test_an_unknown_word_written_as_a_name_or_leaving_several_acts_designates_none(archive_assistant) -> None:
+    """« IA-Biodiversité » is the subject itself; « lors du second tour » alone leaves every act that adds
+    beneficiaries: no act's list is given for either."""
+    archive, assistant = archive_assistant
+    for question in ("Quels bénéficiaires ont été ajoutés au parcours IA-Biodiversité ?",
+                     "Quels bénéficiaires ont été ajoutés lors du second tour ?"):
+        answer = ask(assistant, question)
+        assert answer.kind != "fact", question
+
