@@ -23,7 +23,7 @@ from assistant.acts import (
 from assistant.index import Generation
 from assistant.named_documents import document_chunks
 from assistant.query import looks_english
-from assistant.question import Question, analyse, answer_types
+from assistant.question import Question, analyse, answer_types, has_answer_type
 from assistant.schemas import Citation
 from assistant.text import tokenize
 from assistant.records import DeliberationRecord
@@ -182,7 +182,12 @@ class RecordAnswerer:
             if citation is None:
                 continue
             citations.append(citation)
-            lines.append(f"{text} [{citation.n}]")
+            line = f"{text} [{citation.n}]"
+            stated = self._stated_count(record, len(citations) + 1) if intent == "count" else None
+            if stated is not None:
+                citations.append(stated)
+                line += f" L'acte précise aussi : « {' '.join(stated.quote.split())} » [{stated.n}]"
+            lines.append(line)
         if not citations:
             return None
         if len(lines) == 1:
@@ -190,10 +195,31 @@ class RecordAnswerer:
         head = f"{len(lines)} délibérations du corpus répondent, chacune pour son acte :"
         return FactAnswer(Draft(answer=head + "\n" + "\n".join(f"- {line}" for line in lines), citations=citations), "fact")
 
+    def _stated_count(self, record: DeliberationRecord, n: int) -> Citation | None:
+        """Another decision of the act that counts beneficiaries (« PRÉCISE que le parcours compte
+        désormais trente-six bénéficiaires »): an act that adds names to a list may state the new
+        total, which « combien compte le parcours ? » asks, and which the names it lists do not give."""
+        listed = record.evidence.get("beneficiaries")
+        if listed is None or listed.chunk_id not in self.view.chunks:
+            return None
+        for decision in record.decisions:
+            text = " ".join(decision.text.split())
+            if "bénéficiaire" not in text.lower() or not has_answer_type("number", text):
+                continue
+            if find_quote(text, listed.quote) is not None or find_quote(listed.quote, text) is not None:
+                continue  # the decision that lists them
+            for cid in document_chunks(self.view, listed.chunk_id):
+                passage = self.view.passage(cid)
+                span = find_quote(text, passage.text)
+                if span is not None:
+                    return citation_for(n, passage, passage.text[span[0]:span[1]])
+        return None
+
     def _dated_by_subject(self, question: str) -> bool:
         """« À quelle date la Métropole a-t-elle subventionné <the act's subject> ? »: a question
         that asks when, and whose subject words (two or more) are all in one act's subject and in
-        no other's, asks for that act's séance date."""
+        no other's, asks for that act's séance date. (Not its decisions: « jusqu'à quand signer la
+        convention du parcours X ? » asks for a deadline the act decides, not for its séance.)"""
         if answer_types(question) != {"date"}:
             return False
         topic = topic_terms(analyse(question))
@@ -241,7 +267,8 @@ class RecordAnswerer:
             head = f"{len(r.beneficiaries)} bénéficiaires sont retenus par {act} : {len(communes)} communes et {len(epts)} EPT"
             if intent == "count":
                 return head + ".", "beneficiaries"
-            return f"{head}. Communes : {', '.join(communes)}. EPT : {', '.join(epts)}.", "beneficiaries"
+            groups = [f"{label} : {', '.join(names)}." for label, names in (("Communes", communes), ("EPT", epts)) if names]
+            return f"{head}. {' '.join(groups)}", "beneficiaries"
         return None, intent
 
     # -- membership --------------------------------------------------------------------

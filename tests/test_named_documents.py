@@ -181,3 +181,14 @@ def test_an_unknown_word_written_as_a_name_or_leaving_several_acts_designates_no
         answer = ask(assistant, question)
         assert answer.kind != "fact", question
 
+
+def test_an_act_adding_beneficiaries_answers_with_the_total_it_states(archive_assistant) -> None:
+    """« Combien de bénéficiaires compte le parcours … après la délibération … ? » is answered with the
+    names the act adds and the total it states (« compte désormais … »)."""
+    from evals.archive import number_fr
+
+    archive, assistant = archive_assistant
+    for act in [a for a in archive.acts if a.kind == "track_wave"]:
+        answer = ask(assistant, f"Combien de bénéficiaires compte le parcours « {act.track} » après la délibération {act.reference} ?")
+        assert answer.kind == "fact" and f"compte désormais {number_fr(act.beneficiaries_total)} bénéficiaires" in answer.answer
+        assert {c.document for c in answer.citations} == {act.file}
