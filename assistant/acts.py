@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.communes import capture_names
-from assistant.question import DAY_MONTH_RE, QUESTION_WORDS, Question, analyse, quoted_names
+from assistant.question import DAY_MONTH_RE, QUESTION_WORDS, Question, analyse, has_answer_type, quoted_names
 from assistant.query import prefixes_of, term_in
 from assistant.text import fold, tokenize
 from assistant.records import MONTHS, DeliberationRecord
@@ -135,6 +135,7 @@ MIN_SUBJECT_COVERAGE = 0.6
 def designate(
     records: list[DeliberationRecord], question: Question, *, ignore: set[str] = frozenset(),
     weights: dict[str, float] | None = None, weight_prefixes: set[str] | None = None, by_topic: bool = True,
+    about_list: bool = False,
 ) -> Designation:
     """The acts among ``records`` that the question designates. An empty list means the question
     names an act, organ, date or subject that none of them matches: it is about something else.
@@ -142,7 +143,8 @@ def designate(
     By subject, each act scores the share of the question's subject words its profile holds, each
     word weighed by its rarity in the corpus (``weights``, the index's IDF): a rare word the act
     lacks (« IA-Santé ») rules it out, a function word no list names (« lors de ») hardly counts.
-    The words are looked for in the act's profile and in its decisions (``act_scores``). A word the
+    For a question about an act's list (``about_list``), the words are also looked for in the
+    decisions that make or count that list (``act_scores``). A word the
     corpus never uses (« biodiversité » in a corpus without it) rules out every act, unless the
     other words choose one act among several of one subject (``_one_of_a_subject``)."""
     chosen = list(records)
@@ -170,9 +172,9 @@ def designate(
         if not chosen:
             return Designation([], True)
         if unknown:
-            one = _one_of_a_subject(chosen, known, weights, weight_prefixes)
+            one = _one_of_a_subject(chosen, known, weights, weight_prefixes) if about_list else None
             return Designation([one] if one else [], True)
-        scores = act_scores(chosen, known, weights, weight_prefixes)
+        scores = act_scores(chosen, known, weights, weight_prefixes, about_list)
         best = max(scores)
         if best < MIN_SUBJECT_COVERAGE:
             # A word no act is about (« publiée », « le comité d'examen », « IA-Santé »): the question
@@ -198,7 +200,7 @@ def _one_of_a_subject(records: list[DeliberationRecord], known: set[str], weight
     same_subject = [r for r, s in zip(records, subject) if top > 0 and s >= top - 1e-9]
     if len(same_subject) < 2:
         return None
-    scores = act_scores(same_subject, known, weights, weight_prefixes)
+    scores = act_scores(same_subject, known, weights, weight_prefixes, about_list=True)
     best = max(scores)
     chosen = [r for r, s in zip(same_subject, scores) if s >= best - 1e-9]
     return chosen[0] if best >= MIN_SUBJECT_COVERAGE and len(chosen) == 1 else None
@@ -225,18 +227,20 @@ def written_as_names(text: str) -> set[str]:
 
 
 def act_scores(records: list[DeliberationRecord], topic: set[str], weights: dict[str, float] | None,
-               weight_prefixes: set[str] | None = None) -> list[float]:
-    """Per act, the IDF-weighted share of ``topic`` its profile or its decisions hold: what an act
-    decides is what it is about too (« APPROUVE l'ajout à la liste des bénéficiaires » answers « les
-    bénéficiaires ajoutés au parcours X »), and it tells apart acts of one subject. In decisions, a
-    word counts as itself only: their long texts share five first letters with too many words
-    (« confondus » / « conformément », « publiée » / « publics »)."""
+               weight_prefixes: set[str] | None = None, about_list: bool = False) -> list[float]:
+    """Per act, the IDF-weighted share of ``topic`` its profile holds, or (``about_list``) the
+    decisions that make or count its list: how an act makes its list is what a question about
+    that list says of it (« APPROUVE l'ajout à la liste des bénéficiaires » answers « les bénéficiaires
+    ajoutés au parcours X »), and it tells apart acts of one subject. Its other decisions never count:
+    they mention bodies and steps (« l'avis du comité d'examen ») a question about the act's séance is
+    not about. In decisions, a word counts as itself only: long texts share five first letters with
+    too many words (« confondus » / « conformément »)."""
     weighted = _weighted(topic, weights)
     total = sum(weighted.values()) or 1.0
     scores = []
     for r in records:
         _, tokens, prefixes = _profile(r)
-        decided = _decision_terms(r)
+        decided = _decision_terms(r) if about_list else frozenset()
         held = sum(w for t, w in weighted.items() if term_in(t, tokens, prefixes) or t in decided)
         scores.append(held / total)
     return scores
@@ -251,11 +255,25 @@ def _decision_terms(record: DeliberationRecord) -> frozenset[str]:
     if cached is not None and cached[0] is record:
         return cached[1]
     names = {t for b in record.beneficiaries for t in tokenize(b.name)}  # a list names no subject
-    terms = frozenset(t for d in record.decisions for t in tokenize(d.text)) - names
+    terms = frozenset(t for d in list_decisions(record) for t in tokenize(d)) - names
     if len(_DECISIONS) > 100_000:
         _DECISIONS.clear()
     _DECISIONS[id(record)] = (record, terms)
     return terms
+
+
+def list_decisions(record: DeliberationRecord) -> list[str]:
+    """The texts of the decisions that make the act's list (they name its first beneficiary) or
+    count its beneficiaries (« PRÉCISE que le parcours compte désormais 36 bénéficiaires »)."""
+    if not record.beneficiaries:
+        return []
+    first = record.beneficiaries[0].name
+    return [d.text for d in record.decisions if first in d.text or counts_beneficiaries(d.text)]
+
+
+def counts_beneficiaries(text: str) -> bool:
+    """Whether a decision states a number of beneficiaries (the word of the record's own field)."""
+    return "bénéficiaire" in text.lower() and has_answer_type("number", text)
 
 
 def _weighted(topic: set[str], weights: dict[str, float] | None) -> dict[str, float]:

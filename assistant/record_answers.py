@@ -18,12 +18,12 @@ from assistant.communes import (
 )
 from assistant.generation import Draft, citation_for, find_quote
 from assistant.acts import (
-    Designation, designate, names_unknown_subject, subject_scores, topic_terms, track_label, unique_records,
+    Designation, counts_beneficiaries, designate, names_unknown_subject, subject_scores, topic_terms, track_label, unique_records,
 )
 from assistant.index import Generation
 from assistant.named_documents import document_chunks
 from assistant.query import looks_english
-from assistant.question import Question, analyse, answer_types, has_answer_type
+from assistant.question import Question, analyse, answer_types
 from assistant.schemas import Citation
 from assistant.text import tokenize
 from assistant.records import DeliberationRecord
@@ -137,11 +137,12 @@ class RecordAnswerer:
         """One record per act reference, preferring the paginated copy (PDF) of an act."""
         return unique_records(list(self.view.records.values()))
 
-    def designated(self, question: Question, records: list[DeliberationRecord], ignore: set[str] = frozenset()) -> Designation:
+    def designated(self, question: Question, records: list[DeliberationRecord], ignore: set[str] = frozenset(),
+                   about_list: bool = False) -> Designation:
         """English questions cannot name a French act's subject: only references, organs and dates count."""
         english = looks_english(question.text)
         return designate(records, question, ignore=ignore, weights=self.view.idf,
-                         weight_prefixes=self.view.vocabulary_prefixes, by_topic=not english)
+                         weight_prefixes=self.view.vocabulary_prefixes, by_topic=not english, about_list=about_list)
 
     def cite(self, record: DeliberationRecord, field: str, n: int = 1) -> Citation | None:
         evidence = record.evidence.get(field)
@@ -171,7 +172,7 @@ class RecordAnswerer:
             return None
         field = _FIELDS.get(intent, intent)
         candidates = [r for r in self.records() if _has_field(r, field)]
-        records = self.designated(analyse(question), candidates).records
+        records = self.designated(analyse(question), candidates, about_list=field == "beneficiaries").records
         if not records:
             return None
         lines: list[str] = []
@@ -204,7 +205,7 @@ class RecordAnswerer:
             return None
         for decision in record.decisions:
             text = " ".join(decision.text.split())
-            if "bénéficiaire" not in text.lower() or not has_answer_type("number", text):
+            if not counts_beneficiaries(text):
                 continue
             if find_quote(text, listed.quote) is not None or find_quote(listed.quote, text) is not None:
                 continue  # the decision that lists them
@@ -300,7 +301,7 @@ class RecordAnswerer:
             typed = list(dict.fromkeys(m.matched_text for m in found))
         ignore = {t for name in typed for t in tokenize(name)}
         analysed = analyse(question)
-        designation = self.designated(analysed, records, ignore=ignore)
+        designation = self.designated(analysed, records, ignore=ignore, about_list=True)
         unmatched = unknown_subject = False
         if not designation.records and not analysed.references and not analysed.organs and not analysed.dates:
             # Words no act is about (« confirme que… », « la gestion de l'énergie »): what each list
