@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from assistant.communes import capture_names
-from assistant.question import DAY_MONTH_RE, QUESTION_WORDS, Question, analyse, has_answer_type, quoted_names
+from assistant.communes import capture_names, ept_members, metropole_communes
+from assistant.question import DAY_MONTH_RE, QUESTION_WORDS, Question, analyse, quoted_names
 from assistant.query import prefixes_of, term_in
 from assistant.text import fold, tokenize
 from assistant.records import MONTHS, DeliberationRecord
@@ -172,7 +173,7 @@ def designate(
         if not chosen:
             return Designation([], True)
         if unknown:
-            one = _one_of_a_subject(chosen, known, weights, weight_prefixes) if about_list else None
+            one = _one_of_a_subject(chosen, known, unknown, question.tokens, weights, weight_prefixes) if about_list else None
             return Designation([one] if one else [], True)
         scores = act_scores(chosen, known, weights, weight_prefixes, about_list)
         best = max(scores)
@@ -186,24 +187,39 @@ def designate(
     return Designation(chosen, explicit)
 
 
-def _one_of_a_subject(records: list[DeliberationRecord], known: set[str], weights: dict[str, float] | None,
-                      weight_prefixes: set[str] | None) -> DeliberationRecord | None:
+def _one_of_a_subject(records: list[DeliberationRecord], known: set[str], unknown: set[str], question_tokens: tuple[str, ...],
+                      weights: dict[str, float] | None, weight_prefixes: set[str] | None) -> DeliberationRecord | None:
     """The act a question with a word the corpus never uses is about, if any: « les bénéficiaires
     ajoutés au parcours X lors de sa deuxième vague », where « vague » is no word of the corpus. Its
     other words must name a subject several acts share (the track's opening and its additions) and
     pick one of them by what it decides (« APPROUVE l'ajout »): the unknown word then says which of
     them, not what the question is about. When they already name a single act (« la subvention à
     Colombes pour un festival de montgolfières »), the unknown word may be what that act is not
-    about, and no act is designated."""
+    about, and no act is designated; nor when it follows a word of their subject (« le parcours ia
+    biodiversite », typed plainly): it continues that name."""
     subject = subject_scores(records, known, weights, weight_prefixes)
     top = max(subject)
     same_subject = [r for r, s in zip(records, subject) if top > 0 and s >= top - 1e-9]
-    if len(same_subject) < 2:
+    if len(same_subject) < 2 or _continues_a_name(question_tokens, unknown, same_subject):
         return None
     scores = act_scores(same_subject, known, weights, weight_prefixes, about_list=True)
     best = max(scores)
     chosen = [r for r, s in zip(same_subject, scores) if s >= best - 1e-9]
     return chosen[0] if best >= MIN_SUBJECT_COVERAGE and len(chosen) == 1 else None
+
+
+def _continues_a_name(tokens: tuple[str, ...], unknown: set[str], records: list[DeliberationRecord]) -> bool:
+    """Whether an unknown word may be the end of the name the question gives: it comes right after
+    a word the acts' subject holds (function words aside) and the question has not written their
+    track's name whole. « le parcours ia bioxylophonie » names a track no act is about; « le parcours
+    IA-Prospective budgétaire pendant sa phase deux » names one whole, and says which of its acts."""
+    written = set(tokens)
+    if all((label := track_label(r)) and set(tokenize(label)) <= written for r in records):
+        return False
+    for before, word in zip(tokens, tokens[1:]):
+        if word in unknown and any(term_in(before, _profile(r)[1], _profile(r)[2]) for r in records):
+            return True
+    return False
 
 
 def unknown_terms(topic: set[str], weights: dict[str, float] | None, weight_prefixes: set[str] | None = None) -> set[str]:
@@ -215,15 +231,28 @@ def unknown_terms(topic: set[str], weights: dict[str, float] | None, weight_pref
 
 
 def written_as_names(text: str) -> set[str]:
-    """Stems of the words a question writes as (part of) a name: quoted, joined by a hyphen
-    (« IA-Biodiversité »), or capitalised after its first word. A word unknown to the corpus written
-    so is the subject itself, not a word describing an act in other terms than its own."""
+    """Stems of the words a question writes as (part of) a name: quoted, or capitalised inside a
+    sentence (« IA-Biodiversité », « le parcours Énergie »), places aside (a commune or an EPT is
+    no subject an act's title must hold). A word unknown to the corpus written so is the subject
+    itself, not a word describing an act in other terms than its own. A question typed in capitals
+    marks nothing but its quotes."""
     stems = {t for span in quoted_names(text) for t in tokenize(span)}
-    words = re.findall(r"[\w'’-]+", re.sub(r"\s*\([^)]*\)", "", text))
-    for i, word in enumerate(words):
-        if "-" in word.strip("-") or (i > 0 and word[:1].isupper()):
-            stems.update(tokenize(word))
-    return stems
+    bare = re.sub(r"\s*\([^)]*\)", "", text)
+    if bare.upper() == bare:
+        return stems
+    for sentence in re.split(r"[.?!:;]\s+", bare):
+        words = re.findall(r"[\w-]+", sentence)  # « d'Ivry »: the elided article is a word of its own
+        for i, word in enumerate(words):
+            if i > 0 and any(part[:1].isupper() for part in word.split("-")):
+                stems.update(tokenize(word))
+    return stems - _place_terms() - {t for name in capture_names(text) for t in tokenize(name)}
+
+
+@lru_cache(maxsize=1)
+def _place_terms() -> frozenset[str]:
+    """The stems of the names of the Métropole's communes and EPT."""
+    _, table = ept_members()
+    return frozenset(t for name in [*metropole_communes(), *table] for t in tokenize(name))
 
 
 def act_scores(records: list[DeliberationRecord], topic: set[str], weights: dict[str, float] | None,
@@ -267,13 +296,20 @@ def list_decisions(record: DeliberationRecord) -> list[str]:
     count its beneficiaries (« PRÉCISE que le parcours compte désormais 36 bénéficiaires »)."""
     if not record.beneficiaries:
         return []
-    first = record.beneficiaries[0].name
-    return [d.text for d in record.decisions if first in d.text or counts_beneficiaries(d.text)]
+    first = re.compile(rf"(?<![\w-]){re.escape(record.beneficiaries[0].name)}(?![\w-])")
+    return [d.text for d in record.decisions if first.search(d.text) or counts_beneficiaries(d.text)]
+
+
+_COUNT_WORDS = (r"deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
+                r"vingt|trente|quarante|cinquante|soixante|cent|cents|et")
+# A number written right before « bénéficiaires » (« compte désormais trente-six bénéficiaires »,
+# « 36 bénéficiaires »), not « une convention avec chaque bénéficiaire » nor « le budget 2025 ».
+_BENEFICIARY_COUNT_RE = re.compile(rf"(?:\b\d+|\b(?:{_COUNT_WORDS})(?:[\s-](?:{_COUNT_WORDS}|un|une))*)\s+beneficiaires\b")
 
 
 def counts_beneficiaries(text: str) -> bool:
     """Whether a decision states a number of beneficiaries (the word of the record's own field)."""
-    return "bénéficiaire" in text.lower() and has_answer_type("number", text)
+    return bool(_BENEFICIARY_COUNT_RE.search(fold(text)))
 
 
 def _weighted(topic: set[str], weights: dict[str, float] | None) -> dict[str, float]:

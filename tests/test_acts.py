@@ -149,3 +149,18 @@ def test_a_track_word_sharing_a_function_words_stem_still_counts(acts) -> None:
 def test_a_when_clause_does_not_turn_a_who_question_into_a_date(acts) -> None:
     answer = ask(acts, "Quand le Bureau a sélectionné les communes, qui présidait la séance ?")
     assert answer.kind == "fact" and "présidée par" in answer.answer
+
+
+def test_counts_of_beneficiaries_are_numbers_written_before_the_word() -> None:
+    """The decision an act's count answer also quotes states a number of beneficiaries; a decision
+    that only mentions them (« une convention avec chaque bénéficiaire », « le budget 2025 ») does not."""
+    from assistant.acts import counts_beneficiaries, written_as_names
+
+    assert counts_beneficiaries("PRÉCISE que le parcours compte désormais trente-six bénéficiaires.")
+    assert counts_beneficiaries("au nombre de vingt et un bénéficiaires") and counts_beneficiaries("36 BENEFICIAIRES")
+    assert not counts_beneficiaries("AUTORISE le Président à signer une convention avec chaque bénéficiaire")
+    assert not counts_beneficiaries("DIT que les crédits sont inscrits au budget 2025 pour les bénéficiaires")
+    # Names a question writes: capitals inside a sentence, quotes; not an inversion, a place, or capitals throughout.
+    assert written_as_names("Combien de bénéficiaires compte-t-il, le parcours IA-Santé ?") == {"ia", "sant"}
+    assert written_as_names("Quels bénéficiaires de Saint-Denis pour le parcours « Quartiers verts » ?") == {"quarti", "vert"}
+    assert written_as_names("QUELLES COMMUNES SONT RETENUES POUR LE PARCOURS ENERGIE") == set()

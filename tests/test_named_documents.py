@@ -192,3 +192,14 @@ def test_an_act_adding_beneficiaries_answers_with_the_total_it_states(archive_as
         answer = ask(assistant, f"Combien de bénéficiaires compte le parcours « {act.track} » après la délibération {act.reference} ?")
         assert answer.kind == "fact" and f"compte désormais {number_fr(act.beneficiaries_total)} bénéficiaires" in answer.answer
         assert {c.document for c in answer.citations} == {act.file}
+
+
+def test_a_track_typed_plainly_that_no_act_is_about_is_not_another_tracks_answer(archive_assistant) -> None:
+    """« le parcours ia biodiversite », lower case and unaccented: the unknown word follows a word of the
+    tracks' subject, so it continues that name; the act adding beneficiaries to another track is not it."""
+    archive, assistant = archive_assistant
+    assert "bioxylophon" not in assistant.index.current().idf
+    for question in ("Combien de bénéficiaires compte le parcours ia bioxylophonie ?",
+                     "Quels bénéficiaires ont été ajoutés au parcours ia bioxylophonie ?"):
+        answer = ask(assistant, question)
+        assert answer.kind != "fact", question
