@@ -65,9 +65,9 @@ _PROFILES: dict[int, tuple[DeliberationRecord, frozenset[str], frozenset[str]]] 
 
 
 def profile_terms(record: DeliberationRecord) -> frozenset[str]:
-    """What the act is about: its subject, the name of its track and its officers. (Its decisions
-    count beside them in ``act_scores``; the bodies it lists never do: a commune named in a list is
-    no subject of the act.)"""
+    """What the act is about: its subject, the name of its track and its officers. (For a question
+    about its list, the decisions that make or count the list count beside them, ``act_scores``;
+    the bodies it lists never do: a commune named in a list is no subject of the act.)"""
     return _profile(record)[1]
 
 
@@ -145,9 +145,9 @@ def designate(
     word weighed by its rarity in the corpus (``weights``, the index's IDF): a rare word the act
     lacks (« IA-Santé ») rules it out, a function word no list names (« lors de ») hardly counts.
     For a question about an act's list (``about_list``), the words are also looked for in the
-    decisions that make or count that list (``act_scores``). A word the
-    corpus never uses (« biodiversité » in a corpus without it) rules out every act, unless the
-    other words choose one act among several of one subject (``_one_of_a_subject``)."""
+    decisions that make or count that list (``act_scores``). A word the corpus never uses
+    (« biodiversité » in a corpus without it) rules out every act, unless the other words choose
+    one act among several of one subject (``_one_of_a_subject``)."""
     chosen = list(records)
     explicit = False
     if question.references:
@@ -301,10 +301,12 @@ def list_decisions(record: DeliberationRecord) -> list[str]:
 
 
 _COUNT_WORDS = (r"deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
-                r"vingt|trente|quarante|cinquante|soixante|cent|cents|et")
+                r"vingt|trente|quarante|cinquante|soixante|cent|cents")
 # A number written right before « bénéficiaires » (« compte désormais trente-six bénéficiaires »,
-# « 36 bénéficiaires »), not « une convention avec chaque bénéficiaire » nor « le budget 2025 ».
-_BENEFICIARY_COUNT_RE = re.compile(rf"(?:\b\d+|\b(?:{_COUNT_WORDS})(?:[\s-](?:{_COUNT_WORDS}|un|une))*)\s+beneficiaires\b")
+# « vingt et un », « 36 bénéficiaires »), not « une convention avec chaque bénéficiaire », « le budget
+# 2025 » nor « les communes et bénéficiaires ».
+_BENEFICIARY_COUNT_RE = re.compile(
+    rf"(?:\b\d+|\b(?:{_COUNT_WORDS})(?:[\s-](?:{_COUNT_WORDS}|et|un|une))*)\s+beneficiaires\b")
 
 
 def counts_beneficiaries(text: str) -> bool:

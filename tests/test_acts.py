@@ -160,6 +160,7 @@ def test_counts_of_beneficiaries_are_numbers_written_before_the_word() -> None:
     assert counts_beneficiaries("au nombre de vingt et un bénéficiaires") and counts_beneficiaries("36 BENEFICIAIRES")
     assert not counts_beneficiaries("AUTORISE le Président à signer une convention avec chaque bénéficiaire")
     assert not counts_beneficiaries("DIT que les crédits sont inscrits au budget 2025 pour les bénéficiaires")
+    assert not counts_beneficiaries("APPROUVE la liste des communes et bénéficiaires du parcours")
     # Names a question writes: capitals inside a sentence, quotes; not an inversion, a place, or capitals throughout.
     assert written_as_names("Combien de bénéficiaires compte-t-il, le parcours IA-Santé ?") == {"ia", "sant"}
     assert written_as_names("Quels bénéficiaires de Saint-Denis pour le parcours « Quartiers verts » ?") == {"quarti", "vert"}
