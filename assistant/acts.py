@@ -13,7 +13,7 @@ from functools import lru_cache
 from assistant.communes import capture_names, ept_members, metropole_communes
 from assistant.question import DAY_MONTH_RE, QUESTION_WORDS, Question, analyse, quoted_names
 from assistant.query import prefixes_of, term_in
-from assistant.text import fold, tokenize
+from assistant.text import CARDINAL_ALTERNATION, fold, tokenize
 from assistant.records import MONTHS, DeliberationRecord
 
 # Vocabulary that every deliberation uses to speak of itself (its séance, officers, vote, list of
@@ -300,13 +300,11 @@ def list_decisions(record: DeliberationRecord) -> list[str]:
     return [d.text for d in record.decisions if first.search(d.text) or counts_beneficiaries(d.text)]
 
 
-_COUNT_WORDS = (r"deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
-                r"vingt|trente|quarante|cinquante|soixante|cent|cents")
 # A number written right before « bénéficiaires » (« compte désormais trente-six bénéficiaires »,
 # « vingt et un », « 36 bénéficiaires »), not « une convention avec chaque bénéficiaire », « le budget
 # 2025 » nor « les communes et bénéficiaires ».
 _BENEFICIARY_COUNT_RE = re.compile(
-    rf"(?:\b\d+|\b(?:{_COUNT_WORDS})(?:[\s-](?:{_COUNT_WORDS}|et|un|une))*)\s+beneficiaires\b")
+    rf"(?:\b\d+|\b(?:{CARDINAL_ALTERNATION})(?:[\s-](?:{CARDINAL_ALTERNATION}|et|un|une))*)\s+beneficiaires\b")
 
 
 def counts_beneficiaries(text: str) -> bool:

@@ -22,7 +22,7 @@ import re
 from assistant.generation import Draft, citation_for, find_quote, split_sentences
 from assistant.query import prefixes_of, term_found, term_in
 from assistant.schemas import Citation, Passage
-from assistant.text import fold, tokenize
+from assistant.text import CARDINALS, fold, tokenize
 
 _MARKER_RE = re.compile(
     r"\[\s*(?:sources?|src|doc(?:ument)?s?)?\s*(\d+(?:\s*(?:,|;|et|-|–)\s*\d+)*)\s*\]", re.IGNORECASE
@@ -45,11 +45,6 @@ _NEGATION_RE = re.compile(
     r"\bn(?:e\b|['’])[^.;:]*?\b(?:pas|jamais|plus|aucune?|rien|personne|ni|nullement)\b|\baucune?\b|\bnon (?:retenue?s?|selectionnee?s?)\b"
 )
 _CAPITALISED_RE = re.compile(r"(?<!\w)([A-ZÉÈÀÂÎÔÇ][\w'’-]+)")
-_NUMBER_WORDS = {
-    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
-    "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20,
-    "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100, "cents": 100, "mille": 1000,
-}
 # Words a sentence may start with, or connectors, that are not names to look up in the sources.
 _NOT_NAMES = frozenset(fold(w) for w in (
     "oui non selon d'après après ainsi enfin ensuite puis donc cependant toutefois également aussi par en au aux "
@@ -119,7 +114,7 @@ def _normalise_numbers(text: str) -> str:
 def _french_number(word: str) -> int | None:
     """« vingt-six » → 26, « quatre-vingt-dix » → 90, « trois » → 3; None if not a number word."""
     parts = [p for p in re.split(r"-|\bet\b", word) if p]
-    values = [_NUMBER_WORDS.get(p) for p in parts]
+    values = [CARDINALS.get(p) for p in parts]
     if not values or any(v is None for v in values):
         return None
     total = 0

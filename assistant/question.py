@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.text import fold, tokenize
+from assistant.text import CARDINAL_ALTERNATION, fold, tokenize
 from assistant.records import ACT_REF_RE, MONTHS
 
 # Words that only shape a question or a request (interrogatives, auxiliaries, politeness): they
@@ -82,10 +82,7 @@ CUE_TERMS = frozenset(tokenize("date délai délais durée nombre combien temps 
 # Every French act writes its visas « Vu … »: a question about what an act « vise » means those.
 VISA_TERMS = {t: "vu" for t in tokenize("vise visa visas visée visées visés")}
 
-_NUMBER_WORDS = (
-    r"un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|"
-    r"trente|quarante|cinquante|soixante|cent|cents|mille|premier|premiere|second|seconde|demi"
-)
+_NUMBER_WORDS = rf"{CARDINAL_ALTERNATION}|une|un|premiere|premier|seconde|second|demi"
 _ORDINAL = r"[a-z]+iemes?"  # every French ordinal: « au terme du quatrième mois » says when
 _NUMBER_RE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
 _DURATION_RE = re.compile(

@@ -16,6 +16,16 @@ REFERENCE_RE = re.compile(
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _ELISION_RE = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 
+# French cardinal words and their values; a compound (« vingt-six », « quatre-vingt-dix ») is read
+# part by part. One table for every reader of counts: answers checked against their sources, a
+# number of beneficiaries an act states, a quantity in a question.
+CARDINALS = {
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
+    "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20,
+    "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100, "cents": 100, "mille": 1000,
+}
+CARDINAL_ALTERNATION = "|".join(sorted(CARDINALS, key=len, reverse=True))  # longest first, for regexes
+
 FRENCH_STOPWORDS = frozenset(
     """a au aux avec ce ces cet cette dans de des du elle en et eux il ils je la le les leur leurs lui
     ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te
