@@ -110,6 +110,11 @@ def _has_field(record: DeliberationRecord, field: str) -> bool:
     return value not in (None, [], "")
 
 
+def _counted(n: int, noun: str) -> str:
+    """« 1 commune », « 3 communes »: the count a user reads, in French agreement."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 @dataclass
 class FactAnswer:
     draft: Draft
@@ -265,7 +270,9 @@ class RecordAnswerer:
         if intent in ("count", "list") and r.beneficiaries:
             communes = [b.name for b in r.beneficiaries if b.kind != "EPT"]
             epts = [b.name for b in r.beneficiaries if b.kind == "EPT"]
-            head = f"{len(r.beneficiaries)} bénéficiaires sont retenus par {act} : {len(communes)} communes et {len(epts)} EPT"
+            head = f"{_counted(len(r.beneficiaries), 'bénéficiaire')} {'est retenu' if len(r.beneficiaries) == 1 else 'sont retenus'} par {act}"
+            if communes and epts:  # the split says something only when the list mixes both kinds
+                head += f" : {_counted(len(communes), 'commune')} et {len(epts)} EPT"
             if intent == "count":
                 return head + ".", "beneficiaries"
             groups = [f"{label} : {', '.join(names)}." for label, names in (("Communes", communes), ("EPT", epts)) if names]

@@ -165,3 +165,22 @@ def test_counts_of_beneficiaries_are_numbers_written_before_the_word() -> None:
     assert written_as_names("Combien de bénéficiaires compte-t-il, le parcours IA-Santé ?") == {"ia", "sant"}
     assert written_as_names("Quels bénéficiaires de Saint-Denis pour le parcours « Quartiers verts » ?") == {"quarti", "vert"}
     assert written_as_names("QUELLES COMMUNES SONT RETENUES POUR LE PARCOURS ENERGIE") == set()
+
+
+@pytest.mark.parametrize(
+    "names, kinds, expected, absent",
+    [
+        (["Bondy", "Sevran", "Pantin"], ["commune"] * 3, "3 bénéficiaires sont retenus par", ["EPT", "communes et"]),
+        (["Bondy"], ["commune"], "1 bénéficiaire est retenu par", ["bénéficiaires", "EPT"]),
+        (["Bondy", "Est Ensemble"], ["commune", "EPT"], "2 bénéficiaires sont retenus par la délibération BM2030/01/02/03 : 1 commune et 1 EPT", []),
+    ],
+)
+def test_a_count_answer_names_only_the_kinds_the_list_holds(names, kinds, expected, absent) -> None:
+    """A list of communes alone is not « 3 communes et 0 EPT »; one beneficiary is singular."""
+    from assistant.record_answers import RecordAnswerer
+    from assistant.records import Beneficiary, DeliberationRecord
+
+    record = DeliberationRecord(doc_id="d", reference="BM2030/01/02/03",
+                                beneficiaries=[Beneficiary(name=n, kind=k) for n, k in zip(names, kinds)])
+    text, field = RecordAnswerer(view=None)._fact_text("count", record)
+    assert field == "beneficiaries" and expected in text and not any(a in text for a in absent)
