@@ -26,7 +26,7 @@ from assistant.articles import normalise_article_number
 from assistant.records import ACT_REF
 from ingest.loaders import LoadedDocument
 
-CHUNKER_VERSION = "admin-fr-9"  # bump when chunks, their keyword tokens, their flags or the records read from them change
+CHUNKER_VERSION = "admin-fr-10"  # bump when chunks, their keyword tokens, their flags or the records read from them change
 
 DECISION_VERBS = (
     "APPROUVE|AUTORISE|DÉCIDE|DECIDE|ADOPTE|DÉSIGNE|DESIGNE|PREND ACTE|DONNE|ATTRIBUE|FIXE|CHARGE|DIT|"

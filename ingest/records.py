@@ -22,12 +22,23 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("**", "")).strip(" ,;")
 
 
+# A name may be written with its kind in front: « l'EPT Est Ensemble », « l'établissement public
+# territorial … », « la commune de Sceaux », « la ville d'Antony »; or behind: « Est Ensemble (EPT) ».
+_KIND_BEFORE_RE = re.compile(
+    r"^(?:(?:l['’]\s*)?(?P<ept>EPT|[ÉE]tablissement public territorial)\s+|(?:la\s+)?(?:commune|ville)\s+(?:de\s+|d['’]\s*))",
+    re.IGNORECASE,
+)
+_KIND_AFTER_RE = re.compile(r"\s*\((?:EPT|[ÉE]tablissement public territorial)\)\s*$", re.IGNORECASE)
+# « et » ends a list before a name (a capital) or before a name written with its kind.
+_LAST_NAME_RE = re.compile(r"\s+et\s+(?=[A-ZÉÈ]|l['’]\s*(?:EPT|[ée]tablissement)\b|la\s+(?:commune|ville)\s)")
+
+
 def _split_names(text: str) -> list[str]:
     """The names of « A, B et C »; a name that holds « et » itself (the EPT « Paris Est Marne et
     Bois ») is kept whole when the Métropole's table knows it so."""
     names: list[str] = []
     for part in re.split(r",\s*", _clean(text).rstrip(".")):
-        pieces = [p.strip() for p in re.split(r"\s+et\s+(?=[A-ZÉÈ])", part) if p.strip()]
+        pieces = [p.strip() for p in _LAST_NAME_RE.split(part) if p.strip()]
         i = 0
         while i < len(pieces):
             j = next((j for j in range(len(pieces), i + 1, -1) if _known(" et ".join(pieces[i:j]))), i + 1)
@@ -36,8 +47,17 @@ def _split_names(text: str) -> list[str]:
     return names
 
 
+def _beneficiary(raw: str) -> Beneficiary:
+    """The bare name and its kind: an EPT when written so before or after its name."""
+    before = _KIND_BEFORE_RE.match(raw)
+    name = raw[before.end():] if before and before.end() < len(raw) else raw
+    bare = _KIND_AFTER_RE.sub("", name).strip()
+    is_ept = bool(before and before.group("ept")) or bare != name.strip()
+    return Beneficiary(name=bare, kind="EPT" if is_ept else "commune")
+
+
 def _known(name: str) -> bool:
-    return is_known_place(re.sub(r"\s*\((?:EPT|[ÉE]tablissement public territorial)\)\s*$", "", name, flags=re.I))
+    return is_known_place(_beneficiary(name).name)
 
 
 _HEADER_STOP_RE = re.compile(
@@ -242,12 +262,7 @@ class _Extractor:
         if not names or not all(_NAME_RE.match(n) and len(n) <= 80 for n in names):
             self.record.warnings.append("liste de bénéficiaires non reconnue : laissée vide")
             return
-        for raw in names:
-            m_ept = re.match(r"(.+?)\s*\((EPT|[ÉE]tablissement public territorial)\)\s*$", raw, re.IGNORECASE)
-            if m_ept:
-                self.record.beneficiaries.append(Beneficiary(name=m_ept.group(1).strip(), kind="EPT"))
-            else:
-                self.record.beneficiaries.append(Beneficiary(name=raw))
+        self.record.beneficiaries.extend(_beneficiary(raw) for raw in names)
         self.evidence("beneficiaries", chunk.char_start + offset, end + 1)
 
 

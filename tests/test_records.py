@@ -155,6 +155,20 @@ def test_a_name_holding_et_is_one_beneficiary(listed, expected) -> None:
     assert [b.name for b in r.beneficiaries] == expected
 
 
+@pytest.mark.parametrize("listed, expected", [
+    ("Antony, l'EPT Paris Est Marne et Bois et Sceaux",
+     [("Antony", "commune"), ("Paris Est Marne et Bois", "EPT"), ("Sceaux", "commune")]),
+    ("l’établissement public territorial Est Ensemble et la commune de Sceaux",
+     [("Est Ensemble", "EPT"), ("Sceaux", "commune")]),
+    ("Villejuif, la ville d'Antony et Ville-d'Avray", [("Villejuif", "commune"), ("Antony", "commune"), ("Ville-d'Avray", "commune")]),
+])
+def test_a_name_written_with_its_kind_in_front_is_the_bare_name_of_that_kind(listed, expected) -> None:
+    """« l'EPT X », « la commune de Y »: the kind is read, the name kept bare (as the Métropole's table
+    and the questions write it), and « et » before such a name still ends the list."""
+    r = _synthetic(f"EXTRAIT\n\nVu le code,\n\nAPPROUVE la liste des bénéficiaires suivants : {listed}.\n")
+    assert [(b.name, b.kind) for b in r.beneficiaries] == expected
+
+
 def test_a_list_longer_than_a_chunk_is_read_whole() -> None:
     names = ", ".join(f"Commune{i}-sur-Marne" for i in range(80))
     doc = LoadedDocument(text=f"EXTRAIT\n\nVu le code,\n\nAPPROUVE la liste des communes suivantes : {names}.\n", format="txt")
