@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 from pathlib import Path
@@ -23,6 +24,15 @@ from ui.cli.common import app, err, load_settings, progress_bar, progress_update
 # start in about 0.6 s instead of loading the model stack (about 1.1 s) or Gradio (about 4.5 s).
 
 
+def _exit_on_sigterm() -> None:
+    """A bench stopped by ``timeout`` or ``kill`` still removes its working folders (gigabytes of
+    indexes in the temporary folder) and the processes it started: SIGTERM ends it as Ctrl-C would."""
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 @app.command()
 def bench(
     as_json: Annotated[bool, typer.Option("--json", help="Afficher le résumé en JSON.")] = False,
@@ -36,9 +46,10 @@ def bench(
     target = out or load_settings().data_dir / "bench"
     sizes = (500,) if quick else (1_000, 10_000, 100_000)
 
-    def progress(message: str) -> None:
-        if not as_json:
-            err.print(f"[dim]{time.strftime('%H:%M:%S')}[/dim] {message}")
+    def progress(message: str) -> None:  # on stderr, so that --json keeps stdout to the summary
+        err.print(f"[dim]{time.strftime('%H:%M:%S')}[/dim] {message}")
+
+    _exit_on_sigterm()
 
     if archive:
         from evals.archive_bench import archive_table, run_archive_part
