@@ -23,14 +23,20 @@ def _clean(text: str) -> str:
 
 
 # A name may be written with its kind in front: « l'EPT Est Ensemble », « l'établissement public
-# territorial … », « la commune de Sceaux », « la ville d'Antony »; or behind: « Est Ensemble (EPT) ».
+# territorial … », « la commune de Sceaux », « la ville d'Antony », « la commune du Plessis-Robinson »
+# (du, des: the name's own article, « Le Plessis-Robinson »); or behind: « Est Ensemble (EPT) ». The
+# commune's kind needs its article: « Ville d'Avray » is a name.
 _KIND_BEFORE_RE = re.compile(
-    r"^(?:(?:l['’]\s*)?(?P<ept>EPT|[ÉE]tablissement public territorial)\s+|(?:la\s+)?(?:commune|ville)\s+(?:de\s+|d['’]\s*))",
+    r"^(?:(?:l['’]\s*)?(?P<ept>EPT|[ÉE]tablissement public territorial)\s+"
+    r"|la\s+(?:commune|ville)\s+(?:de\s+|d['’]\s*|(?P<article>du|des)\s+))",
     re.IGNORECASE,
 )
+_CONTRACTED_ARTICLE = {"du": "Le", "des": "Les"}
 _KIND_AFTER_RE = re.compile(r"\s*\((?:EPT|[ÉE]tablissement public territorial)\)\s*$", re.IGNORECASE)
-# « et » ends a list before a name (a capital) or before a name written with its kind.
-_LAST_NAME_RE = re.compile(r"\s+et\s+(?=[A-ZÉÈ]|l['’]\s*(?:EPT|[ée]tablissement)\b|la\s+(?:commune|ville)\s)")
+# « et » ends a list before a name (a capital) or before a name written with its kind (any case:
+# an act may be typed in capitals).
+_LAST_NAME_RE = re.compile(
+    r"\s+(?i:et)\s+(?=[A-ZÉÈ]|(?i:l['’]\s*(?:EPT|[ée]tablissement)\b|la\s+(?:commune|ville)\s))")
 
 
 def _split_names(text: str) -> list[str]:
@@ -38,11 +44,12 @@ def _split_names(text: str) -> list[str]:
     Bois ») is kept whole when the Métropole's table knows it so."""
     names: list[str] = []
     for part in re.split(r",\s*", _clean(text).rstrip(".")):
-        pieces = [p.strip() for p in _LAST_NAME_RE.split(part) if p.strip()]
+        cuts = [0, *(x for m in _LAST_NAME_RE.finditer(part) for x in m.span()), len(part)]
+        spans = [(a, b) for a, b in zip(cuts[::2], cuts[1::2]) if part[a:b].strip()]
         i = 0
-        while i < len(pieces):
-            j = next((j for j in range(len(pieces), i + 1, -1) if _known(" et ".join(pieces[i:j]))), i + 1)
-            names.append(" et ".join(pieces[i:j]))
+        while i < len(spans):  # joined as written (« ET » in an act typed in capitals)
+            j = next((j for j in range(len(spans), i + 1, -1) if _known(part[spans[i][0]:spans[j - 1][1]])), i + 1)
+            names.append(part[spans[i][0]:spans[j - 1][1]].strip())
             i = j
     return names
 
@@ -51,6 +58,8 @@ def _beneficiary(raw: str) -> Beneficiary:
     """The bare name and its kind: an EPT when written so before or after its name."""
     before = _KIND_BEFORE_RE.match(raw)
     name = raw[before.end():] if before and before.end() < len(raw) else raw
+    if before and before.group("article") and name is not raw:
+        name = f"{_CONTRACTED_ARTICLE[before.group('article').lower()]} {name}"
     bare = _KIND_AFTER_RE.sub("", name).strip()
     is_ept = bool(before and before.group("ept")) or bare != name.strip()
     return Beneficiary(name=bare, kind="EPT" if is_ept else "commune")

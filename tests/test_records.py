@@ -161,6 +161,14 @@ def test_a_name_holding_et_is_one_beneficiary(listed, expected) -> None:
     ("l’établissement public territorial Est Ensemble et la commune de Sceaux",
      [("Est Ensemble", "EPT"), ("Sceaux", "commune")]),
     ("Villejuif, la ville d'Antony et Ville-d'Avray", [("Villejuif", "commune"), ("Antony", "commune"), ("Ville-d'Avray", "commune")]),
+    # Without its article « Ville » is part of a name; « du », « des » hold the name's own article.
+    ("Sèvres, Ville d'Avray et Chaville", [("Sèvres", "commune"), ("Ville d'Avray", "commune"), ("Chaville", "commune")]),
+    ("la commune du Plessis-Robinson et la commune des Lilas", [("Le Plessis-Robinson", "commune"), ("Les Lilas", "commune")]),
+    ("Bondy et l'Établissement public territorial Est Ensemble", [("Bondy", "commune"), ("Est Ensemble", "EPT")]),
+    ("l'EPT Est Ensemble et la Ville de Bondy", [("Est Ensemble", "EPT"), ("Bondy", "commune")]),
+    # An act typed in capitals: « ET » ends the list too, and a joined name keeps it as written.
+    ("ANTONY, PARIS EST MARNE ET BOIS (EPT) ET LA COMMUNE DE SCEAUX",
+     [("ANTONY", "commune"), ("PARIS EST MARNE ET BOIS", "EPT"), ("SCEAUX", "commune")]),
 ])
 def test_a_name_written_with_its_kind_in_front_is_the_bare_name_of_that_kind(listed, expected) -> None:
     """« l'EPT X », « la commune de Y »: the kind is read, the name kept bare (as the Métropole's table
