@@ -275,7 +275,8 @@ class RecordAnswerer:
                 head += f" : {_counted(len(communes), 'commune')} et {len(epts)} EPT"
             if intent == "count":
                 return head + ".", "beneficiaries"
-            groups = [f"{label} : {', '.join(names)}." for label, names in (("Communes", communes), ("EPT", epts)) if names]
+            groups = [f"{label}{'s' if len(names) > 1 and label != 'EPT' else ''} : {', '.join(names)}."
+                      for label, names in (("Commune", communes), ("EPT", epts)) if names]
             return f"{head}. {' '.join(groups)}", "beneficiaries"
         return None, intent
 

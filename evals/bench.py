@@ -161,13 +161,14 @@ def server_mode(corpus_dir: Path, workdir: Path, replicas: int = 3) -> dict[str,
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
     server = subprocess.Popen([chroma, "run", "--path", str(workdir / "chroma-server"), "--host", "127.0.0.1",
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs: list[subprocess.Popen] = []
     try:
         wait_for_port(port, server, timeout=60)
         url = f"http://127.0.0.1:{port}"
         settings = Settings(corpus_dir=corpus_dir, data_dir=workdir / "server-data", chroma_url=url, _env_file=None)
         Ingestor(settings).run()
         started = time.perf_counter()
-        procs = [subprocess.Popen([sys.executable, "-m", "evals.scale", "client", "--size", "0", "--dir",
+        procs += [subprocess.Popen([sys.executable, "-m", "evals.scale", "client", "--size", "0", "--dir",
                                    str(settings.data_dir), "--corpus", str(corpus_dir), "--chroma", url],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
                  for _ in range(replicas)]
@@ -178,7 +179,10 @@ def server_mode(corpus_dir: Path, workdir: Path, replicas: int = 3) -> dict[str,
                 raise RuntimeError(errors[-1500:])
             results.append(json.loads(out.strip().splitlines()[-1]))
         wall = time.perf_counter() - started
-    finally:
+    finally:  # on an error or a stopped bench, no replica outlives its server and folder
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
         server.terminate()
         server.wait(timeout=30)
     latencies = [x for r in results for x in r["latencies_ms"]]

@@ -184,3 +184,15 @@ def test_a_count_answer_names_only_the_kinds_the_list_holds(names, kinds, expect
                                 beneficiaries=[Beneficiary(name=n, kind=k) for n, k in zip(names, kinds)])
     text, field = RecordAnswerer(view=None)._fact_text("count", record)
     assert field == "beneficiaries" and expected in text and not any(a in text for a in absent)
+
+
+def test_a_list_answer_groups_names_by_kind_in_the_right_number() -> None:
+    from assistant.record_answers import RecordAnswerer
+    from assistant.records import Beneficiary, DeliberationRecord
+
+    record = DeliberationRecord(doc_id="d", beneficiaries=[Beneficiary(name="Bondy"), Beneficiary(name="Sevran"),
+                                                           Beneficiary(name="Est Ensemble", kind="EPT")])
+    text, _ = RecordAnswerer(view=None)._fact_text("list", record)
+    assert "Communes : Bondy, Sevran." in text and "EPT : Est Ensemble." in text
+    record.beneficiaries = record.beneficiaries[:1]
+    assert "Commune : Bondy." in RecordAnswerer(view=None)._fact_text("list", record)[0]

@@ -76,11 +76,16 @@ def test_a_bench_stopped_by_sigterm_removes_its_working_folder(tmp_path) -> None
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     bench = subprocess.Popen([sys.executable, "-m", "ui.cli", "bench", "--archive", "--quick", "--json", "--out", str(tmp_path / "out")],
                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not list(tmp_path.glob("mgp-archive-bench-*/archive-*")) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert list(tmp_path.glob("mgp-archive-bench-*")), "the bench never started its archive"
-    bench.send_signal(signal.SIGTERM)
-    _, stderr = bench.communicate(timeout=120)
+    try:
+        deadline = time.monotonic() + 300
+        while not list(tmp_path.glob("mgp-archive-bench-*/archive-*")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert list(tmp_path.glob("mgp-archive-bench-*")), "the bench never started its archive"
+        bench.send_signal(signal.SIGTERM)
+        _, stderr = bench.communicate(timeout=300)
+    finally:
+        if bench.poll() is None:  # a failed assertion must not leave a bench running on the model
+            bench.kill()
+            bench.communicate()
     assert bench.returncode == 128 + signal.SIGTERM, stderr[-2000:]
     assert not list(tmp_path.glob("mgp-archive-bench-*"))

@@ -28,6 +28,7 @@ def _exit_on_sigterm() -> None:
     """A bench stopped by ``timeout`` or ``kill`` still removes its working folders (gigabytes of
     indexes in the temporary folder) and the processes it started: SIGTERM ends it as Ctrl-C would."""
     def stop(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM (``timeout`` signals the group) must not cut the cleanup short
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
