@@ -57,8 +57,10 @@ def _split_names(text: str) -> list[str]:
 def _beneficiary(raw: str) -> Beneficiary:
     """The bare name and its kind: an EPT when written so before or after its name."""
     before = _KIND_BEFORE_RE.match(raw)
-    name = raw[before.end():] if before and before.end() < len(raw) else raw
-    if before and before.group("article") and name is not raw:
+    if before and before.end() == len(raw):  # a kind with no name after it (« l'EPT ») stays as written
+        before = None
+    name = raw[before.end():] if before else raw
+    if before and before.group("article"):
         name = f"{_CONTRACTED_ARTICLE[before.group('article').lower()]} {name}"
     bare = _KIND_AFTER_RE.sub("", name).strip()
     is_ept = bool(before and before.group("ept")) or bare != name.strip()
