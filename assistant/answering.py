@@ -14,10 +14,12 @@ import re
 import time
 from collections import abc
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import replace
 
 from assistant.communes import capture_names, find_names_in_text
 from assistant.components.embeddings import MGPEmbeddings
+from assistant.components.vectorstore import CollectionGone
 from assistant.config import Settings
 from assistant.record_answers import MEMBERSHIP_RE, RecordAnswerer, detect_intent
 from assistant.components.llm import LLMError
@@ -101,7 +103,8 @@ class Assistant:
         )
 
     def retrieve(self, request: AskRequest, query: str | None = None) -> list[Passage]:
-        return self._retriever(self.index.current(), request).passages(normalise_question(query or request.question))
+        with self.index.reading() as view:
+            return self._retriever(view, request).passages(normalise_question(query or request.question))
 
     def passage(self, chunk_id: str) -> Passage | None:
         """A committed chunk by id (the UI shows sources in context, the evaluation checks quotes)."""
@@ -109,9 +112,10 @@ class Assistant:
 
     def ask(self, request: AskRequest | str) -> Answer:
         """The final, verified answer (see :meth:`ask_stream` for the streamed pieces)."""
-        for event in self.ask_stream(request):
-            if isinstance(event, Answer):
-                return event
+        with closing(self.ask_stream(request)) as events:  # closing it releases the generation at once
+            for event in events:
+                if isinstance(event, Answer):
+                    return event
         raise RuntimeError("ask_stream ended without an answer")  # pragma: no cover
 
     def ask_stream(self, request: AskRequest | str) -> Iterator[AnswerDelta | Answer]:
@@ -119,8 +123,21 @@ class Assistant:
         generator), then the :class:`Answer`, always last and always verified."""
         if isinstance(request, str):
             request = AskRequest(question=request)
+        for attempt in range(2):
+            with self.index.reading() as view:  # one generation for the whole answer, kept until it ends
+                answered = False
+                try:
+                    for event in self._answer_stream(request, view):
+                        answered = True
+                        yield event
+                    return
+                except CollectionGone:
+                    if answered or attempt:
+                        raise
+            log.info("vector collection retired by another process: asked again on the current generation")
+
+    def _answer_stream(self, request: AskRequest, view: Generation) -> Iterator[AnswerDelta | Answer]:
         t0 = time.perf_counter()
-        view = self.index.current()  # one generation for the whole answer
         self.check_index(view)
         timings: dict[str, float] = {}
         question = self._standalone(request, view, timings)

@@ -154,6 +154,11 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
     @property
+    def ingest_lock_file(self) -> Path:
+        """Held by the ingestion that runs, and by whoever retires superseded generations."""
+        return self.data_dir / "ingest.lock"
+
+    @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
 

@@ -7,6 +7,11 @@ previous generation in place, and the next run repairs the vector store against 
 
 Per-document chunk files (``docs/``) are immutable and named by content hash, so generations share
 them and unchanged documents are never re-read.
+
+A generation outlives its readers: each holds a lease on the generation's ``READERS`` file for its
+whole answer, and :mod:`assistant.index_collector` retires a superseded generation (its folder, its
+collection if no live generation shares it, the vectors it alone used) only when none does. Those
+vectors are listed in ``superseded/`` by the generation that stopped using them.
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ SCHEMA_VERSION = 2
 """2: the keyword index became segments updated in place (``segments/``); an older index is rebuilt."""
 CURRENT = "CURRENT"
 RUNNING = "INGEST_RUNNING"
-KEEP_GENERATIONS = 2
+READERS = "READERS"
+"""In each generation folder: readers hold a shared lock on it while they answer (see assistant.locks)."""
+SUPERSEDED = "superseded"
 
 
 class DocumentEntry(BaseModel):
@@ -106,6 +113,16 @@ class GenerationStore:
     def load_manifest(self) -> Manifest:
         return read_manifest(self.current_dir())
 
+    def generation_dirs(self) -> list[Path]:
+        """Every committed generation folder still on disk, oldest first."""
+        if not self.index_dir.exists():
+            return []
+        return sorted(p for p in self.index_dir.glob("gen-*") if p.is_dir())
+
+    def is_running(self) -> bool:
+        """An ingestion is running, or was killed and its repair is pending."""
+        return (self.index_dir / RUNNING).exists()
+
     def load_keyword_index(self) -> KeywordIndex:
         return read_keyword_index(self.current_dir())
 
@@ -140,18 +157,6 @@ class GenerationStore:
     def mark_finished(self) -> None:
         (self.index_dir / RUNNING).unlink(missing_ok=True)
 
-    def previous_collection(self) -> str | None:
-        """Collection of the generation before the current one (readers may still use it)."""
-        gens = sorted(p for p in self.index_dir.glob("gen-*") if p.is_dir())
-        current = self.current_dir()
-        older = [g for g in gens if current is None or g.name < current.name]
-        if not older:
-            return None
-        try:
-            return json.loads((older[-1] / "manifest.json").read_text(encoding="utf-8")).get("collection")
-        except (OSError, ValueError, AttributeError):
-            return None
-
     def write_document_file(self, doc: DocumentFile) -> None:
         self.docs_dir.mkdir(parents=True, exist_ok=True)
         _atomic_write(self.docs_dir / doc.entry.doc_file, doc.model_dump_json())
@@ -169,25 +174,21 @@ class GenerationStore:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         keyword.save(tmp / "keyword", self.segments_dir)
+        (tmp / READERS).touch()
         (tmp / "manifest.json").write_text(manifest.model_dump_json(indent=1), encoding="utf-8")
         shutil.rmtree(final, ignore_errors=True)  # a leftover of a run killed after its rename
         os.replace(tmp, final)
         _atomic_write(self.index_dir / CURRENT, name)
         return final
 
-    def collect_garbage(self) -> None:
-        """Keep the last generations (readers may still hold the previous one) and their files."""
-        if not self.index_dir.exists():
-            return
-        gens = sorted(p for p in self.index_dir.glob("gen-*") if p.is_dir())
-        keep = gens[-KEEP_GENERATIONS:]
-        for old in gens[:-KEEP_GENERATIONS]:
-            shutil.rmtree(old, ignore_errors=True)
+    def remove_unreferenced_files(self, live: list[Path]) -> None:
+        """Chunk files, keyword segments and sentence vectors no live generation uses, and the
+        leftovers of killed runs."""
         for leftover in self.index_dir.glob(".gen-*.tmp"):
             shutil.rmtree(leftover, ignore_errors=True)
         referenced: set[str] = set()
         segments: set[str] = set()
-        for gen in keep:
+        for gen in live:
             segments |= KeywordIndex.referenced_segments(gen / "keyword")
             try:
                 documents = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))["documents"]
@@ -204,6 +205,56 @@ class GenerationStore:
             for path in self.sentences_dir.iterdir():
                 if path.name.rsplit(".", 2)[0] not in sentence_stems:  # « <chunk file stem>.<model>.npz »
                     path.unlink(missing_ok=True)
+
+    # -- vectors that a generation no longer uses, kept while older generations have readers ------
+    def record_superseded(self, generation: int, collection: str, ids: set[str]) -> None:
+        """``ids``: vectors of ``collection`` that generations before ``generation`` used and it does
+        not; they are deleted once no generation before it is live."""
+        if ids:
+            self._write_superseded(generation, collection, ids | self._superseded_at(generation, collection))
+
+    def _superseded_at(self, generation: int, collection: str) -> set[str]:
+        return next((e.ids for e in self.superseded() if e.generation == generation and e.collection == collection), set())
+
+    def _write_superseded(self, generation: int, collection: str, ids: set[str]) -> None:
+        folder = self.index_dir / SUPERSEDED
+        folder.mkdir(parents=True, exist_ok=True)
+        data = {"generation": generation, "collection": collection, "ids": sorted(ids)}
+        _atomic_write(folder / f"gen-{generation:06d}-{collection}.json", json.dumps(data))
+
+    def superseded(self) -> list[SupersededVectors]:
+        """What :meth:`record_superseded` wrote and the collector has not deleted yet, oldest first."""
+        folder = self.index_dir / SUPERSEDED
+        found = []
+        for path in sorted(folder.glob("gen-*.json")) if folder.exists() else ():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                found.append(SupersededVectors(path=path, generation=int(data["generation"]),
+                                               collection=str(data["collection"]), ids=set(data["ids"])))
+            except (OSError, ValueError, KeyError, TypeError):
+                path.unlink(missing_ok=True)  # unreadable: the next full check of the store finds its vectors
+        return found
+
+    def pending_superseded(self, collection: str) -> set[str]:
+        return {cid for entry in self.superseded() if entry.collection == collection for cid in entry.ids}
+
+    def keep_reintroduced(self, collection: str, ids: set[str]) -> None:
+        """Vectors a new generation uses again (a document put back as it was) are no longer to delete.
+        Called before that generation is committed: a crash in between only keeps vectors longer."""
+        for entry in self.superseded():
+            if entry.collection == collection and entry.ids & ids:
+                remaining = entry.ids - ids
+                if remaining:
+                    self._write_superseded(entry.generation, entry.collection, remaining)
+                else:
+                    entry.path.unlink(missing_ok=True)
+
+
+class SupersededVectors(BaseModel):
+    path: Path
+    generation: int
+    collection: str
+    ids: set[str]
 
 
 # -- one generation's files, read from its folder (None: no generation yet) ---------------------

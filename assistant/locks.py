@@ -1,9 +1,11 @@
-"""A lock shared by the threads of a process and by the processes (replicas, CLI) that share the
-data folder: an exclusive ``flock`` on a file under it."""
+"""Locks shared by the threads of a process and by the processes (replicas, CLI) that share the
+data folder, all ``flock`` on files under it: an exclusive lock (one ingestion at a time), and
+readers' leases (shared locks) that keep what they read from being retired under them."""
 
 from __future__ import annotations
 
 import fcntl
+import os
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,5 +27,78 @@ def file_lock(path: Path, *, waiting_message: str | None = None) -> Iterator[Non
             fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+class Lease:
+    """A reader's hold on a file (a shared ``flock``); :func:`retire` never succeeds while one is held.
+    The kernel releases it if the process dies, so a crashed reader never pins what it read."""
+
+    def __init__(self, fd: int | None) -> None:
+        self._fd = fd
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+
+
+def take_lease(path: Path) -> Lease | None:
+    """A shared hold on ``path``, or None when it is retired: the file is gone, is being retired
+    (an exclusive lock is held), or was unlinked by :func:`retire` between our open and our lock."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    if os.fstat(fd).st_nlink == 0:  # retired after we opened it
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+        return None
+    return Lease(fd)
+
+
+def retire(path: Path) -> bool:
+    """Unlink ``path`` if no lease holds it, without waiting; True when it is retired (or was gone).
+    Once it returns True no new lease can be taken on it: :func:`take_lease` sees it unlinked."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return True
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        path.unlink(missing_ok=True)
+        return True
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@contextmanager
+def try_file_lock(path: Path) -> Iterator[bool]:
+    """The lock on ``path`` if it is free now (True), else False at once; never waits."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)

@@ -62,7 +62,7 @@ def build_assistant(
     extractive = generator if isinstance(generator, ExtractiveGenerator) else (
         ExtractiveGenerator(embeddings, max_quotes=settings.answer_max_quotes))
     generator = generator or build_generator(settings, extractive)
-    index = CurrentGeneration(settings.index_dir, lambda: build_store(settings))
+    index = CurrentGeneration(settings.index_dir, lambda: build_store(settings), settings.ingest_lock_file)
     return Assistant(settings, embeddings=embeddings, extractive=extractive, generator=generator, index=index)
 
 

@@ -37,6 +37,7 @@ from ingest.documents import detect_doc_type, document_date, document_title
 from ingest.quality import machine_text_reason
 from ingest.loaders import IngestError, UnsupportedFormat, load_file
 from ingest.records import extract_record
+from assistant.index_collector import GenerationCollector
 from assistant.index_store import DocumentEntry, DocumentFile, GenerationStore, Manifest, StoredChunk
 
 log = logging.getLogger("mgp.ingest")
@@ -81,6 +82,8 @@ class IngestReport(BaseModel):
     rebuilt: str | None = None
     repaired_chunks: int = 0
     orphans_removed: int = 0
+    orphans_kept_for_readers: int = 0
+    generations_kept_for_readers: int = 0
     pages_processed: int = 0
     chunks_embedded: int = 0
     chunks_reused: int = 0
@@ -147,7 +150,9 @@ class _Changes:
     removed: set[str]
     fresh: list[StoredChunk]
     orphans: set[str]
-    """Vectors to delete once the new generation is committed."""
+    """Vectors the new generation no longer uses: deleted once no older generation has readers."""
+    reused: set[str]
+    """Vectors the new generation uses that an earlier commit had set aside (see ``orphans``)."""
 
     def keyword_index(self) -> KeywordIndex:
         fresh = sorted(self.fresh, key=lambda c: (c.metadata["doc_id"], c.metadata["ordinal"]))
@@ -227,7 +232,7 @@ class Ingestor:
 
     # -- the run -----------------------------------------------------------------------
     def _lock(self):
-        return file_lock(self.settings.data_dir / "ingest.lock", waiting_message="another ingestion is running: waiting for it")
+        return file_lock(self.settings.ingest_lock_file, waiting_message="another ingestion is running: waiting for it")
 
     def run(self, paths: Sequence[Path] | None = None, *, rebuild: bool = False) -> IngestReport:
         started = time.perf_counter()
@@ -409,10 +414,13 @@ class Ingestor:
             return None
         new_ids = {c.chunk_id for f in new_files for c in f.chunks}
         orphans = old_ids - new_ids
-        if self.store.count() != sum(e.chunks for e in current.values()) + len(orphans):
+        # The store also holds what earlier commits set aside for their readers, unless used again now.
+        kept_for_readers = self.generations.pending_superseded(run.collection)
+        expected = sum(e.chunks for e in current.values()) + len(orphans | (kept_for_readers - new_ids))
+        if self.store.count() != expected:
             return None
         fresh = [c for f in new_files for c in f.chunks if c.chunk_id not in base]
-        return _Changes(base=base, removed=orphans, fresh=fresh, orphans=orphans)
+        return _Changes(base=base, removed=orphans, fresh=fresh, orphans=orphans, reused=new_ids & kept_for_readers)
 
     def _reconcile_all(self, run: "_Run", base: KeywordIndex | None) -> "_Changes":
         """Every committed document read and checked against the store (missing chunks embedded
@@ -438,11 +446,12 @@ class Ingestor:
         return _Changes(
             base=base, removed=set(base.chunk_ids) - set(committed) if base is not None else set(),
             fresh=[c for c in committed.values() if base is None or c.chunk_id not in base],
-            orphans=stored_ids - set(committed),
+            orphans=stored_ids - set(committed), reused=set(committed),
         )
 
     def _commit(self, run: "_Run", changes: "_Changes") -> IngestReport:
-        """A new generation when anything changed; then orphan vectors and old collections removed."""
+        """A new generation when anything changed; then what superseded generations held is freed
+        as far as their readers allow (see :mod:`assistant.index_collector`)."""
         report, previous = run.report, run.previous
         changed = bool(
             report.added or report.updated or report.removed or report.rebuilt or report.repaired_chunks
@@ -450,21 +459,20 @@ class Ingestor:
             or previous.embedding_id != run.embedding_id or previous.collection != run.collection
         )
         manifest = previous
+        self.generations.keep_reintroduced(run.collection, changes.reused)
         if changed:
             manifest = Manifest(
                 generation=previous.generation, embedding_id=run.embedding_id, chunking_id=run.chunk_config,
                 collection=run.collection, documents=dict(sorted(run.documents.items())),
             )
             self.generations.commit(manifest, changes.keyword_index())
-        # Only now: readers of the previous generation may still be using these vectors.
-        if changes.orphans:
-            self.store.delete(changes.orphans)
-            report.orphans_removed = len(changes.orphans)
-        keep = {run.collection, self.generations.previous_collection()}
-        for name in self.store.collections():
-            if name not in keep:
-                self.store.drop_collection(name)
-        self.generations.collect_garbage()
+        # Readers of older generations may still be using these vectors: the collector deletes them
+        # (and drops collections, removes folders) only once no reader holds what used them.
+        self.generations.record_superseded(manifest.generation, run.collection, changes.orphans)
+        collected = GenerationCollector(self.generations, self.store).collect(keep_collection=run.collection)
+        report.orphans_removed = collected.vectors_deleted
+        report.orphans_kept_for_readers = collected.vectors_pending
+        report.generations_kept_for_readers = len(collected.held)
         self.generations.mark_finished()
         report.documents = len(manifest.documents)
         report.chunks = manifest.chunk_count

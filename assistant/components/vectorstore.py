@@ -38,6 +38,10 @@ class StoreError(RuntimeError):
     """The vector store cannot be reached or used; the message is meant for the user."""
 
 
+class CollectionGone(StoreError):
+    """The collection a reader opened no longer exists (another process retired its generation)."""
+
+
 class ChunkStore(ABC):
     """Chunks with their vectors and metadata, addressed by chunk id."""
 
@@ -65,7 +69,12 @@ class ChunkStore(ABC):
 
     @abstractmethod
     def use_collection(self, name: str) -> None:
-        """Point at another collection (one per index build: see ingest.pipeline)."""
+        """Point at another collection (one per index build: see ingest.pipeline), created if missing."""
+
+    @abstractmethod
+    def open_collection(self, name: str) -> None:
+        """Point at an existing collection, to read it: if it is missing (or goes), reads raise
+        :class:`CollectionGone` instead of creating an empty one."""
 
     @abstractmethod
     def collections(self) -> list[str]:
@@ -97,11 +106,18 @@ class ChromaChunkStore(ChunkStore):
         self.collection_name = collection_name or settings.collection_name
         self._client: Any = None
         self._collection: Any = None
+        self._reading = False
 
     def use_collection(self, name: str) -> None:
-        if name != self.collection_name:
+        if name != self.collection_name or self._reading:
             self.collection_name = name
             self._collection = None
+            self._reading = False
+
+    def open_collection(self, name: str) -> None:
+        self.collection_name = name
+        self._collection = None
+        self._reading = True
 
     # -- connection ----------------------------------------------------------------
     @property
@@ -141,6 +157,13 @@ class ChromaChunkStore(ChunkStore):
 
     @property
     def collection(self) -> Any:
+        if self._collection is None and self._reading:
+            from chromadb.errors import NotFoundError
+
+            try:
+                self._collection = self.client.get_collection(self.collection_name, embedding_function=None)
+            except (NotFoundError, ValueError) as exc:  # ValueError: how older chromadb said it
+                raise CollectionGone(f"collection {self.collection_name} absente") from exc
         if self._collection is None:
             # No embedding function: Chroma's default one downloads a model, which fails offline.
             self._collection = self.client.get_or_create_collection(
@@ -216,12 +239,18 @@ class ChromaChunkStore(ChunkStore):
     def query(self, vector, k, where=None, known_count=None):  # type: ignore[override]
         """``known_count``: a lower bound of the collection's size that the caller already knows
         (the committed chunks), which saves a count request per question."""
-        n = known_count if known_count is not None else self.count()
-        if n == 0:
-            return []
-        got = self.collection.query(
-            query_embeddings=[list(vector)], n_results=min(k, n), where=where, include=["distances"]
-        )
+        from chromadb.errors import NotFoundError
+
+        try:
+            n = known_count if known_count is not None else self.count()
+            if n == 0:
+                return []
+            got = self.collection.query(
+                query_embeddings=[list(vector)], n_results=min(k, n), where=where, include=["distances"]
+            )
+        except NotFoundError as exc:  # dropped after we opened it
+            self._collection = None
+            raise CollectionGone(f"collection {self.collection_name} absente") from exc
         return list(zip(got["ids"][0], map(float, got["distances"][0])))
 
     def as_langchain(self, embeddings: Any) -> Any:

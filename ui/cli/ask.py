@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from contextlib import closing
 from typing import Annotated, Optional
 
 import typer
@@ -60,11 +61,12 @@ def _answer(assistant, request, out: Console):
         return assistant.ask(request)
     text = ""
     with Live(console=out, transient=True, refresh_per_second=8) as live:
-        for event in assistant.ask_stream(request):
-            if isinstance(event, Answer):
-                return event
-            text += event.text
-            live.update(Panel(text, title="Réponse en cours (phrases vérifiées)", border_style="dim"))
+        with closing(assistant.ask_stream(request)) as events:  # closed: the index generation is let go at once
+            for event in events:
+                if isinstance(event, Answer):
+                    return event
+                text += event.text
+                live.update(Panel(text, title="Réponse en cours (phrases vérifiées)", border_style="dim"))
     raise RuntimeError("no answer")  # pragma: no cover
 
 

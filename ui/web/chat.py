@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+from contextlib import closing
 from datetime import datetime, timezone
 
 import gradio as gr
@@ -54,14 +55,15 @@ class ChatTab:
         asked = messages + [{"role": "user", "content": question}]
         answer, text = None, ""
         try:
-            for event in self.web.assistant.ask_stream(AskRequest(question=question, history=history)):
-                if isinstance(event, Answer):
-                    answer = event
-                    break
-                text += event.text
-                yield (asked + [{"role": "assistant", "content": text + " ▌"}], answers, "",
-                       "<div class='sources'><p>Rédaction en cours : seules les phrases vérifiées dans les "
-                       "documents s'affichent ; les sources suivent.</p></div>")
+            with closing(self.web.assistant.ask_stream(AskRequest(question=question, history=history))) as events:
+                for event in events:  # closed on leaving: the index generation is let go at once
+                    if isinstance(event, Answer):
+                        answer = event
+                        break
+                    text += event.text
+                    yield (asked + [{"role": "assistant", "content": text + " ▌"}], answers, "",
+                           "<div class='sources'><p>Rédaction en cours : seules les phrases vérifiées dans les "
+                           "documents s'affichent ; les sources suivent.</p></div>")
         except IndexNotReady as exc:
             raise user_error(str(exc))
         except Exception as exc:
