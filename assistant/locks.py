@@ -5,8 +5,9 @@ readers' leases (shared locks) that keep what they read from being retired under
 from __future__ import annotations
 
 import fcntl
-import os
 import logging
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,12 +32,19 @@ def file_lock(path: Path, *, waiting_message: str | None = None) -> Iterator[Non
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+_held: dict[str, int] = {}
+"""Leases of this process by path: they block :func:`retire` in this process even where ``flock``
+is emulated by per-process locks (NFS), under which two descriptors of one process never conflict."""
+_held_lock = threading.RLock()
+
+
 class Lease:
     """A reader's hold on a file (a shared ``flock``); :func:`retire` never succeeds while one is held.
     The kernel releases it if the process dies, so a crashed reader never pins what it read."""
 
-    def __init__(self, fd: int | None) -> None:
+    def __init__(self, fd: int | None, path: Path | None = None) -> None:
         self._fd = fd
+        self._key = str(path) if path is not None else None
 
     @property
     def held(self) -> bool:
@@ -45,10 +53,15 @@ class Lease:
     def release(self) -> None:
         if self._fd is not None:
             fd, self._fd = self._fd, None
-            try:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-            finally:
-                os.close(fd)
+            with _held_lock:
+                if self._key is not None:
+                    _held[self._key] -= 1
+                    if not _held[self._key]:
+                        del _held[self._key]
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                finally:
+                    os.close(fd)
 
 
 def take_lease(path: Path) -> Lease | None:
@@ -58,16 +71,18 @@ def take_lease(path: Path) -> Lease | None:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
         return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        return None
-    if os.fstat(fd).st_nlink == 0:  # retired after we opened it
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-        return None
-    return Lease(fd)
+    with _held_lock:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        if os.fstat(fd).st_nlink == 0:  # retired after we opened it
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+            return None
+        _held[str(path)] = _held.get(str(path), 0) + 1
+        return Lease(fd, path)
 
 
 def retire(path: Path) -> bool:
@@ -78,12 +93,15 @@ def retire(path: Path) -> bool:
     except FileNotFoundError:
         return True
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        path.unlink(missing_ok=True)
-        return True
+        with _held_lock:
+            if _held.get(str(path)):
+                return False
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            path.unlink(missing_ok=True)
+            return True
     finally:
         os.close(fd)  # closing releases the lock
 

@@ -188,3 +188,53 @@ def test_a_reader_that_meets_a_dropped_collection_asks_again_on_the_current_gene
     answer = assistant.ask(QUESTION)
     assert dropped == [old_collection]
     assert "mardi" in answer.answer and answer.citations
+
+
+def test_two_cli_ask_loops_while_the_cli_ingests_four_generations(corpus_copy, make_settings, embeddings) -> None:
+    """As an agent's terminal next to an administrator's: two `mgp-assistant ask` loops while
+    `mgp-assistant ingest` commits four generations (the note added, changed, the index rebuilt with
+    `--rebuild`, the note deleted). Every command answers; nothing superseded is left afterwards."""
+    from ingest.pipeline import Ingestor
+
+    settings = make_settings(corpus_copy)
+    Ingestor(settings, embeddings=embeddings).run()
+    env = {**os.environ, "MGP_DATA_DIR": str(settings.data_dir), "MGP_CORPUS_DIR": str(corpus_copy),
+           "HF_HUB_OFFLINE": "1"}
+    cli = [sys.executable, "-m", "ui.cli"]
+    stop = threading.Event()
+    runs: list[tuple[int, str, str]] = []
+
+    def ask_loop() -> None:
+        while not stop.is_set():
+            done = subprocess.run([*cli, "ask", "--json", QUESTION], capture_output=True, text=True, env=env,
+                                  cwd=ROOT, timeout=300)
+            runs.append((done.returncode, done.stdout, done.stderr[-2000:]))
+
+    loops = [threading.Thread(target=ask_loop) for _ in range(2)]
+    for loop in loops:
+        loop.start()
+    generations = []
+    try:
+        for step, day in enumerate(("lundi", "mardi", "mardi", None)):
+            if day is None:
+                (corpus_copy / "note_des_essais.md").unlink()
+            else:
+                _write_note(corpus_copy, day)
+            command = [*cli, "ingest", "--json"] + (["--rebuild"] if step == 2 else [])
+            done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+            assert done.returncode == 0, done.stderr[-2000:]
+            generations.append(json.loads(done.stdout)["generation"])
+            time.sleep(1)  # the loops answer from this generation too
+    finally:
+        stop.set()
+        for loop in loops:
+            loop.join(600)
+    assert len(set(generations)) == 4
+    failed = [(code, err) for code, _, err in runs if code != 0]
+    assert failed == []
+    assert len(runs) >= 8
+    for _, out, _ in runs:
+        answer = json.loads(out)
+        assert answer["abstained"] or any(day in answer["answer"] for day in ("lundi", "mardi"))
+    _assert_nothing_superseded_is_left(settings)
+    print(f"\n{len(runs)} commandes ask pendant 4 générations, aucune erreur")
