@@ -154,8 +154,9 @@ def test_the_corpus_tab_lists_each_act_once_and_deletes_the_selected_row(browser
     note = tmp_path / "note_de_service.txt"
     note.write_text("Note SYNTHÉTIQUE de service : la permanence a lieu le jeudi.", encoding="utf-8")
     page.locator("input[type=file][multiple]").set_input_files(str(note))
-    page.get_by_text("note_de_service.txt").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(500)
+    # The uploaded file's row, labelled with its name (its text « note_de_service », « .txt » is two spans; the
+    # whole name shows only during the upload, too briefly for a test process short of CPU).
+    page.get_by_label("note_de_service.txt", exact=True).wait_for(timeout=30_000)
     page.get_by_role("button", name="Ajouter au corpus").click()
     expect(page.get_by_label("Résultat")).to_have_value(re.compile("✅ note_de_service.txt"), timeout=120_000)
     page.screenshot(path=str(SHOTS / "ux-corpus-1280x800.png"), full_page=True)
