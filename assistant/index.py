@@ -188,7 +188,7 @@ class CurrentGeneration:
     def _collect_soon(self) -> None:
         """Retire superseded generations in the background (one collector thread at a time)."""
         with self._lock:
-            if self._collector is not None and self._collector.is_alive():
+            if self._collector is not None:
                 self._collect_again = True
                 return
             self._collect_again = False
@@ -197,6 +197,14 @@ class CurrentGeneration:
             _PENDING.add(self._collector)
 
     def _collect(self) -> None:
+        try:
+            self._collect_until_done()
+        finally:
+            with self._lock:
+                if self._collector is threading.current_thread():
+                    self._collector = None
+
+    def _collect_until_done(self) -> None:
         deadline = time.monotonic() + COLLECT_PATIENCE_S
         while True:
             with try_file_lock(self._lock_file) as locked:
@@ -205,10 +213,13 @@ class CurrentGeneration:
                         self._collect_once()
                     with self._lock:
                         if not self._collect_again:
+                            self._collector = None  # from here on, a reader that lets go starts a new collection
                             return
                         self._collect_again = False
                     continue
             if time.monotonic() > deadline:  # an ingestion holds the lock that long: it collects when it commits
+                with self._lock:
+                    self._collector = None
                 return
             time.sleep(COLLECT_RETRY_S)
 
@@ -220,7 +231,8 @@ class CurrentGeneration:
 
     def wait_for_collection(self, timeout: float = EXIT_WAIT_S) -> None:
         """Let a collection in progress finish (a command-line process that is about to exit)."""
-        thread = self._collector
+        with self._lock:
+            thread = self._collector
         if thread is not None:
             thread.join(timeout)
 

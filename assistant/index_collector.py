@@ -40,11 +40,15 @@ class Collected:
     """Superseded vectors kept because an older generation still has readers."""
 
 
+class UnreadableGeneration(RuntimeError):
+    """A live generation's manifest cannot be read: nothing is collected (it could name what is in use)."""
+
+
 def _collection_of(directory: Path) -> str | None:
     try:
         return json.loads((directory / "manifest.json").read_text(encoding="utf-8")).get("collection")
-    except (OSError, ValueError, AttributeError):
-        return None
+    except (OSError, ValueError, AttributeError) as exc:
+        raise UnreadableGeneration(directory.name) from exc
 
 
 def _number(directory: Path) -> int:
@@ -77,7 +81,11 @@ class GenerationCollector:
             shutil.rmtree(directory, ignore_errors=True)
             done.retired.append(directory.name)
         live.sort()
-        collections = {c for c in map(_collection_of, live) if c} | ({keep_collection} if keep_collection else set())
+        try:
+            collections = {c for c in map(_collection_of, live) if c} | ({keep_collection} if keep_collection else set())
+        except UnreadableGeneration as exc:
+            log.warning("generation %s unreadable: no collection or vector dropped this time", exc)
+            return done
         self._delete_superseded(collections, _number(live[0]), done)
         for name in self.store.collections():
             if name not in collections:
