@@ -99,7 +99,28 @@ class Settings(BaseSettings):
     )
 
     # Retrieval.
-    retrieval_k: int = Field(default=5, ge=1, le=50, description="Passages given to the generator.")
+    retrieval_k: int = Field(
+        default=5, ge=1, le=50,
+        description="Ranked passages considered (small units); the sections they belong to go to the generator, "
+        "within MGP_SOURCES_BUDGET characters.",
+    )
+    sources_budget: int = Field(
+        default=6000, ge=500, le=100_000,
+        description="Characters of sources handed to the generator (whole sections of the ranked passages, "
+        "trimmed around the hit when long).",
+    )
+    query_rewrite: bool = Field(
+        default=False,
+        description="With a chat model configured: the model turns the question into 2-3 search queries, fused "
+        "with the question by RRF (off without a model).",
+    )
+    rerank_base_url: str | None = Field(
+        default=None, description="A /v1/rerank endpoint (Albert API, TEI, Infinity): reranks the fused candidates.",
+    )
+    rerank_model: str | None = Field(default=None, description="Reranking model served by MGP_RERANK_BASE_URL.")
+    rerank_api_key: SecretStr | None = Field(default=None, description="Default: MGP_LLM_API_KEY. Never logged.")
+    rerank_timeout: float = Field(default=10.0, gt=0, description="Seconds before the fused order is kept.")
+    rerank_candidates: int = Field(default=40, ge=2, le=200, description="Fused candidates sent to the reranker.")
     retrieval_candidates: int = Field(default=20, ge=1, description="Candidates from each retriever before fusion.")
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
     dense_weight: float = Field(default=1.0, ge=0)
