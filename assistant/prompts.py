@@ -15,6 +15,10 @@ EXPECTED = {
     "condense.md": {"history", "question"},
     "form_field.md": {"collectivity", "label", "help", "notes"},
 }
+# Read when present, checked like the others; absent: the feature that uses it stays off.
+OPTIONAL = {
+    "rewrite.md": {"question"},
+}
 
 
 class PromptError(ValueError):
@@ -27,13 +31,16 @@ class Prompts:
     user: PromptTemplate
     condense: PromptTemplate
     form_field: PromptTemplate
+    rewrite: PromptTemplate | None = None  # search queries from a question (query rewriting)
 
 
 def load_prompts(folder: Path) -> Prompts:
     templates = {}
-    for name, variables in EXPECTED.items():
+    for name, variables in (EXPECTED | OPTIONAL).items():
         path = folder / name
         if not path.is_file():
+            if name in OPTIONAL:
+                continue
             raise PromptError(f"gabarit de prompt introuvable : {path}")
         try:
             template = PromptTemplate.from_template(path.read_text(encoding="utf-8"))
