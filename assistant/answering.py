@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
-from collections import abc
+from collections import OrderedDict, abc
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
 
 from assistant.communes import capture_names, find_names_in_text
 from assistant.components.embeddings import MGPEmbeddings
+from assistant.components.reranker import Reranker
 from assistant.components.vectorstore import CollectionGone
 from assistant.config import Settings
 from assistant.record_answers import MEMBERSHIP_RE, RecordAnswerer, detect_intent
@@ -33,11 +35,15 @@ from assistant.named_documents import named_documents
 from assistant.query import is_follow_up, key_terms, looks_english, normalise_question, strip_follow_up
 from assistant.overview import corpus_entries
 from assistant.question import analyse
+from assistant.query_rewrite import QueryRewriter
 from assistant.retrieval import HybridRetriever
 from assistant.schemas import Answer, AnswerDelta, AskRequest, Passage, Turn
+from assistant.sections import part_texts, sources_for
 
 log = logging.getLogger("mgp.assistant")
 
+REWRITE_CACHE = 256
+"""Questions whose rewrites are kept (the evaluation searches one question several times)."""
 PROGRAMME_TEAM = "l'équipe du programme « Appropriation Métropolitaine » de la Métropole du Grand Paris"
 
 
@@ -53,12 +59,18 @@ class Assistant:
         extractive: ExtractiveGenerator,
         generator: Generator,
         index: CurrentGeneration,
+        reranker: Reranker | None = None,
+        rewriter: QueryRewriter | None = None,
     ) -> None:
         self.settings = settings
         self.embeddings = embeddings
         self.extractive = extractive
         self.generator = generator
         self.index = index
+        self.reranker = reranker
+        self.rewriter = rewriter
+        self._rewrites: OrderedDict[str, list[str]] = OrderedDict()
+        self._rewrites_lock = threading.Lock()
         self._llm_down_until = 0.0
 
     # -- conversation ----------------------------------------------------------------
@@ -99,12 +111,43 @@ class Assistant:
         return HybridRetriever(
             view=view, embeddings=self.embeddings, settings=self.settings,
             k=request.k or self.settings.retrieval_k, filters=request.filters, query_vector=query_vector,
-            record_hits=record_hits,
+            record_hits=record_hits, reranker=self.reranker,
         )
 
+    def search_queries(self, question: str) -> list[str]:
+        """The model's rewrites of a question for the search (none without MGP_QUERY_REWRITE, or when
+        the model is down or writes nothing usable); one model call per question, kept for the
+        evaluation's repeated look-ups. Never shown as an answer."""
+        if self.rewriter is None or self._llm_unavailable() is not None:
+            return []
+        with self._rewrites_lock:
+            if question in self._rewrites:
+                return self._rewrites[question]
+        queries = self.rewriter.rewrite(question)
+        with self._rewrites_lock:
+            self._rewrites[question] = queries
+            while len(self._rewrites) > REWRITE_CACHE:
+                self._rewrites.popitem(last=False)
+        return queries
+
+    def _searcher(self, view: Generation, request: AskRequest, query: str, query_vector: list[float] | None = None,
+                  record_hits: list[str] | None = None) -> HybridRetriever:
+        retriever = self._retriever(view, request, query_vector, record_hits)
+        retriever.extra_queries = self.search_queries(query)
+        return retriever
+
     def retrieve(self, request: AskRequest, query: str | None = None) -> list[Passage]:
+        query = normalise_question(query or request.question)
         with self.index.reading() as view:
-            return self._retriever(view, request).passages(normalise_question(query or request.question))
+            return self._searcher(view, request, query).passages(query)
+
+    def sources(self, request: AskRequest, query: str | None = None, budget: int | None = None) -> list[Passage]:
+        """What a generator is handed for this question: the sections of the ranked passages, within
+        ``budget`` characters (by default ``MGP_SOURCES_BUDGET``)."""
+        query = normalise_question(query or request.question)
+        with self.index.reading() as view:
+            passages = self._searcher(view, request, query).passages(query)
+            return sources_for(passages, view, budget or self.settings.sources_budget)
 
     def passage(self, chunk_id: str) -> Passage | None:
         """A committed chunk by id (the UI shows sources in context, the evaluation checks quotes)."""
@@ -147,7 +190,7 @@ class Assistant:
             return
         query = normalise_question(question)
         query_vector = self.embeddings.embed_query(query)
-        passages = self._retriever(view, request, query_vector, record_hits).passages(query)
+        passages = self._searcher(view, request, query, query_vector, record_hits).passages(query)
         timings["retrieve"] = _ms(t0)
         t1 = time.perf_counter()
         # A language model sees the passages and may abstain itself: only what no generator can get
@@ -161,7 +204,8 @@ class Assistant:
             return
         fallback: str | None = None
         if self.generator.streams:
-            outcome = yield from self._model_answer(request, question, passages, view, timings, t0, t1)
+            sources = sources_for(passages, view, self.settings.sources_budget)
+            outcome = yield from self._model_answer(request, question, sources, view, timings, t0, t1)
             if isinstance(outcome, Answer):
                 yield outcome
                 return
@@ -223,7 +267,7 @@ class Assistant:
             stream.close()  # stops the generation (HTTP stream closed, llama.cpp lock released)
             timings["llm"] = _ms(t1)
         draft = Draft(answer="", problem=rejected) if rejected else self.generator.finish(grounder.text, passages)
-        citations = verify_citations(draft.citations, {p.chunk_id: p.text for p in passages})
+        citations = verify_citations(draft.citations, part_texts(passages))
         timings["generate"] = _ms(t1)
         timings["total"] = _ms(t0)
         if draft.abstained:
@@ -256,7 +300,7 @@ class Assistant:
                                              preferred=set(article_hits(view, question)),
                                              named_documents=set(named_documents(view, normalise_question(question))),
                                              sentence_vectors=view.sentence_vectors)
-            citations = verify_citations(draft.citations, {p.chunk_id: p.text for p in passages})
+            citations = verify_citations(draft.citations, part_texts(passages))
             if draft.abstained or not citations:
                 reason = "aucun passage citable"
         timings["generate"] = _ms(t1)

@@ -15,6 +15,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.query import key_terms, prefixes_of, term_found
 from assistant.question import has_answer_type
 from assistant.schemas import Citation, Passage, Turn
+from assistant.sections import locate_quote
 from assistant.text import tokenize
 
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?;])\s+(?=[«\"(]?[A-ZÉÈÀÂÎÔÇ0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
@@ -110,8 +111,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def citation_for(n: int, passage: Passage, quote: str) -> Citation:
+    """The citation of ``quote`` in ``passage``; in a source made of a whole section, the chunk, page
+    and section of the quotation itself (see :mod:`assistant.sections`)."""
     meta = passage.metadata
-    return Citation(
+    citation = Citation(
         n=n,
         document=str(meta.get("document", "")),
         title=str(meta.get("title", "")),
@@ -120,11 +123,24 @@ def citation_for(n: int, passage: Passage, quote: str) -> Citation:
         chunk_id=passage.chunk_id,
         quote=quote,
     )
+    span = find_quote(quote, passage.text) if meta.get("parts") else None
+    located = locate_quote(passage, *span) if span else None
+    if located is not None and located.quote:
+        citation.chunk_id, citation.quote = located.chunk_id, located.quote
+        citation.page = int(located.page) if located.page is not None else None
+        citation.section = located.section
+    return citation
 
 
-def source_label(passage: Passage) -> str:
+def quoted_page(passage: Passage, quote: str) -> int | None:
+    """The page a quotation of ``passage`` is on (a section may span pages)."""
+    return citation_for(0, passage, quote).page
+
+
+def source_label(passage: Passage, quote: str | None = None) -> str:
     label = passage.title or passage.metadata.get("document", "")
-    return f"{label}, p. {passage.page}" if passage.page else str(label)
+    page = quoted_page(passage, quote) if quote else passage.page
+    return f"{label}, p. {page}" if page else str(label)
 
 
 # The lift of a sentence of a document the question names: an article it names gets 1.0, the expected
@@ -290,8 +306,8 @@ class ExtractiveGenerator(Generator):
             passage = passages[rank]
             citations.append(citation_for(n, passage, sentence))
             if n == 1:
-                lines.append(f"D'après « {source_label(passage)} » : « {_squash(sentence)} » [{n}]")
+                lines.append(f"D'après « {source_label(passage, sentence)} » : « {_squash(sentence)} » [{n}]")
             else:
-                lines.append(f"« {_squash(sentence)} » ({source_label(passage)}) [{n}]")
+                lines.append(f"« {_squash(sentence)} » ({source_label(passage, sentence)}) [{n}]")
         answer = lines[0] + ("\n\nÀ lire aussi :\n- " + "\n- ".join(lines[1:]) if len(lines) > 1 else "")
         return Draft(answer=answer, citations=citations)

@@ -91,6 +91,7 @@ class Generation:
         self.vocabulary: set[str] = set(self.keyword.vocabulary)
         self.vocabulary_prefixes: set[str] = {t[:5] for t in self.vocabulary if len(t) >= 5}
         self._dedup: dict[str, str] = {}
+        self._positions: dict[str, tuple[str, int]] | None = None
         self.store = store  # its own store object: a newer view switching collection never affects this one
         if self.manifest.collection:
             self.store.open_collection(self.manifest.collection)
@@ -120,6 +121,13 @@ class Generation:
         if key is None:
             key = self._dedup[chunk_id] = dedup_key(self.chunks[chunk_id].text)
         return key
+
+    def position(self, chunk_id: str) -> tuple[str, int] | None:
+        """(chunk file, index in it) of a committed chunk: where its section's neighbours are."""
+        if self._positions is None:
+            self._positions = {chunk.chunk_id: (name, i) for name, document in self.document_files.items()
+                               for i, chunk in enumerate(document.chunks)}
+        return self._positions.get(chunk_id)
 
     def passage(self, chunk_id: str) -> Passage | None:
         """A committed chunk as the generator, the facts and the UI see it."""

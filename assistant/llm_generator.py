@@ -32,7 +32,9 @@ def format_sources(passages: list[Passage]) -> str:
     delimiters is neutralised, so an injected « </source> » cannot escape its source)."""
     blocks = []
     for n, p in enumerate(passages, start=1):
-        where = f", page {p.page}" if p.page else ""
+        last = p.metadata.get("page_end")
+        where = (f", pages {p.page} à {last}" if p.page and last and int(last) != p.page
+                 else f", page {p.page}" if p.page else "")
         section = f" — {p.metadata.get('section')}" if p.metadata.get("section") else ""
         body = _SOURCE_TAG_RE.sub(" ", p.text)
         label = f"{p.title}{where}{section}".replace('"', "'").replace("<", " ").replace(">", " ")

@@ -20,6 +20,7 @@ from assistant.index import Generation
 from assistant.schemas import Passage, SearchFilters
 from assistant.record_answers import RecordAnswerer
 from assistant.articles import article_hits
+from assistant.components.reranker import rerank_order
 from assistant.named_documents import chunks_of, named_documents
 from assistant.question import answer_type_of, has_answer_type
 
@@ -100,6 +101,10 @@ class HybridRetriever(BaseRetriever):
     # The chunks the records cite for this question, when the caller has already asked the records
     # (Assistant.ask does, before retrieving): not worked out a second time.
     record_hits: list[str] | None = None
+    # Model-aided search (both off without a model configured): the model's rewrites of the
+    # question, each searched and fused by RRF, and a remote reranker over the fused candidates.
+    extra_queries: list[str] = []
+    reranker: Any = None
 
     def passages(self, query: str) -> list[Passage]:
         s = self.settings
@@ -152,12 +157,23 @@ class HybridRetriever(BaseRetriever):
                                       k=self.k, filters=self.filters)
                 for r, passage in enumerate(sub.passages(part)):
                     fused[passage.chunk_id] = fused.get(passage.chunk_id, 0.0) + 1.0 / (s.rrf_k + r + 1)
+        # The model's rewrites of the question (« quel plafond pour la subvention ? » → « montant
+        # maximal de l'aide »), each ranked like the question and counted as much as it (its dense
+        # and keyword rankings together), as in RAG-Fusion.
+        for rewrite in self.extra_queries:
+            sub = HybridRetriever(view=self.view, embeddings=self.embeddings, settings=self.settings,
+                                  k=max(self.k, 10), filters=self.filters)
+            weight = s.dense_weight + s.keyword_weight
+            for r, passage in enumerate(sub.passages(rewrite)):
+                fused[passage.chunk_id] = fused.get(passage.chunk_id, 0.0) + weight / (s.rrf_k + r + 1)
         for cid, r in dense_rank.items():
             fused[cid] = fused.get(cid, 0.0) + s.dense_weight / (s.rrf_k + r + 1)
         for cid, r in keyword_rank.items():
             fused[cid] = fused.get(cid, 0.0) + s.keyword_weight / (s.rrf_k + r + 1)
         similarity = dict(dense)
         ranked = sorted(fused, key=lambda c: -fused[c])
+        if self.reranker is not None:
+            ranked = self._reranked(query, ranked, fused)
         # One passage per distinct text, the paginated copy preferred.
         chosen: dict[str, Passage] = {}
         for cid in ranked:
@@ -179,6 +195,20 @@ class HybridRetriever(BaseRetriever):
                 break
         out = sorted(chosen.values(), key=lambda p: -p.score)
         return out[: self.k]
+
+    def _reranked(self, query: str, ranked: list[str], fused: dict[str, float]) -> list[str]:
+        """The first ``MGP_RERANK_CANDIDATES`` in the remote reranker's order (their scores rewritten
+        so that the order holds), or the fused order when the service fails."""
+        top = [cid for cid in ranked[: self.settings.rerank_candidates]
+               if not self.view.chunks[cid].metadata.get("suspect_instructions")]  # never sent anywhere
+        order = rerank_order(self.reranker, query, top, lambda cid: self.view.chunks[cid].text)
+        if not order:
+            return ranked
+        ceiling = max(fused.values()) + 1.0
+        for r, cid in enumerate(order):
+            fused[cid] = ceiling + 1.0 / (r + 1)
+        placed = set(order)
+        return order + [cid for cid in ranked if cid not in placed]
 
     def _within_named_documents(self, query: str, vector: list[float], docs: list[str]) -> list[str]:
         """The passages of the documents the question names, best first (dense and keyword ranks

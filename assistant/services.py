@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from assistant.answering import Assistant
 from assistant.components.embeddings import MGPEmbeddings, build_embeddings
 from assistant.components.llm import build_chat_model
+from assistant.components.reranker import build_reranker
 from assistant.components.vectorstore import ChunkStore, build_store
 from assistant.config import Settings, get_settings
 from assistant.forms import FormDefinition, FormDrafter
@@ -22,6 +23,7 @@ from assistant.generation import ExtractiveGenerator, Generator
 from assistant.index import CurrentGeneration
 from assistant.llm_generator import LLMGenerator
 from assistant.prompts import load_prompts
+from assistant.query_rewrite import build_query_rewriter
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,12 @@ def build_assistant(
         ExtractiveGenerator(embeddings, max_quotes=settings.answer_max_quotes))
     generator = generator or build_generator(settings, extractive)
     index = CurrentGeneration(settings.index_dir, lambda: build_store(settings), settings.ingest_lock_file)
-    return Assistant(settings, embeddings=embeddings, extractive=extractive, generator=generator, index=index)
+    assistant = Assistant(settings, embeddings=embeddings, extractive=extractive, generator=generator, index=index,
+                          reranker=build_reranker(settings))
+    if isinstance(generator, LLMGenerator):  # query rewriting needs the model (and MGP_QUERY_REWRITE)
+        assistant.rewriter = build_query_rewriter(settings, generator.model, generator.prompts,
+                                                  on_error=assistant._llm_failed)
+    return assistant
 
 
 def build_services(

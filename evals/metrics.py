@@ -67,3 +67,31 @@ def percentile(values: list[float], q: float) -> float:
 
 def ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else 1.0
+
+
+CONTEXT_BUDGETS = (4000, 6000, 12000)
+"""Characters of sources at which context recall is reported (6,000 is the default budget)."""
+GOLD_PASSAGE_CATEGORIES = frozenset({"membership_yes", "membership_no"})
+"""Yes/no cases: the words of the answer (« oui », « non ») say nothing of the evidence."""
+
+
+def _needs_gold_passage(variants: list[str], corpus: str) -> bool:
+    """A fact that is not a literal string of the documents (« oui », a count written out) or too
+    short to identify its evidence (« 3 ») is checked through the passage the case names."""
+    return not any(len(normalise(v)) > 2 and normalise(v) in corpus for v in variants)
+
+
+def context_hit(sources: list[tuple[str, str]], case, corpus: str) -> bool:
+    """Whether the generator's sources ([(document, text)]) hold the case's evidence: every
+    expected fact that is a literal string of the documents (``corpus``: their normalised text), and
+    for yes/no cases, or facts that are not literal, one of the passages the case names."""
+    body = normalise("\n".join(text for _, text in sources))
+    gold = case.category in GOLD_PASSAGE_CATEGORIES or not case.expected_facts
+    for variants in case.expected_facts:
+        if _needs_gold_passage(variants, corpus):
+            gold = True
+        elif not any(normalise(v) in body for v in variants):
+            return False
+    if gold and case.sources:
+        return any(relevant_sources(document, text, case.sources) for document, text in sources)
+    return True

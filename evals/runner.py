@@ -14,13 +14,15 @@ from pydantic import BaseModel, Field, model_validator
 from assistant.answering import Assistant
 from assistant.generation import find_quote
 from assistant.schemas import AskRequest, Citation, Turn
-from evals.metrics import K_VALUES, fact_found, forbidden_found, normalise, percentile, ratio, retrieval_scores
+from evals.metrics import (
+    CONTEXT_BUDGETS, K_VALUES, context_hit, fact_found, forbidden_found, normalise, percentile, ratio, retrieval_scores,
+)
 from evals.schema import EvalCase, EvalSet, case_split
 
 ProgressCallback = Callable[[int, int, str], None]
 SPLITS = ("dev", "test")
 MAIN_KEYS = ("fact_accuracy", "recall@5", "abstention_recall", "abstention_precision", "pass_rate",
-             "answerable_correct", "out_of_corpus_abstained")
+             "answerable_correct", "out_of_corpus_abstained", "context_recall@6000")
 """The metrics ``eval --json`` also gives per half (``dev_<key>``, ``test_<key>``)."""
 
 
@@ -53,6 +55,10 @@ class CaseResult(BaseModel):
     split: str = ""
     baseline: dict[str, Any] | None = None
     """What the naive LangChain baseline did on this case (top chunk, correct, recall@5)."""
+    context: dict[str, bool] = Field(default_factory=dict)
+    """Budget (characters) → whether the generator's sources at that budget hold the case's evidence."""
+    context_chars: dict[str, int] = Field(default_factory=dict)
+    """Budget → characters of sources actually handed over."""
 
     @model_validator(mode="after")
     def _split(self) -> "CaseResult":
@@ -93,7 +99,23 @@ class Summary(BaseModel):
         return out
 
 
-def _case_result(assistant: Assistant, case: EvalCase) -> CaseResult:
+def corpus_text(assistant: Assistant) -> str:
+    """The indexed documents' text, normalised (which expected facts are literal strings of them)."""
+    return normalise("\n".join(chunk.text for chunk in assistant.index.current().chunks.values()))
+
+
+def _context(assistant: Assistant, case: EvalCase, question: str, corpus: str) -> tuple[dict[str, bool], dict[str, int]]:
+    """Context recall of one answerable case at each budget: what a generator would be handed."""
+    hits, sizes = {}, {}
+    for budget in CONTEXT_BUDGETS:
+        sources = assistant.sources(AskRequest(question=question), budget=budget)
+        pairs = [(str(p.metadata.get("document", "")), p.text) for p in sources]
+        hits[str(budget)] = context_hit(pairs, case, corpus)
+        sizes[str(budget)] = sum(len(text) for _, text in pairs)
+    return hits, sizes
+
+
+def _case_result(assistant: Assistant, case: EvalCase, corpus: str | None = None) -> CaseResult:
     history = [Turn(question=q) for q in case.history]
     started = time.perf_counter()
     answer = assistant.ask(AskRequest(question=case.question, history=history))
@@ -108,6 +130,8 @@ def _case_result(assistant: Assistant, case: EvalCase) -> CaseResult:
         forbidden_found=forbidden_found(answer.answer, case.forbidden),
         generator=answer.generator, fallback=answer.fallback,
     )
+    if not case.must_abstain and corpus is not None:
+        result.context, result.context_chars = _context(assistant, case, answer.standalone_question, corpus)
     if case.sources:
         passages = assistant.retrieve(AskRequest(question=answer.standalone_question, k=10))
         result.retrieved = [p.chunk_id for p in passages]
@@ -142,10 +166,11 @@ def _case_result(assistant: Assistant, case: EvalCase) -> CaseResult:
 
 def run_eval(assistant: Assistant, testset: EvalSet, progress: ProgressCallback | None = None) -> tuple[list[CaseResult], Summary]:
     results: list[CaseResult] = []
+    corpus = corpus_text(assistant)
     for i, case in enumerate(testset.cases):
         if progress:
             progress(i, len(testset.cases), case.id)
-        results.append(_case_result(assistant, case))
+        results.append(_case_result(assistant, case, corpus))
     if progress:
         progress(len(testset.cases), len(testset.cases), "")
     return results, summarise(results, assistant_config(assistant))
@@ -177,6 +202,12 @@ def _metrics(results: list[CaseResult]) -> dict[str, float]:
     metrics: dict[str, float] = {}
     for k in K_VALUES:
         metrics[f"recall@{k}"] = ratio(sum(r.retrieval[f"recall@{k}"] for r in with_sources), len(with_sources))
+    with_context = [r for r in answerable if r.context]
+    for budget in CONTEXT_BUDGETS:
+        key = str(budget)
+        metrics[f"context_recall@{budget}"] = ratio(sum(r.context.get(key, False) for r in with_context), len(with_context))
+        metrics[f"context_chars@{budget}"] = round(
+            sum(r.context_chars.get(key, 0) for r in with_context) / len(with_context), 1) if with_context else 0.0
     metrics["mrr"] = ratio(sum(r.retrieval["rr"] for r in with_sources), len(with_sources))
     metrics["ndcg@10"] = ratio(sum(r.retrieval["ndcg@10"] for r in with_sources), len(with_sources))
     metrics["fact_accuracy"] = ratio(
