@@ -110,6 +110,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e, _, _ in merged]
 
 
+def passage_sentences(passage: Passage) -> list[tuple[int, int]]:
+    """The sentences of a passage; in a source made of a whole section, those of each chunk (the
+    sentences embedded at ingestion, so none is embedded again at question time)."""
+    parts = passage.metadata.get("parts")
+    if not parts:
+        return split_sentences(passage.text)
+    return [(start + s, start + e) for _cid, start, end, _page, _section in parts
+            for s, e in split_sentences(passage.text[start:end])]
+
+
 def citation_for(n: int, passage: Passage, quote: str) -> Citation:
     """The citation of ``quote`` in ``passage``; in a source made of a whole section, the chunk, page
     and section of the quotation itself (see :mod:`assistant.sections`)."""
@@ -262,7 +272,7 @@ class ExtractiveGenerator(Generator):
             section = set(tokenize(str(passage.metadata.get("section", ""))))
             title = set(tokenize(passage.title))
             title_prefixes = prefixes_of(title)
-            for s, e in split_sentences(passage.text):
+            for s, e in passage_sentences(passage):
                 sentence = passage.text[s:e]
                 tokens = set(tokenize(sentence)) | section
                 prefixes = prefixes_of(tokens)

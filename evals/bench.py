@@ -29,7 +29,7 @@ from assistant.schemas import AskRequest
 from assistant.services import build_assistant
 from evals.baseline import naive_baseline
 from evals.corpora import corpus_names, prepare_corpus
-from evals.metrics import percentile
+from evals.metrics import CONTEXT_BUDGETS, percentile
 from evals.ports import free_port, wait_for_port
 from evals.pipeline import evaluate
 from evals.runner import run_eval
@@ -77,7 +77,8 @@ def ours(settings: Settings, cases: EvalSet) -> dict[str, Any]:
     }
 
 
-CORPUS_KEYS = ("cases", "fact_accuracy", "answerable_correct", "recall@5", "out_of_corpus_abstained", "pass_rate")
+CORPUS_KEYS = ("cases", "fact_accuracy", "answerable_correct", "recall@5", "out_of_corpus_abstained", "pass_rate",
+               *(f"context_recall@{b}" for b in CONTEXT_BUDGETS), *(f"context_chars@{b}" for b in CONTEXT_BUDGETS))
 
 
 def corpora_quality(
@@ -294,8 +295,9 @@ def corpora_table(corpora: dict[str, Any]) -> list[str]:
     """One row per corpus and half: the baseline's figure, then ours."""
     lines = [
         "| Corpus | Moitié | Cas | Exactitude des faits (réf. / assistant) | Faits trouvés (réf. / assistant) | "
-        "Rappel@5 (réf. / assistant) | Abstention hors documents (assistant) |",
-        "|---|---|---|---|---|---|---|",
+        "Rappel@5 (réf. / assistant) | Rappel du contexte à 4 000 / 6 000 / 12 000 car. (réf. / assistant) | "
+        "Abstention hors documents (assistant) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, c in corpora.items():
         for half, ours_ in c["ours"].items():
@@ -306,8 +308,9 @@ def corpora_table(corpora: dict[str, Any]) -> list[str]:
                 return f"{'—' if b is None else f'{b:.3f}'} / {'—' if o is None else f'{o:.3f}'}"
 
             label = {"all": "toutes", "dev": "dev", "test": "test"}[half]
+            context = " ; ".join(pair(f"context_recall@{b}") for b in CONTEXT_BUDGETS)
             lines.append(f"| {name} | {label} | {int(ours_['cases'])} | {pair('fact_accuracy')} | {pair('answerable_correct')} | "
-                         f"{pair('recall@5')} | {ours_.get('out_of_corpus_abstained', 0):.2f} |")
+                         f"{pair('recall@5')} | {context} | {ours_.get('out_of_corpus_abstained', 0):.2f} |")
     return lines
 
 

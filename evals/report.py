@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from evals.metrics import CONTEXT_BUDGETS
 from evals.runner import SPLITS, CaseResult, Summary
 from evals.schema import CATEGORY_LABELS
 
@@ -209,6 +210,30 @@ def splits_table(summary: Summary) -> str:
             f"« dev » sert aux réglages, « test » les vérifie. {html.escape(counts)}.</p>{note}</section>")
 
 
+def context_section(summary: Summary) -> str:
+    """Context recall: the share of questions whose evidence reaches the generator (the sections
+    handed to a language model, which the extractive answer also reads), at three budgets, beside the
+    naive baseline's best chunks at the same budgets."""
+    m = summary.metrics
+    if f"context_recall@{CONTEXT_BUDGETS[0]}" not in m:
+        return ""
+    base = summary.baseline or {}
+    rows = []
+    for budget in CONTEXT_BUDGETS:
+        key, chars = f"context_recall@{budget}", f"context_chars@{budget}"
+        halves = "".join(f"<td>{_value(summary.per_split.get(h), key)}</td>" for h in SPLITS)
+        theirs = (f"<td>{_value(base, key)} <span class='muted'>({float(base.get(chars) or 0):.0f} car.)</span></td>"
+                  if base else "")
+        rows.append(f"<tr><td>{budget:,} caractères".replace(",", " ") + f"</td><td>{_value(m, key)} <span class='muted'>"
+                    f"({float(m.get(chars) or 0):.0f} car. en moyenne)</span></td>{halves}{theirs}</tr>")
+    head = "<th>Budget des sources</th><th>Tous</th>" + "".join(f"<th>{h}</th>" for h in SPLITS)
+    head += "<th>Référence naïve (mêmes budgets)</th>" if base else ""
+    return (f"<section><h2>Ce que reçoit le générateur (rappel du contexte)</h2><table><tr>{head}</tr>{''.join(rows)}"
+            f"</table><p class='muted'>Part des questions à réponse dont la preuve figure dans les sources transmises "
+            f"au générateur : chaque fait attendu qui est une chaîne des documents, et pour les questions oui/non le "
+            f"passage source du cas. Le budget par défaut est <code>MGP_SOURCES_BUDGET</code>.</p></section>")
+
+
 def documents_section(summary: Summary) -> str:
     corpus = summary.corpus or {}
     documents = corpus.get("documents", [])
@@ -259,6 +284,7 @@ def render_report(
 <p class="muted">Exactitude : la réponse contient tous les faits attendus. Rappel : le bon passage figure parmi les 5 premiers trouvés.
 Abstention : pour les questions auxquelles les documents ne répondent pas, l'assistant dit qu'il ne sait pas.</p></section>
 {splits_table(summary)}
+{context_section(summary)}
 {documents_section(summary)}
 {_comparison(comparison)}
 {backends_table(history)}

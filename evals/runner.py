@@ -22,7 +22,8 @@ from evals.schema import EvalCase, EvalSet, case_split
 ProgressCallback = Callable[[int, int, str], None]
 SPLITS = ("dev", "test")
 MAIN_KEYS = ("fact_accuracy", "recall@5", "abstention_recall", "abstention_precision", "pass_rate",
-             "answerable_correct", "out_of_corpus_abstained", "context_recall@6000")
+             "answerable_correct", "out_of_corpus_abstained", "context_recall@4000", "context_recall@6000",
+             "context_recall@12000", "context_chars@6000")
 """The metrics ``eval --json`` also gives per half (``dev_<key>``, ``test_<key>``)."""
 
 
@@ -93,6 +94,12 @@ class Summary(BaseModel):
         base = self.baseline or {}
         out["baseline_fact_accuracy"] = base.get("fact_accuracy")
         out["baseline_recall@5"] = base.get("recall@5")
+        for budget in CONTEXT_BUDGETS:
+            out[f"baseline_context_recall@{budget}"] = base.get(f"context_recall@{budget}")
+            out[f"baseline_context_chars@{budget}"] = base.get(f"context_chars@{budget}")
+            for half in SPLITS:
+                out[f"baseline_{half}_context_recall@{budget}"] = (base.get("per_split") or {}).get(half, {}).get(
+                    f"context_recall@{budget}")
         out["baseline_answerable_correct"] = base.get("answerable_correct")
         theirs = base.get("fact_accuracy")
         out["vs_baseline"] = round(self.metrics["fact_accuracy"] / theirs, 2) if theirs else None

@@ -74,7 +74,7 @@ def _answer(assistant, request, out: Console):
 def ask(
     question: Annotated[str, typer.Argument(help="La question, ou « - » pour lire une question par ligne sur l'entrée standard.")],
     as_json: Annotated[bool, typer.Option("--json", help="Un objet JSON (schéma Answer) par question.")] = False,
-    k: Annotated[Optional[int], typer.Option("--k", min=1, max=50, help="Nombre de passages retrouvés.")] = None,
+    k: Annotated[Optional[int], typer.Option("--k", min=1, max=50, help="Nombre de passages classés retenus (leurs sections vont au modèle ; défaut : MGP_RETRIEVAL_K).")] = None,
     filters: Annotated[Optional[list[str]], typer.Option("--filter", help="type=délibération, document=NOM, date>=AAAA-MM-JJ…")] = None,
 ) -> None:
     """Poser une question sur le programme ; la réponse cite ses sources."""
