@@ -119,6 +119,22 @@ def test_retrieval_metrics_on_a_known_ranking() -> None:
     assert 0.0 < scores["ndcg@10"] < 1.0
 
 
+def test_context_recall_checks_literal_facts_and_the_gold_passage_of_yes_no_cases() -> None:
+    from evals.metrics import context_hit, normalise
+    from evals.schema import EvalCase
+
+    corpus = normalise("Présidente de séance : Sylvie DARRIEUX-MOREL. Les communes retenues : Bobigny, Pantin.")
+    factual = EvalCase(id="f", question="Qui présidait ?", category="factual", expected_facts=[["DARRIEUX-MOREL"]],
+                       sources=[SourcePassage(document="acte", passage="Présidente de séance")])
+    assert context_hit([("acte.pdf", "… Sylvie DARRIEUX-MOREL …")], factual, corpus)
+    assert not context_hit([("acte.pdf", "Présidente de séance :")], factual, corpus)  # the name is not there
+    yes = EvalCase(id="y", question="Pantin est-elle retenue ?", category="membership_yes", expected_facts=[["oui"]],
+                   sources=[SourcePassage(document="acte", passage="Les communes retenues : Bobigny, Pantin")])
+    assert context_hit([("acte.md", "x. Les communes retenues : Bobigny, Pantin.")], yes, corpus)
+    assert not context_hit([("acte.md", "oui, oui")], yes, corpus)  # « oui » says nothing of the evidence
+    assert not context_hit([("autre.md", "Les communes retenues : Bobigny, Pantin.")], yes, corpus)  # another document
+
+
 def test_fact_matching_ignores_case_and_accents_but_not_words() -> None:
     assert fact_found("Présidée par Patrick OLLIER.", ["patrick ollier"])
     assert fact_found("le 24 juin 2025", ["24 JUIN 2025", "2025-06-24"])
@@ -197,6 +213,12 @@ def test_eval_cli_json_and_history(indexed_settings, tmp_path) -> None:
                 "dev_out_of_corpus_abstained", "baseline_fact_accuracy", "baseline_recall@5", "vs_baseline"):
         assert key in summary, key
     assert summary["corpus"] == "fourni" and summary["split"] == "all"
+    # What the generator is handed: p1's evidence (« Patrick OLLIER ») at every budget, ours and the baseline's.
+    for budget in (4000, 6000, 12000):
+        assert summary[f"context_recall@{budget}"] == 1.0, budget
+        assert 0 < summary[f"context_chars@{budget}"] <= budget + 1000
+        assert summary[f"baseline_context_recall@{budget}"] is not None
+    assert "rappel du contexte" in (tmp_path / "r1" / "report.html").read_text(encoding="utf-8")
     assert summary["test_fact_accuracy"] == 1.0 and summary["dev_abstention_recall"] == 1.0  # p1 is « test », p2 « dev »
     assert summary["baseline_fact_accuracy"] is not None
     assert summary["vs_baseline"] == (round(1.0 / summary["baseline_fact_accuracy"], 2) if summary["baseline_fact_accuracy"] else None)
