@@ -120,6 +120,16 @@ def passage_sentences(passage: Passage) -> list[tuple[int, int]]:
             for s, e in split_sentences(passage.text[start:end])]
 
 
+def in_passages(passage: Passage, span: tuple[int, int], chunk_ids: set[str] | None) -> bool:
+    """Whether a span of a source lies in one of ``chunk_ids`` (the best passages retrieval found)
+    rather than in the section around them; always True without ``chunk_ids`` or for a source that
+    is one passage."""
+    parts = passage.metadata.get("parts")
+    if chunk_ids is None or not parts:
+        return True
+    return any(cid in chunk_ids and start <= span[0] < end for cid, start, end, _page, _section in parts)
+
+
 def citation_for(n: int, passage: Passage, quote: str) -> Citation:
     """The citation of ``quote`` in ``passage``; in a source made of a whole section, the chunk, page
     and section of the quotation itself (see :mod:`assistant.sections`)."""
@@ -253,6 +263,7 @@ class ExtractiveGenerator(Generator):
         preferred: set[str] | None = None,
         sentence_vectors: Mapping[str, Sequence[float]] | None = None,
         named_documents: set[str] | None = None,
+        also_quoted: set[str] | None = None,
     ) -> Draft:
         """``term_weights`` (IDF over the corpus) make a rare word of the question count more than
         a word every passage shares; a sentence holding the expected ``answer_type`` (a date for
@@ -260,7 +271,9 @@ class ExtractiveGenerator(Generator):
         ``preferred`` passages (the article the question names), less so one of the
         ``named_documents`` (« selon le règlement du Fonds X » names whose sentence to quote, when the
         same words are in another document's). ``sentence_vectors``: the
-        vectors computed at ingestion, by sentence text (a sentence missing there is embedded now)."""
+        vectors computed at ingestion, by sentence text (a sentence missing there is embedded now).
+        ``also_quoted``: the chunks whose sentences may be quoted after the first (« À lire aussi »):
+        the best passages found, not the whole sections around them (all when None)."""
         terms = key_terms(question) or set(tokenize(question))
         weights = {t: (term_weights or {}).get(t, 1.0) for t in terms}
         total = sum(weights.values())
@@ -306,6 +319,8 @@ class ExtractiveGenerator(Generator):
             key = _squash(sentence).lower()
             if score < best - 0.35 or key in seen_text:
                 continue
+            if chosen and not in_passages(passages[rank], span, also_quoted):
+                continue  # « À lire aussi » quotes the passages found, not the context around them
             seen_text.add(key)
             chosen.append((rank, span, sentence))
             if len(chosen) >= self.max_quotes:
