@@ -122,9 +122,10 @@ def ask_archive(settings: Settings, cases: EvalSet, progress: Progress) -> dict[
         "archive_wrong_act_cases": wrong,
         "archive_per_category": summary.per_category,
         "archive_failed_cases": summary.failed,
+        **{f"archive_{key}": m.get(key) for key in m if key.startswith("context_")},
     }
     for half, metrics in summary.per_split.items():
-        for key in ("recall@5", "fact_accuracy", "abstention_recall", "pass_rate"):
+        for key in ("recall@5", "fact_accuracy", "abstention_recall", "pass_rate", "context_recall@6000"):
             if key in metrics:
                 out[f"archive_{half}_{key}"] = metrics[key]
     return out
