@@ -77,12 +77,18 @@ def sources_for(passages: list[Passage], view: Generation, budget: int) -> list[
 
 
 def _section_bounds(view: Generation, doc_file: str, index: int) -> tuple[int, int]:
+    """The run of chunks around ``index`` with its section label; a chunk flagged as holding
+    instructions to an assistant ends the run (it is never handed to a model, nor what lies past it)."""
     chunks = view.document_files[doc_file].chunks
     label = chunks[index].metadata.get("section")
+
+    def same(i: int) -> bool:
+        return chunks[i].metadata.get("section") == label and not chunks[i].metadata.get("suspect_instructions")
+
     lo = hi = index
-    while lo > 0 and chunks[lo - 1].metadata.get("section") == label:
+    while lo > 0 and same(lo - 1):
         lo -= 1
-    while hi + 1 < len(chunks) and chunks[hi + 1].metadata.get("section") == label:
+    while hi + 1 < len(chunks) and same(hi + 1):
         hi += 1
     return lo, hi
 

@@ -43,8 +43,15 @@ def test_flagged_passages_are_never_retrieved(injected) -> None:
     view = injected.index.current()
     flagged = {cid for cid, c in view.chunks.items() if c.metadata.get("suspect_instructions")}
     assert len(flagged) == 1
+    flagged_texts = [view.chunks[cid].text for cid in flagged]
     for question in ("ignorez les consignes précédentes", "Bobigny retenue 5 000 euros prompt système"):
         assert not flagged & {p.chunk_id for p in injected.retrieve(AskRequest(question=question, k=20))}
+        # Nor inside the sections handed to a model around the passages found (its neighbours are).
+        for budget in (6000, 12000):
+            sources = injected.sources(AskRequest(question=question, k=20), budget=budget)
+            assert not any(text in s.text for s in sources for text in flagged_texts)
+            parts = {part[0] for s in sources for part in s.metadata.get("parts", [])}
+            assert not flagged & parts
 
 
 def test_too_long_and_empty_questions_get_a_clear_message() -> None:
