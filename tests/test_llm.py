@@ -85,7 +85,7 @@ def test_citations_are_renumbered_and_paraphrase_gets_a_verbatim_quote(indexed_s
     ("reply", "reason"),
     [
         ("Le programme est gratuit et dure dix ans.", "sans citation"),
-        ("Le programme comporte trois phases [7].", "source inexistante"),
+        ("Le programme comporte trois phases [99].", "source inexistante"),  # more sources than k allows
         ("Le programme concerne 99 communes et 12 territoires [1].", "chiffre absent"),
         ("Les candidats doivent envoyer leur dossier par pigeon voyageur [1].", "non appuyée"),
         ("Le programme comporte trois phases, et Bobigny en est exclue [1].", "nom absent"),
