@@ -153,10 +153,15 @@ class Assistant:
     def sources(self, request: AskRequest, query: str | None = None, budget: int | None = None) -> list[Passage]:
         """What a generator is handed for this question: the sections of the ranked passages, within
         ``budget`` characters (by default ``MGP_SOURCES_BUDGET``)."""
+        budget = budget or self.settings.sources_budget
+        return self.sources_at(request, [budget], query)[budget]
+
+    def sources_at(self, request: AskRequest, budgets: list[int], query: str | None = None) -> dict[int, list[Passage]]:
+        """The sources at several budgets, from one retrieval (the evaluation compares budgets)."""
         query = normalise_question(query or request.question)
         with self.index.reading() as view:
             passages = self._searcher(view, request, query).passages(query)
-            return sources_for(passages, view, budget or self.settings.sources_budget)
+            return {budget: sources_for(passages, view, budget) for budget in budgets}
 
     def passage(self, chunk_id: str) -> Passage | None:
         """A committed chunk by id (the UI shows sources in context, the evaluation checks quotes)."""

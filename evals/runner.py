@@ -114,8 +114,7 @@ def corpus_text(assistant: Assistant) -> str:
 def _context(assistant: Assistant, case: EvalCase, question: str, corpus: str) -> tuple[dict[str, bool], dict[str, int]]:
     """Context recall of one answerable case at each budget: what a generator would be handed."""
     hits, sizes = {}, {}
-    for budget in CONTEXT_BUDGETS:
-        sources = assistant.sources(AskRequest(question=question), budget=budget)
+    for budget, sources in assistant.sources_at(AskRequest(question=question), list(CONTEXT_BUDGETS)).items():
         pairs = [(str(p.metadata.get("document", "")), p.text) for p in sources]
         hits[str(budget)] = context_hit(pairs, case, corpus)
         sizes[str(budget)] = sum(len(text) for _, text in pairs)
