@@ -4,64 +4,20 @@ and the chat model's rewrites of a question are searched beside it (never shown 
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-
 import pytest
 from pydantic import SecretStr
 
 from assistant.schemas import AskRequest
 from assistant.services import build_assistant
 from tests.openai_server import Reply, ScriptedOpenAIServer
+from tests.test_reranker import RerankServer, Scripted
 
 MARKER = "SECRÉTAIRE DE SÉANCE"
 
 
-class MarkerReranker:
-    """A /v1/rerank service (Infinity's response shape) that scores the documents holding
-    ``MARKER`` first; ``status`` ≠ 200 makes it fail."""
-
-    def __init__(self, status: int = 200) -> None:
-        self.status = status
-        self.requests: list[dict[str, Any]] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:  # noqa: N802
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                outer.requests.append(body)
-                if outer.status != 200:
-                    payload, status = {"error": "indisponible"}, outer.status
-                else:
-                    scores = [(i, 1.0 if MARKER.lower() in d.lower() else 0.01 * (len(body["documents"]) - i))
-                              for i, d in enumerate(body["documents"])]
-                    payload, status = {"results": [{"index": i, "relevance_score": s} for i, s in scores]}, 200
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> "MarkerReranker":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+def marker_first(query: str, document: str) -> float:
+    """A reranker's verdict in the test: the documents holding ``MARKER`` first."""
+    return 1.0 if MARKER.lower() in document.lower() else 0.0
 
 
 QUESTION = "Quelles communes ont été retenues pour le parcours ?"
@@ -71,13 +27,13 @@ def test_a_remote_reranker_reorders_the_candidates(indexed_settings, embeddings,
     plain = [p.chunk_id for p in assistant.retrieve(AskRequest(question=QUESTION))]
     marked = [cid for cid, c in assistant.index.current().chunks.items() if MARKER.lower() in c.text.lower()]
     assert marked and plain[0] not in marked  # without the reranker, another passage comes first
-    with MarkerReranker() as service:
+    with RerankServer(score=marker_first) as service:
         settings = indexed_settings.model_copy(update={"rerank_base_url": service.base_url, "rerank_model": "bge-reranker",
                                                        "rerank_api_key": SecretStr("sk-rerank-test")})
         reranked = build_assistant(settings, embeddings=embeddings)
         passages = reranked.retrieve(AskRequest(question=QUESTION))
         assert passages[0].chunk_id in marked
-        sent = service.requests[-1]
+        sent = service.requests[-1]["body"]
         assert sent["model"] == "bge-reranker" and sent["query"]
         assert 2 <= len(sent["documents"]) <= settings.rerank_candidates
         answer = reranked.ask(QUESTION)
@@ -86,7 +42,8 @@ def test_a_remote_reranker_reorders_the_candidates(indexed_settings, embeddings,
 
 def test_a_failing_reranker_keeps_the_fused_order(indexed_settings, embeddings, assistant) -> None:
     plain = [p.chunk_id for p in assistant.retrieve(AskRequest(question=QUESTION))]
-    with MarkerReranker(status=503) as service:
+    with RerankServer() as service:
+        service.script(Scripted(status=503))  # then the client's cool-down: no second request
         settings = indexed_settings.model_copy(update={"rerank_base_url": service.base_url, "rerank_timeout": 2.0})
         failing = build_assistant(settings, embeddings=embeddings)
         assert [p.chunk_id for p in failing.retrieve(AskRequest(question=QUESTION))] == plain

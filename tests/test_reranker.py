@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -53,8 +54,10 @@ class RerankServer:
     bare list). Scripted replies come first; an error body echoes the request and its key, like some
     real gateways, so a client that logged it would be caught."""
 
-    def __init__(self, dialect: str = "results") -> None:
+    def __init__(self, dialect: str = "results", score: Callable[[str, str], float] | None = None) -> None:
+        """``score(query, document)``: the relevance it answers (by default, shared words)."""
         self.dialect = dialect
+        self.score = score or overlap
         self.replies: deque[Scripted] = deque()
         self.requests: list[dict[str, Any]] = []
         self.lock = threading.Lock()
@@ -97,7 +100,7 @@ class RerankServer:
                     docs = body["texts"]
                 else:
                     docs = body["documents"]
-                scored = sorted(((i, overlap(body["query"], d)) for i, d in enumerate(docs)), key=lambda p: -p[1])
+                scored = sorted(((i, server.score(body["query"], d)) for i, d in enumerate(docs)), key=lambda p: -p[1])
                 if server.dialect == "tei":
                     payload: Any = [{"index": i, "score": s} for i, s in scored]
                 elif server.dialect == "data":
