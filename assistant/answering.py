@@ -206,7 +206,6 @@ class Assistant:
         query_vector = self.embeddings.embed_query(query)
         ranked = self._searcher(view, request, query, query_vector, record_hits).passages(query)
         passages = ranked[:EVIDENCE_PASSAGES]
-        sources = sources_for(ranked, view, self.settings.sources_budget)
         timings["retrieve"] = _ms(t0)
         t1 = time.perf_counter()
         # A language model sees the passages and may abstain itself: only what no generator can get
@@ -220,12 +219,13 @@ class Assistant:
             return
         fallback: str | None = None
         if self.generator.streams:
+            sources = sources_for(ranked, view, self.settings.sources_budget)
             outcome = yield from self._model_answer(request, question, sources, view, timings, t0, t1)
             if isinstance(outcome, Answer):
                 yield outcome
                 return
             fallback = outcome
-        quoted = sources if EXTRACTIVE_ON_SECTIONS else passages
+        quoted = sources_for(ranked, view, self.settings.sources_budget) if EXTRACTIVE_ON_SECTIONS else passages
         yield self._extractive_answer(request, question, passages, quoted, view, query_vector, timings, (t0, t1), fallback)
 
     def _record_answer(

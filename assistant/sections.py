@@ -13,7 +13,7 @@ it, and :func:`locate_quote` gives a quotation back the chunk, page and section 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from assistant.schemas import Passage
 
@@ -155,12 +155,14 @@ def _overlap(before, after) -> int:
     return min(end - start, len(after.text))
 
 
-class Located:
+class Located(NamedTuple):
     """Where a quotation of a source lies: the chunk, its page and section, and the quotation cut to
     that chunk (a quotation across two chunks keeps the part in the chunk holding most of it)."""
 
-    def __init__(self, chunk_id: str, quote: str, page: Any, section: Any) -> None:
-        self.chunk_id, self.quote, self.page, self.section = chunk_id, quote, page, section
+    chunk_id: str
+    quote: str
+    page: Any
+    section: Any
 
 
 def locate_quote(passage: Passage, start: int, end: int) -> Located | None:
