@@ -199,7 +199,8 @@ class Assistant:
         timings: dict[str, float] = {}
         question = self._standalone(request, view, timings)
         record_answer, record_hits = self._record_answer(request, question, view, timings, t0)
-        if record_answer is not None:
+        model_reads = self.generator.streams and self._llm_unavailable() is None
+        if record_answer is not None and not model_reads:
             yield record_answer
             return
         query = normalise_question(question)
@@ -211,7 +212,7 @@ class Assistant:
         # A language model sees the passages and may abstain itself: only what no generator can get
         # past stops it here. The extractive path keeps its own evidence gate (also applied to the
         # extractive answer that replaces a failed or rejected model answer).
-        reason = self._hard_reason(question, passages, view)
+        reason = None if record_answer is not None else self._hard_reason(question, passages, view)
         if reason is not None:
             timings["generate"] = 0.0
             timings["total"] = _ms(t0)
@@ -219,12 +220,18 @@ class Assistant:
             return
         fallback: str | None = None
         if self.generator.streams:
+            if record_answer is not None:  # the act's own passages first: what its record was read from
+                ranked = _first(view, record_evidence_chunks(view, record_answer.citations), ranked)
             sources = sources_for(ranked, view, self.settings.sources_budget)
             outcome = yield from self._model_answer(request, question, sources, view, timings, t0, t1)
-            if isinstance(outcome, Answer):
+            if isinstance(outcome, Answer) and not (outcome.abstained and record_answer is not None):
                 yield outcome
                 return
-            fallback = outcome
+            fallback = outcome if isinstance(outcome, str) else None
+        if record_answer is not None:  # the model failed, was not verified or did not find it: the record
+            record_answer.fallback = fallback
+            yield record_answer
+            return
         quoted = sources_for(ranked, view, self.settings.sources_budget) if EXTRACTIVE_ON_SECTIONS else passages
         yield self._extractive_answer(request, question, passages, quoted, view, query_vector, timings, (t0, t1), fallback)
 
@@ -426,6 +433,23 @@ class Assistant:
             question=original, standalone_question=question, answer=text, abstained=True, citations=[],
             kind="abstention", timings_ms=timings, generator=generator,
         )
+
+
+def record_evidence_chunks(view: Generation, citations: list) -> list[str]:
+    """The chunks the records of the cited acts were read from (header, séance, officers, vote, list
+    and its count), the cited ones first: a model answering about an act reads them verbatim."""
+    cited = [c.chunk_id for c in citations]
+    documents = {view.chunks[cid].metadata.get("doc_id") for cid in cited if cid in view.chunks}
+    read_from = [e.chunk_id for r in view.records.values() if r.doc_id in documents
+                 for e in r.evidence.values() if e.chunk_id]
+    return [cid for cid in dict.fromkeys(cited + read_from) if cid in view.chunks]
+
+
+def _first(view: Generation, chunk_ids: list[str], ranked: list[Passage]) -> list[Passage]:
+    """``ranked`` with the passages of ``chunk_ids`` moved (or added) to the front, in that order."""
+    front = [p for p in (view.passage(cid) for cid in chunk_ids) if p is not None]
+    chosen = {p.chunk_id for p in front}
+    return front + [p for p in ranked if p.chunk_id not in chosen]
 
 
 def _searched_in(question: str, titles: list[str]) -> str:

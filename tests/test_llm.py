@@ -112,12 +112,37 @@ def test_model_saying_it_does_not_know_is_an_abstention(indexed_settings, embedd
     assert answer.abstained and answer.citations == [] and answer.kind == "abstention"
 
 
-def test_record_facts_do_not_call_the_model(indexed_settings, embeddings, llm_server) -> None:
+def test_act_questions_reach_the_model_with_the_passages_the_record_was_read_from(
+        indexed_settings, embeddings, assistant, llm_server) -> None:
+    """A compound question on an act (president and secretary): the record answers one part offline;
+    a configured model reads the act's own passages (its header first) and answers both, verified."""
+    question = "Qui présidait la séance du Bureau du 24 juin 2025 et qui en était le secrétaire ?"
+    offline = assistant.ask(question)
+    assert offline.kind == "fact" and len(offline.citations) == 1  # one of the two parts
+    header = assistant.passage(offline.citations[0].chunk_id).text
+    president = next(line for line in header.splitlines() if "PRÉSID" in line.upper() and ":" in line)
+    secretary = next(line for line in header.splitlines() if "SECRÉTAIRE" in line.upper())
+    llm_server.script(Reply(text=f"La séance était présidée ainsi : « {president.strip()} » [1]. "
+                                 f"Le secrétaire de séance figure aussi dans l'acte : « {secretary.strip()} » [1]."))
+    answer = llm_assistant(indexed_settings, embeddings, llm_server).ask(question)
+    assert answer.generator == "openai:modele-test" and answer.fallback is None, answer.fallback
+    assert {c.quote for c in answer.citations} == {president.strip(), secretary.strip()}
+    prompt = llm_server.chat_requests()[-1]["body"]["messages"][1]["content"]
+    first_source = prompt.split('<source numéro="2"')[0]
+    assert " ".join(secretary.split()) in " ".join(first_source.split())  # verbatim, first
+
+
+def test_a_rejected_model_answer_on_an_act_gives_the_records_answer(indexed_settings, embeddings, llm_server) -> None:
     assistant = llm_assistant(indexed_settings, embeddings, llm_server)
+    llm_server.script(Reply(text="Oui, Sceaux participe depuis 2019 avec 12 agents formés [1]."))  # invented figures
     membership = assistant.ask("Est-ce que Sceaux participe au parcours ?")
+    assert membership.kind == "membership" and "chiffre" in (membership.fallback or "")
+    assert len(llm_server.chat_requests()) == 1
+    # The model saying it does not know does not hide what the records hold.
+    said_no = assistant.ask("Est-ce que Sceaux participe au parcours ?")  # default reply: « Je ne sais pas »
+    assert said_no.kind == "membership" and not said_no.abstained
     unknown_act = assistant.ask("La délibération BM2025/06/24/13 porte sur quoi ?")
-    assert membership.kind == "membership" and unknown_act.abstained
-    assert llm_server.chat_requests() == []
+    assert unknown_act.abstained
 
 
 def test_the_extractive_gate_does_not_stop_the_model(indexed_settings, embeddings, assistant, llm_server) -> None:

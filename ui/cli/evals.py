@@ -6,6 +6,7 @@ import json
 import signal
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -17,6 +18,7 @@ from assistant.index import IndexNotReady
 from assistant.index_store import GenerationStore
 from assistant.logs import setup_logging
 from evals.corpora import CorpusNotFound, corpus_names, prepare_corpus
+from evals.replay import MODEL_NAME, ReplayServer, load_answers
 from evals.schema import EvalSetError
 from ui.cli.common import app, err, load_settings, progress_bar, progress_updater
 
@@ -120,6 +122,10 @@ def eval_command(
         "--corpus", help="Corpus évalué : fourni (défaut), un dossier de evals/corpora/, ou all (tous, l'un après l'autre).")] = "fourni",
     corpora: Annotated[Optional[Path], typer.Option("--corpora", help="Dossier des corpus d'évaluation (défaut : evals/corpora).")] = None,
     baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Mesurer aussi la RAG LangChain naïve sur les mêmes cas.")] = True,
+    replay: Annotated[Optional[Path], typer.Option(
+        "--replay", help="Réponses enregistrées d'un modèle (JSONL clé → réponse) rejouées par un serveur local.")] = None,
+    record: Annotated[Optional[Path], typer.Option(
+        "--record", help="Écrire les prompts envoyés au modèle (JSONL), pour les faire répondre puis les rejouer.")] = None,
 ) -> None:
     """Évaluer l'assistant sur le jeu de test et écrire le rapport HTML."""
     from assistant.prompts import PromptError
@@ -143,10 +149,14 @@ def eval_command(
             raise typer.Exit(1)
     setup_logging(settings)
     try:
-        for name in names:
-            _eval_one(settings, name, corpora=corpora, testset=testset, out=out / name if out and len(names) > 1 else out,
-                      previous=previous if len(names) == 1 else None, split=split, baseline=baseline,
-                      as_json=as_json, run_ablation=run_ablation)
+        with _replay_server(replay, record) as server:
+            if server is not None:
+                settings = settings.model_copy(update={
+                    "llm_backend": "openai", "llm_base_url": server.base_url, "llm_model": MODEL_NAME, "llm_max_retries": 0})
+            for name in names:
+                _eval_one(settings, name, corpora=corpora, testset=testset, out=out / name if out and len(names) > 1 else out,
+                          previous=previous if len(names) == 1 else None, split=split, baseline=baseline,
+                          as_json=as_json, run_ablation=run_ablation, server=server)
     except (EvalSetError, CorpusNotFound) as exc:
         err.print(f"[red]{'Corpus' if isinstance(exc, CorpusNotFound) else 'Jeu de test'} invalide :[/red] {exc}")
         raise typer.Exit(1)
@@ -158,12 +168,32 @@ def eval_command(
         raise typer.Exit(1)
 
 
-def _eval_one(settings, name: str, *, corpora, testset, out, previous, split, baseline, as_json, run_ablation) -> None:
+@contextmanager
+def _replay_server(replay: Path | None, record: Path | None):
+    """The recorded model's server for ``--replay`` / ``--record`` (None without either)."""
+    if replay is None and record is None:
+        yield None
+        return
+    try:
+        answers = load_answers(replay) if replay is not None else {}
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]Enregistrement illisible[/red] (--replay) : {exc}")
+        raise typer.Exit(1)
+    with ReplayServer(answers, record_to=record) as server:
+        yield server
+    if replay is not None:
+        err.print(f"Rejeu : {server.served} réponses enregistrées servies, {server.unknown} prompts inconnus de "
+                  f"l'enregistrement (prompt, sources ou question changés).")
+
+
+def _eval_one(settings, name: str, *, corpora, testset, out, previous, split, baseline, as_json, run_ablation,
+              server=None) -> None:
     """One corpus: its index brought up to date (own data folder), then the evaluation or the ablation."""
     from assistant.components.embeddings import build_embeddings
     from assistant.services import build_assistant
     from evals.pipeline import ablation, evaluate
 
+    replayed_before = server.counts() if server is not None else {}
     bar = None if as_json or not sys.stderr.isatty() else progress_bar()
     update = progress_updater(bar, {"eval": f"Évaluation ({name})", "files": "Fichiers", "pages": "Pages du PDF",
                                      "embed": "Vecteurs"})
@@ -200,7 +230,8 @@ def _eval_one(settings, name: str, *, corpora, testset, out, previous, split, ba
         if bar is not None:
             bar.stop()
     if as_json:
-        print(json.dumps(summary.flat(), ensure_ascii=False), flush=True)
+        flat = summary.flat() | {k: v - replayed_before[k] for k, v in (server.counts() if server is not None else {}).items()}
+        print(json.dumps(flat, ensure_ascii=False), flush=True)
         return
     _print_summary(summary, folder, comparison)
 
