@@ -37,7 +37,7 @@ from assistant.overview import corpus_entries
 from assistant.question import analyse
 from assistant.query_rewrite import QueryRewriter
 from assistant.retrieval import HybridRetriever
-from assistant.schemas import Answer, AnswerDelta, AskRequest, Passage, Turn
+from assistant.schemas import Answer, AnswerDelta, AskRequest, Passage, RemovedSentence, Turn
 from assistant.sections import part_texts, sources_for
 
 log = logging.getLogger("mgp.assistant")
@@ -267,8 +267,8 @@ class Assistant:
         fallback = self._llm_unavailable()
         if fallback is not None:
             return fallback
-        # Only verified sentences are streamed; the first unsupported one stops the model.
-        grounder = StreamGrounder(passages, self.generator.min_support)
+        # Only verified sentences are streamed; one that cannot be verified is skipped, never shown.
+        grounder = StreamGrounder(passages, self.generator.min_support, question=question)
         rejected: str | None = None
         stream = self.generator.stream(question, passages)
         try:
@@ -289,7 +289,7 @@ class Assistant:
         finally:
             stream.close()  # stops the generation (HTTP stream closed, llama.cpp lock released)
             timings["llm"] = _ms(t1)
-        draft = Draft(answer="", problem=rejected) if rejected else self.generator.finish(grounder.text, passages)
+        draft = Draft(answer="", problem=rejected) if rejected else self.generator.finish(grounder.text, passages, question)
         citations = verify_citations(draft.citations, part_texts(passages))
         timings["generate"] = _ms(t1)
         timings["total"] = _ms(t0)
@@ -303,6 +303,7 @@ class Assistant:
                 question=request.question, standalone_question=question, answer=draft.answer,
                 abstained=False, citations=citations, kind="passages", timings_ms=timings,
                 generator=self.generator.name,
+                removed_sentences=[RemovedSentence(text=text, reason=reason) for text, reason in draft.removed],
             )
         problem = draft.problem or "citations inexactes"
         log.info("LLM answer rejected: %s", problem)  # a label only: the model's text may echo the user

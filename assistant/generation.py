@@ -178,6 +178,7 @@ class Draft:
     abstained: bool = False
     problem: str | None = None  # then the caller falls back to the extractive answer
     detail: str | None = None
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (sentence, why): sentences not shown
 
 
 class Generator(ABC):

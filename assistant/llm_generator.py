@@ -13,7 +13,7 @@ from assistant.grounding import ground_answer, negated
 from assistant.prompts import Prompts
 from assistant.acts import ACT_VOCABULARY
 from assistant.query import strip_follow_up
-from assistant.question import QUESTION_WORDS
+from assistant.question import QUESTION_WORDS, analyse
 from assistant.schemas import Passage, Turn
 from assistant.text import tokenize
 from assistant.components.llm import LLMError
@@ -63,11 +63,12 @@ class LLMGenerator(Generator):
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
         yield from self.model.stream(self.messages(question, passages))
 
-    def finish(self, text: str, passages: list[Passage]) -> Draft:
-        return ground_answer(text, passages, min_support=self.min_support)
+    def finish(self, text: str, passages: list[Passage], question: str = "") -> Draft:
+        return ground_answer(text, passages, min_support=self.min_support, question=question,
+                             answer_type=analyse(question).answer_type if question else None)
 
     def generate(self, question: str, passages: list[Passage]) -> Draft:
-        return self.finish("".join(self.stream(question, passages)), passages)
+        return self.finish("".join(self.stream(question, passages)), passages, question)
 
     def condense(self, question: str, history: list[Turn], vocabulary: frozenset[str] | set[str] = frozenset()) -> str | None:
         """A follow-up rewritten as a standalone question, or None when the model's output does not

@@ -71,6 +71,13 @@ class Passage(BaseModel):
         return int(page) if page is not None else None
 
 
+class RemovedSentence(BaseModel):
+    """A sentence of a language model's answer that the verifier did not show, and why (French)."""
+
+    text: str
+    reason: str
+
+
 class Answer(BaseModel):
     id: str = Field(default_factory=lambda: uuid.uuid4().hex)
     question: str
@@ -84,6 +91,10 @@ class Answer(BaseModel):
     fallback: str | None = Field(
         default=None,
         description="Why the configured language model's answer was replaced by the extractive one (French, for users).",
+    )
+    removed_sentences: list[RemovedSentence] = Field(
+        default_factory=list,
+        description="Sentences of the model's answer that could not be verified in the sources: removed, not shown.",
     )
 
 

@@ -175,11 +175,12 @@ def backends_table(history: list[dict[str, Any]]) -> str:
         f"<tr><td><code>{html.escape(name)}</code><br><span class='muted'>{html.escape(run['run_id'])}</span></td>"
         + "".join(f"<td>{_pct(float(run['metrics'].get(k, 0)))}</td>" for k in keys)
         + f"<td>{_pct(float(run['metrics'].get('fallback_rate', 0)))}</td>"
+        + f"<td>{_pct(float(run['metrics'].get('removed_sentence_rate', 0)))}</td>"
         + f"<td>{float(run['metrics'].get('latency_p50_ms', 0)):.0f} / {float(run['metrics'].get('latency_p95_ms', 0)):.0f} ms</td></tr>"
         for name, run in latest.items()
     )
     return (f"<section><h2>Générateurs comparés (dernière évaluation de chacun)</h2><table><tr><th>Générateur</th>{head}"
-            f"<th>Repli sur l'extractif</th><th>Latence p50 / p95</th></tr>{rows}</table></section>")
+            f"<th>Repli sur l'extractif</th><th>Phrases du modèle retirées</th><th>Latence p50 / p95</th></tr>{rows}</table></section>")
 
 
 def _value(metrics: dict[str, Any] | None, key: str) -> str:

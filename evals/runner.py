@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from assistant.answering import Assistant
+from assistant.grounding import sentence_count
 from assistant.generation import find_quote
 from assistant.schemas import AskRequest, Citation, Turn
 from evals.metrics import (
@@ -60,6 +61,10 @@ class CaseResult(BaseModel):
     """Budget (characters) → whether the generator's sources at that budget hold the case's evidence."""
     context_chars: dict[str, int] = Field(default_factory=dict)
     """Budget → characters of sources actually handed over."""
+    removed_sentences: int = 0
+    """Sentences of the model's answer the verifier removed (not shown)."""
+    shown_sentences: int = 0
+    """Sentences of the model's answer shown (verified)."""
 
     @model_validator(mode="after")
     def _split(self) -> "CaseResult":
@@ -135,6 +140,8 @@ def _case_result(assistant: Assistant, case: EvalCase, corpus: str | None = None
         facts_found=[fact_found(answer.answer, variants) for variants in case.expected_facts],
         forbidden_found=forbidden_found(answer.answer, case.forbidden),
         generator=answer.generator, fallback=answer.fallback,
+        removed_sentences=len(answer.removed_sentences),
+        shown_sentences=sentence_count(answer.answer) if answer.generator != "extractive" and not answer.abstained else 0,
     )
     if not case.must_abstain and corpus is not None:
         result.context, result.context_chars = _context(assistant, case, answer.standalone_question, corpus)
@@ -238,6 +245,10 @@ def _metrics(results: list[CaseResult]) -> dict[str, float]:
     called = [r for r in results if r.fallback is not None or r.generator != "extractive"]
     metrics["llm_answers"] = len(called)
     metrics["fallback_rate"] = round(sum(r.fallback is not None for r in called) / len(called), 4) if called else 0.0
+    # Of the sentences the model wrote in the answers shown, the share the verifier removed.
+    removed = sum(r.removed_sentences for r in called)
+    written = removed + sum(r.shown_sentences for r in called)
+    metrics["removed_sentence_rate"] = round(removed / written, 4) if written else 0.0
     metrics["cases"] = len(results)
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in metrics.items()}
 

@@ -75,10 +75,77 @@ def test_paraphrase_gets_the_closest_source_sentence_as_quote() -> None:
         ("La délibération a retenu 26 communes et EPT, dont Mme Durand (06 12 34 56 78) [2].", "chiffre absent"),
     ],
 )
-def test_unsupported_answers_are_rejected(text: str, problem: str) -> None:
+def test_unsupported_sentences_are_never_shown(text: str, problem: str) -> None:
     grounded = ground_answer(text, PASSAGES)
+    reasons = [grounded.problem or ""] + [reason for _, reason in grounded.removed]
+    assert any(problem in reason for reason in reasons), reasons
+    if grounded.problem is not None:  # nothing verified is left to answer with: the caller falls back
+        assert grounded.citations == []
+        return
+    # The rest was verified and is shown; the sentence that was not is named, never shown.
+    assert grounded.removed and "non vérifiée" in grounded.answer
+    for sentence, _ in grounded.removed:
+        assert sentence.rstrip("…")[:30] not in grounded.answer
+
+
+def test_a_wrong_sentence_beside_a_true_one_is_removed_and_named() -> None:
+    grounded = ground_answer("La délibération a retenu 26 communes et EPT [2]. Elle a coûté 3 millions d'euros [2].",
+                             PASSAGES, answer_type="number")
+    assert grounded.problem is None and "3 millions" not in grounded.answer
+    assert grounded.answer.startswith("La délibération a retenu 26 communes et EPT [1].")
+    assert grounded.answer.endswith("(Une phrase non vérifiée dans les documents a été retirée de cette réponse.)")
+    assert [reason for _, reason in grounded.removed] == ["chiffre absent des sources"]
+
+
+def test_what_is_left_must_still_answer_the_question() -> None:
+    """A date was asked; the only dated sentence was untrue: the answer is not shown at all."""
+    grounded = ground_answer("Le Bureau a adopté la délibération à l'unanimité [2]. Il l'a adoptée le 3 mars 2024 [2].",
+                             PASSAGES, answer_type="date")
+    assert grounded.problem == "chiffre absent des sources" and grounded.removed
+
+
+def test_a_list_whose_items_were_all_removed_loses_its_introduction() -> None:
+    grounded = ground_answer("La délibération a retenu 26 communes et EPT [2].\nLes communes exclues sont :\n"
+                             "- Bobigny\n- Pantin", PASSAGES)
+    assert grounded.problem is None and "exclues" not in grounded.answer and len(grounded.removed) == 3
+
+
+@pytest.mark.parametrize(("answer", "source"), [
+    ("Non : « ne sont pas éligibles les syndicats intercommunaux » [1].",
+     "Ne sont pas éligibles les syndicats intercommunaux, les associations et les entreprises."),
+    ("Le règlement prévoit que « l’appel précise la date de clôture » [1].",
+     "L'appel précise la date de clôture et les pièces à fournir."),
+    ("« Les dossiers sont transmis […] à l'adresse indiquée » [1].",
+     "Les dossiers sont transmis par voie électronique à l'adresse indiquée dans l'appel."),
+    ("« Les dossiers sont transmis par voie électronique » [1].",
+     "Les dossiers sont transmis par voie élec-\ntronique à l'adresse indiquée dans l'appel."),
+    ("Deux EPT font partie du parcours : Est Ensemble et Paris Terres d'Envol [1].",
+     "Les EPT retenus pour le parcours sont : Est Ensemble, Paris Terres d'Envol."),
+    ("Non, un centre communal d'action sociale ne peut pas candidater seul [1].",
+     "Seules les communes et les établissements publics territoriaux peuvent candidater."),
+    ("La subvention est de 18 000 € par commune [1].", "Chaque commune reçoit une subvention de 18 000 euros."),
+    ("La séance a eu lieu le 1er avril 2026 [1].", "La séance du Bureau a eu lieu le 1 avril 2026."),
+    ("Le vote a donné 41 voix pour [1].", "Résultat du vote. Pour : 41 ; contre : 2."),
+])
+def test_true_sentences_as_real_models_write_them_are_kept(answer: str, source: str) -> None:
+    """The sentences of the issue, each a true statement of its one (synthetic) source."""
+    passage = Passage(chunk_id="c", text=source, metadata={"title": "Règlement (synthétique)"})
+    grounded = ground_answer(answer, [passage])
+    assert grounded.problem is None and not grounded.removed, (grounded.problem, grounded.removed)
+    assert all(c.quote in source for c in grounded.citations)  # what the user reads is the source's text
+
+
+@pytest.mark.parametrize(("answer", "problem"), [
+    ("La délibération a retenu 28 communes et EPT [2].", "chiffre"),
+    ("La délibération a retenu vingt-huit communes et EPT [2].", "chiffre"),
+    ("Le Bureau n'a pas adopté la délibération [2].", "négation"),
+    ("Le Bureau présidé par Jeanne Martin a adopté la délibération à l'unanimité [2].", "nom"),
+    ("Selon l'acte, « la délibération a retenu toutes les communes » [2].", "citation"),
+    ("Le Bureau a adopté la délibération le 12 mars 2025 [2].", "chiffre"),
+])
+def test_invented_figures_names_quotations_and_reversals_stay_rejected(answer: str, problem: str) -> None:
+    grounded = ground_answer(answer, PASSAGES)
     assert grounded.problem is not None and problem in grounded.problem
-    assert grounded.citations == []
 
 
 def test_markers_in_many_forms_and_sources_that_share_nothing_are_dropped() -> None:
@@ -117,7 +184,7 @@ def test_links_images_and_html_are_removed() -> None:
     assert "http" not in grounded.answer and "<img" not in grounded.answer and "26 communes et EPT" in grounded.answer
 
 
-def test_streaming_shows_only_verified_sentences_and_stops_at_the_first_bad_one() -> None:
+def test_streaming_shows_only_verified_sentences() -> None:
     from assistant.grounding import StreamGrounder
 
     good = StreamGrounder(PASSAGES)
@@ -133,10 +200,12 @@ def test_streaming_shows_only_verified_sentences_and_stops_at_the_first_bad_one(
     final = ground_answer(good.text, PASSAGES)
     assert final.answer.startswith(shown)
 
-    bad = StreamGrounder(PASSAGES)
-    assert bad.feed("La délibération a retenu 99 communes [2]. ") == ("", None)  # last sentence may still grow
-    delta, problem = bad.feed("Ensuite")
-    assert delta == "" and problem == "chiffre absent des sources"
+    # An untrue sentence is never shown; the true sentences after it still are.
+    mixed = StreamGrounder(PASSAGES)
+    assert mixed.feed("La délibération a retenu 99 communes [2]. ") == ("", None)  # last sentence may still grow
+    assert mixed.feed("Le programme comporte ") == ("", None)  # the untrue sentence: judged, not shown
+    delta, problem = mixed.feed("trois phases [1]. Fin")
+    assert problem is None and delta == "Le programme comporte trois phases [1]."
 
 
 def test_sources_cannot_escape_their_delimiters() -> None:
