@@ -81,6 +81,29 @@ def test_citations_are_renumbered_and_paraphrase_gets_a_verbatim_quote(indexed_s
     assert "[1]" in answer.answer and "[2]" not in answer.answer
 
 
+def test_quotations_written_as_real_models_write_them_are_kept_and_an_invented_figure_never_shown(
+        indexed_settings, embeddings, assistant, llm_server) -> None:
+    """A lowercased first letter, a typographic apostrophe and a « […] » cut in the quotations, then a
+    sentence with an invented figure: the true sentences stream and stay, verified, each citation
+    the source's exact text; the invented one is never shown, and the answer says one was removed."""
+    quote = first_sentence(assistant)  # the first sentence of source 1, verbatim
+    words = quote.rstrip(".").split()
+    assert len(words) >= 6, quote
+    lowered = (words[0][0].lower() + words[0][1:] + " " + " ".join(words[1:])).replace("'", "’")
+    cut = f"{' '.join(words[:2])} […] {' '.join(words[-2:])}"
+    llm_server.script(Reply(text=f"Selon la fiche, « {lowered} » [1]. En résumé : « {cut} » [1]. "
+                                 "Le programme a coûté 4 242 euros par agent formé [1]."))
+    events = list(llm_assistant(indexed_settings, embeddings, llm_server).ask_stream(AskRequest(question=QUESTION)))
+    answer = events[-1]
+    assert answer.fallback is None and answer.generator == "openai:modele-test", answer.fallback
+    streamed = "".join(e.text for e in events[:-1])
+    assert "4 242" not in streamed and "4 242" not in answer.answer
+    assert [r.reason for r in answer.removed_sentences] == ["chiffre absent des sources"]
+    assert "Une phrase non vérifiée" in answer.answer and answer.answer.startswith(streamed.strip()[:40])
+    assert answer.citations and all(c.quote in assistant.passage(c.chunk_id).text for c in answer.citations)
+    assert any(c.quote.startswith(words[0]) for c in answer.citations)  # the source's capital, not the model's
+
+
 @pytest.mark.parametrize(
     ("reply", "reason"),
     [
@@ -114,12 +137,12 @@ def test_model_saying_it_does_not_know_is_an_abstention(indexed_settings, embedd
 
 def test_act_questions_reach_the_model_with_the_passages_the_record_was_read_from(
         indexed_settings, embeddings, assistant, llm_server) -> None:
-    """A compound question on an act (president and secretary): the record answers one part offline;
-    a configured model reads the act's own passages (its header first) and answers both, verified."""
+    """A compound question on an act (president and secretary): a configured model reads the act's
+    own passages (its header first) and answers both parts, verified."""
     question = "Qui présidait la séance du Bureau du 24 juin 2025 et qui en était le secrétaire ?"
     offline = assistant.ask(question)
-    assert offline.kind == "fact" and len(offline.citations) == 1  # one of the two parts
-    header = assistant.passage(offline.citations[0].chunk_id).text
+    assert offline.kind == "fact" and len(offline.citations) == 2  # each part from the act's record
+    header = assistant.passage(offline.citations[-1].chunk_id).text
     president = next(line for line in header.splitlines() if "PRÉSID" in line.upper() and ":" in line)
     secretary = next(line for line in header.splitlines() if "SECRÉTAIRE" in line.upper())
     llm_server.script(Reply(text=f"La séance était présidée ainsi : « {president.strip()} » [1]. "

@@ -204,3 +204,13 @@ def test_session_date_on_the_next_paragraph_is_read() -> None:
     r = _synthetic("SÉANCE DU BUREAU DE LA MÉTROPOLE DU GRAND PARIS\n\nDU JEUDI 3 JUIN 2021\n\n"
                    "BM2021/06/03/01 : OBJET FICTIF\n\nVu le code,\n\nDÉCIDE.\n")
     assert r.session_date == date(2021, 6, 3) and not r.warnings
+
+
+def test_a_compound_question_on_an_act_answers_each_part_it_can(assistant) -> None:
+    """Offline, from the act's record: each part answered with its own citation; a part the records
+    cannot answer is named, not guessed."""
+    both = assistant.ask("Qui présidait la séance du Bureau du 24 juin 2025 et qui en était le secrétaire ?")
+    assert both.kind == "fact" and "Patrick OLLIER" in both.answer and "QUENTIN GESELL" in both.answer
+    assert [c.n for c in both.citations] == [1, 2] and "[1]" in both.answer and "[2]" in both.answer
+    half = assistant.ask("Quand a eu lieu la séance du Bureau et qui a gagné le prix ?")
+    assert "24 juin 2025" in half.answer and "Je n'ai pas trouvé" in half.answer and "« qui a gagné le prix »" in half.answer
