@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from evals.replay import sse_chunks
+
 
 @dataclass
 class Reply:
@@ -99,19 +101,11 @@ class ScriptedOpenAIServer:
                     self.wfile.flush()
                     self.close_connection = True
                     return
-                words = re.findall(r"\S+\s*", reply.text)
-                for i, word in enumerate(words):
-                    chunk = {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 0, "model": "test",
-                             "choices": [{"index": 0, "delta": ({"role": "assistant"} if i == 0 else {}) | {"content": word},
-                                          "finish_reason": None}]}
-                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                for chunk in sse_chunks(reply.text, model="test"):
+                    self.wfile.write(chunk)
                     self.wfile.flush()
                     if reply.word_delay_s:
                         time.sleep(reply.word_delay_s)
-                end = {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 0, "model": "test",
-                       "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
-                self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
-                self.wfile.flush()
                 self.close_connection = True
 
             def _embeddings(self, body: dict) -> None:
