@@ -30,6 +30,7 @@ from assistant.grounding import StreamGrounder
 from assistant.index import IndexNotReady, CurrentGeneration, Generation
 from assistant.acts import designating_words, profile_terms, without_designators
 from assistant.abstention import Thresholds, gather, hard_reason, verdict
+from assistant.outcomes import about_the_question, closest_passages, record_text, why_not_direct
 from assistant.articles import article_hits, missing_article
 from assistant.named_documents import named_documents
 from assistant.query import is_follow_up, key_terms, looks_english, normalise_question, strip_follow_up
@@ -256,6 +257,7 @@ class Assistant:
         return Answer(
             question=request.question, standalone_question=question, answer=found.draft.answer,
             abstained=found.abstained, citations=citations, kind=found.kind, timings_ms=timings,
+            outcome="none" if found.abstained else "answer",
         ), record_hits
 
     def _model_answer(
@@ -314,30 +316,53 @@ class Assistant:
         self, request: AskRequest, question: str, passages: list[Passage], quoted: list[Passage], view: Generation,
         query_vector: list[float], timings: dict[str, float], started: tuple[float, float], fallback: str | None,
     ) -> Answer:
-        """Quotes of the best sentences of ``quoted``, behind the extractive evidence gate (judged on
-        the best ``passages``); ``fallback`` says why a model's answer was replaced."""
+        """Quotes of the best sentences of ``quoted`` when they carry what is asked (the extractive
+        evidence gate, judged on the best ``passages``, then :func:`why_not_direct`); otherwise the
+        closest passages, or « je ne sais pas » when none is about the question (see
+        :mod:`assistant.outcomes`). ``fallback`` says why a model's answer was replaced."""
         t0, t1 = started
-        reason = self.insufficient_evidence(question, passages, view, hard_checked=True)
+        analysed = analyse(normalise_question(question))
+        reason, evidence, thresholds = self.evidence(question, passages, view, hard_checked=True)
+        reason = reason if evidence is None else verdict(evidence, thresholds)
+        citations: list = []
         if reason is None:
             draft = self.extractive.generate(question, quoted, query_vector=query_vector, term_weights=view.idf,
-                                             answer_type=analyse(question).answer_type,
+                                             answer_type=analysed.answer_type,
                                              preferred=set(article_hits(view, question)),
                                              named_documents=set(named_documents(view, normalise_question(question))),
                                              sentence_vectors=view.sentence_vectors,
                                              also_quoted={p.chunk_id for p in passages})
             citations = verify_citations(draft.citations, part_texts(quoted))
-            if draft.abstained or not citations:
-                reason = "aucun passage citable"
+            reason = ("aucun passage citable" if draft.abstained or not citations
+                      else why_not_direct(analysed, citations, [_context_of(view, c.chunk_id) for c in citations]))
         timings["generate"] = _ms(t1)
         timings["total"] = _ms(t0)
         if reason is not None:
-            answer = self._abstention(request.question, question, view, timings, reason)
+            log.info("no direct answer: %s", reason.split(" : ")[0].split(" (")[0])  # the kind only
+            if about_the_question(evidence):
+                answer = self._closest(request, question, analysed, passages, view, timings)
+            else:
+                answer = self._abstention(request.question, question, view, timings, reason)
             answer.fallback = fallback
             return answer
         return Answer(
             question=request.question, standalone_question=question, answer=draft.answer, abstained=False,
             citations=citations, kind="passages", timings_ms=timings, generator=self.extractive.name,
             fallback=fallback,
+        )
+
+    def _closest(self, request: AskRequest, question: str, analysed, passages: list[Passage], view: Generation,
+                 timings: dict[str, float]) -> Answer:
+        """« Je n'ai pas trouvé de réponse directe… » with the closest passages (outcome ``closest``)."""
+        draft = closest_passages(analysed, passages)
+        citations = verify_citations(draft.citations, part_texts(passages))
+        if not citations:
+            return self._abstention(request.question, question, view, timings, "aucun passage citable")
+        text = f"{draft.answer}\nPour une réponse, adressez-vous à {PROGRAMME_TEAM}."
+        return Answer(
+            question=request.question, standalone_question=question, answer=text, abstained=True,
+            citations=citations, kind="abstention", outcome="closest", timings_ms=timings,
+            generator=self.extractive.name,
         )
 
     def check_index(self, view: Generation) -> None:
@@ -432,8 +457,19 @@ class Assistant:
         )
         return Answer(
             question=original, standalone_question=question, answer=text, abstained=True, citations=[],
-            kind="abstention", timings_ms=timings, generator=generator,
+            kind="abstention", outcome="none", timings_ms=timings, generator=generator,
         )
+
+
+def _context_of(view: Generation, chunk_id: str) -> str:
+    """Where a quoted sentence sits: its section heading, document title and metadata, and its act's
+    record — what a direct answer's specifics may be named by besides the sentence itself."""
+    chunk = view.chunks.get(chunk_id)
+    if chunk is None:
+        return ""
+    meta = chunk.metadata
+    fields = [str(meta.get(k, "")) for k in ("section", "title", "document", "reference", "body", "doc_type")]
+    return " ".join(fields + [record_text(view.records.get(str(meta.get("doc_id", ""))))])
 
 
 def record_evidence_chunks(view: Generation, citations: list) -> list[str]:

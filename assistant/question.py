@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.text import CARDINAL_ALTERNATION, fold, tokenize
+from assistant.communes import find_names_in_text, metropole_communes
 from assistant.records import ACT_REF_RE, MONTHS
 
 # Words that only shape a question or a request (interrogatives, auxiliaries, politeness): they
@@ -112,6 +113,7 @@ _PROPORTION_RE = re.compile(
     r"\d|%|\bpour ?cent\b|\bmoitie\b|\b(?:un|deux|le|du|au|des) tiers\b(?!-)|\b(?:un|trois|le|du|au) quarts?\b(?! d'heure)|"
     r"\bintegralite\b|\btotalite\b", re.I)
 # A person's name: « Prénom NOM » or two capitalised words not at the start of a sentence.
+_PARTICLES = frozenset("de du des la le les sur sous en et d l".split())
 _NAME_RE = re.compile(r"\b[A-ZÉÈ][a-zéèêëîïôûç]+(?:-[A-ZÉÈ][a-zéèêëîïôûç]+)?\s+[A-ZÉÈ][A-ZÉÈ-]{2,}\b")
 _TYPE_PRESENT = {
     "amount": lambda text: bool(_AMOUNT_RE.search(fold(text))),
@@ -140,6 +142,9 @@ class Question:
     organs: tuple[str, ...] = ()
     dates: tuple[tuple[int | None, int, int | None], ...] = ()  # (day, month, year) the question names
     tokens: tuple[str, ...] = field(default=())
+    specifics: tuple[str, ...] = ()
+    """What the question is about and a direct answer must name too: the names it writes (« Nanterre »,
+    « Est Ensemble », « CCAS », what it quotes) and the years it gives."""
 
 
 def answer_type_of(question: str) -> str | None:
@@ -215,6 +220,39 @@ def mentions_date(text: str, day: int | None, month: int, year: int | None = Non
     return any(re.search(p, folded) for p in (spelled, earlier, numeric))
 
 
+# Names every question of the programme may write without being about them.
+_GENERIC_NAMES = frozenset(fold(w) for w in (
+    "Métropole Grand Paris MGP IA Appropriation Métropolitaine Bureau Conseil Président Présidente France "
+    "République Etat État Monsieur Madame Mme M"
+).split())
+_PARTICLES = frozenset("de du des la le les sur sous en et d l".split())
+_NAME_RE = re.compile(r"[A-ZÉÈÀÂÎÔÇ][\w'’-]*(?:\s+(?:de|du|des|la|le|les|sur|sous|en|et|d'|l')?\s*[A-ZÉÈÀÂÎÔÇ][\w'’-]*)*")
+
+
+def specifics_of(question: str) -> tuple[str, ...]:
+    """The names a question writes (not its first word, nor the programme's own names), the
+    communes it names, what it quotes, and the years it gives: what a direct answer must also name.
+    Act references are not among them (the act's own metadata answers for them)."""
+    bare = ACT_REF_RE.sub(" ", question)
+    names = list(quoted_names(bare))
+    names += [m.name for m in find_names_in_text(bare, list(metropole_communes()))
+              if not m.is_prefix and fold(m.name) not in _GENERIC_NAMES]
+    for m in _NAME_RE.finditer(bare):
+        before = bare[:m.start()].rstrip()
+        phrase = m.group(0)
+        if not before or before[-1] in ".!?:«\"(":
+            first, _, rest = phrase.partition(" ")
+            if not re.match(r"[A-ZÉÈÀÂÎÔÇ]", rest.strip()):
+                continue  # the sentence's first word alone (« Quand », « Combien »)
+            phrase = rest.strip()
+        words = [w for w in re.split(r"[\s'’-]+", fold(phrase)) if w and w not in _PARTICLES]
+        if all(w in _GENERIC_NAMES or len(w) <= 1 for w in words) or fold(phrase) in QUESTION_WORDS:
+            continue
+        names.append(phrase)
+    names += re.findall(r"\b(?:19|20)\d{2}\b", bare)
+    return tuple(dict.fromkeys(names))
+
+
 def analyse(question: str) -> Question:
     tokens = tokenize(question)
     terms = frozenset(VISA_TERMS.get(t, t) for t in tokens
@@ -225,5 +263,5 @@ def analyse(question: str) -> Question:
     return Question(
         text=question, folded=folded, terms=terms, answer_type=answer_type_of(question),
         references=frozenset(m.group(1) for m in ACT_REF_RE.finditer(question)),
-        organs=organs, dates=named_dates(question), tokens=tuple(tokens),
+        organs=organs, dates=named_dates(question), tokens=tuple(tokens), specifics=specifics_of(question),
     )

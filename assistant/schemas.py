@@ -86,6 +86,11 @@ class Answer(BaseModel):
     abstained: bool
     citations: list[Citation] = Field(default_factory=list)
     kind: Literal["fact", "membership", "passages", "abstention"] = "passages"
+    outcome: Literal["answer", "closest", "none"] = Field(
+        default="answer",
+        description="answer: a direct answer; closest: no direct answer, the closest passages shown (abstained "
+                    "stays true); none: nothing in the documents is about the question.",
+    )
     timings_ms: dict[str, float] = Field(default_factory=dict)
     generator: str = Field(default="extractive", description="The generator whose text this is.")
     fallback: str | None = Field(

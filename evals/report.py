@@ -21,11 +21,18 @@ METRIC_LABELS = {
     "pass_rate": "Cas réussis",
     "answerable_correct": "Questions à réponse : faits trouvés",
     "out_of_corpus_abstained": "Hors documents : abstention",
+    "outcome_answer": "Issue : réponse directe",
+    "outcome_closest": "Issue : passages les plus proches",
+    "outcome_none": "Issue : je ne sais pas",
+    "direct_precision": "Réponses directes exactes",
+    "wrong_as_fact": "Réponses fausses données comme des faits",
+    "out_of_corpus_direct": "Hors documents : réponse directe donnée",
+    "found": "Réponse, ou passage qui la porte, montré",
 }
 SPLIT_KEYS = ("fact_accuracy", "answerable_correct", "recall@5", "abstention_recall", "abstention_precision",
               "out_of_corpus_abstained", "pass_rate")
 BASELINE_KEYS = {"fact_accuracy", "answerable_correct", "recall@5", "abstention_recall", "out_of_corpus_abstained"}
-LOWER_IS_BETTER = {"latency_p50_ms", "latency_p95_ms"}
+LOWER_IS_BETTER = {"latency_p50_ms", "latency_p95_ms", "wrong_as_fact", "out_of_corpus_direct"}
 OTHER_LABELS = {"latency_p95_ms": "Latence p95 (ms)", "latency_p50_ms": "Latence médiane (ms)"}
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#1b1b1b;background:#f6f6f6}

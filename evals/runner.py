@@ -61,6 +61,10 @@ class CaseResult(BaseModel):
     """Budget (characters) → whether the generator's sources at that budget hold the case's evidence."""
     context_chars: dict[str, int] = Field(default_factory=dict)
     """Budget → characters of sources actually handed over."""
+    outcome: str = "answer"
+    """answer (a direct answer), closest (the closest passages shown) or none (« je ne sais pas »)."""
+    shown_holds_evidence: bool = False
+    """Whether what was shown (the answer, or the closest passages' chunks) holds the case's evidence."""
     removed_sentences: int = 0
     """Sentences of the model's answer the verifier removed (not shown)."""
     shown_sentences: int = 0
@@ -140,6 +144,7 @@ def _case_result(assistant: Assistant, case: EvalCase, corpus: str | None = None
         facts_found=[fact_found(answer.answer, variants) for variants in case.expected_facts],
         forbidden_found=forbidden_found(answer.answer, case.forbidden),
         generator=answer.generator, fallback=answer.fallback,
+        outcome=answer.outcome,
         removed_sentences=len(answer.removed_sentences),
         shown_sentences=sentence_count(answer.answer) if answer.generator != "extractive" and not answer.abstained else 0,
     )
@@ -151,6 +156,8 @@ def _case_result(assistant: Assistant, case: EvalCase, corpus: str | None = None
         result.retrieval = retrieval_scores(
             [(str(p.metadata.get("document", "")), p.text) for p in passages], case.sources
         )
+    if not case.must_abstain:
+        result.shown_holds_evidence = _shows_evidence(assistant, case, answer)
     for citation in answer.citations:
         passage = assistant.passage(citation.chunk_id)
         if passage is None:
@@ -175,6 +182,20 @@ def _case_result(assistant: Assistant, case: EvalCase, corpus: str | None = None
     else:
         result.passed = True
     return result
+
+
+def _shows_evidence(assistant: Assistant, case: EvalCase, answer) -> bool:
+    """The answer's facts, or — when it shows the closest passages — the case's facts or source
+    passage in one of the chunks it cites."""
+    if answer.outcome == "answer":
+        return all(fact_found(answer.answer, variants) for variants in case.expected_facts)
+    if answer.outcome != "closest":
+        return False
+    shown = " ".join(p.text for p in (assistant.passage(c.chunk_id) for c in answer.citations) if p is not None)
+    if case.expected_facts and all(fact_found(shown, variants) for variants in case.expected_facts):
+        return True
+    body = normalise(shown)
+    return any(normalise(s.passage) in body for s in case.sources if s.passage)
 
 
 def run_eval(assistant: Assistant, testset: EvalSet, progress: ProgressCallback | None = None) -> tuple[list[CaseResult], Summary]:
@@ -249,8 +270,28 @@ def _metrics(results: list[CaseResult]) -> dict[str, float]:
     removed = sum(r.removed_sentences for r in called)
     written = removed + sum(r.shown_sentences for r in called)
     metrics["removed_sentence_rate"] = round(removed / written, 4) if written else 0.0
+    metrics.update(_outcome_metrics(results))
     metrics["cases"] = len(results)
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in metrics.items()}
+
+
+def _outcome_metrics(results: list[CaseResult]) -> dict[str, float]:
+    """The three outcomes of the answers (shares of all questions), and what the direct ones are worth."""
+    answerable = [r for r in results if not r.must_abstain]
+    must = [r for r in results if r.must_abstain]
+    direct = [r for r in results if r.outcome == "answer"]
+    right = [r for r in direct if not r.must_abstain and all(r.facts_found) and not r.forbidden_found]
+    share = lambda part, whole: round(len(part) / len(whole), 4) if whole else 0.0  # noqa: E731
+    return {
+        "outcome_answer": share(direct, results),
+        "outcome_closest": share([r for r in results if r.outcome == "closest"], results),
+        "outcome_none": share([r for r in results if r.outcome == "none"], results),
+        "direct_precision": share(right, direct),
+        "direct_right": share(right, answerable),
+        "wrong_as_fact": share([r for r in direct if r not in right], results),
+        "out_of_corpus_direct": share([r for r in must if r.outcome == "answer"], must),
+        "found": share([r for r in answerable if r.shown_holds_evidence], answerable),
+    }
 
 
 def summarise(results: list[CaseResult], config: dict[str, Any]) -> Summary:

@@ -105,7 +105,7 @@ class AuditLog:
         self._lock = threading.Lock()
 
     def record(self, user: str, session: str, question: str, answer_id: str, citations: list[str], latency_ms: float,
-               abstained: bool, public: Callable[[str], bool] | None = None) -> None:
+               abstained: bool, public: Callable[[str], bool] | None = None, outcome: str = "") -> None:
         entry = {
             "time": datetime.now(timezone.utc).isoformat(),
             "user": user,
@@ -113,6 +113,7 @@ class AuditLog:
             "question": mask_personal_data(question, public),
             "answer_id": answer_id,
             "abstained": abstained,
+            "outcome": outcome or ("none" if abstained else "answer"),
             "citations": citations,
             "latency_ms": round(latency_ms, 1),
         }

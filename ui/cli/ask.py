@@ -46,7 +46,8 @@ def _print_answer(answer, out: Console) -> None:
     style = "yellow" if answer.abstained else "green"
     if answer.fallback:
         out.print(f"[yellow]{answer.fallback}[/yellow]")
-    out.print(Panel(answer.answer, title="Réponse" if not answer.abstained else "Je ne sais pas", border_style=style))
+    title = {"answer": "Réponse", "closest": "Pas de réponse directe : passages les plus proches"}.get(answer.outcome, "Je ne sais pas")
+    out.print(Panel(answer.answer, title=title, border_style=style))
     for c in answer.citations:
         where = f", p. {c.page}" if c.page else ""
         section = f" — {c.section}" if c.section else ""

@@ -76,6 +76,7 @@ class ChatTab:
             session=str(getattr(request, "session_hash", "") or ""),
             question=question, answer_id=answer.id, citations=[c.chunk_id for c in answer.citations],
             latency_ms=answer.timings_ms.get("total", 0.0), abstained=answer.abstained, public=self.public_names(),
+            outcome=answer.outcome,
         )
         content = f"_{answer.fallback}_\n\n{answer.answer}" if answer.fallback else answer.answer
         answers = answers + [answer.model_dump(mode="json")]
@@ -84,11 +85,15 @@ class ChatTab:
     def sources_html(self, answer: dict | None) -> str:
         if not answer:
             return "<div class='sources'><p>Les sources de la réponse apparaîtront ici.</p></div>"
-        if answer["abstained"]:
+        if answer["abstained"] and answer.get("outcome") != "closest":
             return ("<div class='sources'><div class='src abstention'><b>Pas de réponse dans les documents.</b>"
                     "<p>L'assistant n'a trouvé aucun passage qui réponde à cette question : il ne répond pas plutôt "
                     "que d'inventer.</p></div></div>")
         blocks = []
+        if answer.get("outcome") == "closest":
+            blocks.append("<div class='src abstention'><b>Pas de réponse directe dans les documents.</b>"
+                          "<p>Voici les passages les plus proches de la question, la phrase la plus liée surlignée : "
+                          "à lire, ce n'est pas une réponse.</p></div>")
         if answer.get("generator", "extractive") != "extractive":
             blocks.append(f"<p class='meta'>Réponse rédigée par le modèle {html.escape(answer['generator'])} ; "
                           "chaque citation ci-dessous a été vérifiée mot pour mot dans le document.</p>")
