@@ -32,7 +32,7 @@ from assistant.acts import designating_words, profile_terms, without_designators
 from assistant.abstention import Thresholds, gather, hard_reason, verdict
 from assistant.outcomes import about_the_question, closest_passages, record_text, why_not_direct
 from assistant.articles import article_hits, missing_article
-from assistant.named_documents import named_documents
+from assistant.named_documents import document_chunks, named_documents
 from assistant.query import is_follow_up, key_terms, looks_english, normalise_question, strip_follow_up
 from assistant.overview import corpus_entries
 from assistant.question import analyse
@@ -334,7 +334,8 @@ class Assistant:
                                              also_quoted={p.chunk_id for p in passages})
             citations = verify_citations(draft.citations, part_texts(quoted))
             reason = ("aucun passage citable" if draft.abstained or not citations
-                      else why_not_direct(analysed, citations, [_context_of(view, c.chunk_id) for c in citations]))
+                      else why_not_direct(analysed, citations, [_context_of(view, c.chunk_id) for c in citations],
+                                          around=_document_text(view, citations[0].chunk_id)))
         timings["generate"] = _ms(t1)
         timings["total"] = _ms(t0)
         if reason is not None:
@@ -459,6 +460,13 @@ class Assistant:
             question=original, standalone_question=question, answer=text, abstained=True, citations=[],
             kind="abstention", outcome="none", timings_ms=timings, generator=generator,
         )
+
+
+def _document_text(view: Generation, chunk_id: str) -> str:
+    """The whole text of a chunk's document (a date may be written once, in its header)."""
+    if chunk_id not in view.chunks:
+        return ""
+    return " ".join(view.chunks[c].text for c in document_chunks(view, chunk_id))
 
 
 def _context_of(view: Generation, chunk_id: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from assistant.abstention import Evidence
 from assistant.generation import Draft, citation_for, passage_sentences
-from assistant.query import prefixes_of, term_found
+from assistant.query import ABBREVIATIONS, prefixes_of, term_found
 from assistant.question import Question, answer_types, has_answer_type, mentions_date
 from assistant.records import DeliberationRecord
 from assistant.schemas import Citation, Passage
@@ -51,24 +51,30 @@ def record_text(record: DeliberationRecord | None) -> str:
 def _holds(haystack: str, name: str) -> bool:
     tokens = set(tokenize(haystack))
     prefixes = prefixes_of(tokens)
+    expansion = ABBREVIATIONS.get(fold(name))
+    if expansion and all(term_found(t, tokens, prefixes) for t in tokenize(expansion)):
+        return True  # « CCAS » written « centre communal d'action sociale »
     wanted = tokenize(name)
     if not wanted:
         return fold(name) in fold(haystack)
     return all(term_found(t, tokens, prefixes) for t in wanted)
 
 
-def missing_specifics(question: Question, haystack: str) -> list[str]:
-    """The question's specifics (names, years, dates) that ``haystack`` does not hold."""
-    missing = [name for name in question.specifics if not _holds(haystack, name)]
+def missing_specifics(question: Question, haystack: str, around: str = "") -> list[str]:
+    """The question's specifics that ``haystack`` does not hold: names there; years and dates there
+    or ``around`` it (the rest of its passage: « l'atelier du 20 novembre » dates a whole report)."""
+    missing = [name for name in question.specifics
+               if not _holds(haystack + (" " + around if name.isdigit() else ""), name)]
     for day, month, year in question.dates:
-        if day is not None and not mentions_date(haystack, day, month, year):
+        if day is not None and not mentions_date(haystack + " " + around, day, month, year):
             missing.append(f"{day}/{month}")
     return missing
 
 
-def why_not_direct(question: Question, citations: list[Citation], context: list[str]) -> str | None:
+def why_not_direct(question: Question, citations: list[Citation], context: list[str], around: str = "") -> str | None:
     """Why quoted ``citations`` do not answer ``question`` directly (None when they do). ``context``:
-    for each citation, its section heading, document title, metadata and act record."""
+    for each citation, its section heading, document title, metadata and act record; ``around``: the
+    text of the first citation's passage."""
     if not citations:
         return "aucun passage citable"
     wanted = answer_types(question.text) or ({question.answer_type} if question.answer_type else set())
@@ -78,7 +84,7 @@ def why_not_direct(question: Question, citations: list[Citation], context: list[
         if not any(has_answer_type(kind, c.quote) for c in citations):
             return f"aucune phrase citée ne donne ce qui est demandé ({kind})"
     first = citations[0].quote + " " + context[0]
-    missing = missing_specifics(question, first)
+    missing = missing_specifics(question, first, around)
     if missing:
         return f"la phrase citée ne nomme pas : {', '.join(missing)}"
     return None

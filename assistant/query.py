@@ -14,6 +14,10 @@ ABBREVIATIONS = {
     "cgct": "code général des collectivités territoriales",
     "rgpd": "règlement général sur la protection des données",
     "ia": "intelligence artificielle",
+    "ccas": "centre communal d'action sociale",
+    "epci": "établissement public de coopération intercommunale",
+    "dgs": "directeur général des services",
+    "dpo": "délégué à la protection des données",
 }
 _FOLLOW_UP_RE = re.compile(r"^\s*(?:et|mais|aussi|puis|ensuite|pareil|même question)\b", re.IGNORECASE)
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.text import CARDINAL_ALTERNATION, fold, tokenize
-from assistant.communes import find_names_in_text, metropole_communes
+from assistant.communes import find_names_in_text, metropole_communes, normalise_name
 from assistant.records import ACT_REF_RE, MONTHS
 
 # Words that only shape a question or a request (interrogatives, auxiliaries, politeness): they
@@ -70,10 +70,10 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("number", re.compile(
         r"\bcombien\b|\bnombre\b|how many|how much|\bmontant\b|quelle somme", re.I)),
     ("contact", re.compile(
-        r"\badresse\b|e-?mail|\bcourriel|\bmail\b|telephone|\bjoindre\b|\bcontacter\b|\bcontact\b|"
+        r"(?<!s')\badresse\b|e-?mail|\bcourriel|\bmail\b|telephone|\bjoindre\b|\bcontacter\b|\bcontact\b|"
         r"\bou (?:envoyer|deposer|adresser|ecrire|transmettre|s'adresser)", re.I)),
     ("agent", re.compile(
-        r"^\W*qui\b|\bpar qui\b|\bqui (?:a|est|etait|sont|preside|presidait|signe|decide|examine|choisit|selectionne)\b|"
+        r"^\W*qui\b|\bpar qui\b|\ba qui s'adresse\b|\bqui (?:a|est|etait|sont|preside|presidait|signe|decide|examine|choisit|selectionne)\b|"
         r"\bwho\b|quel(?:le)? (?:elu|organe|instance|autorite|personne)", re.I)),
 ]
 # Words of the cues themselves: documents express them otherwise (a « délai » is « deux mois »).
@@ -235,8 +235,10 @@ def specifics_of(question: str) -> tuple[str, ...]:
     Act references are not among them (the act's own metadata answers for them)."""
     bare = ACT_REF_RE.sub(" ", question)
     names = list(quoted_names(bare))
-    names += [m.name for m in find_names_in_text(bare, list(metropole_communes()))
-              if not m.is_prefix and fold(m.name) not in _GENERIC_NAMES]
+    communes = [m for m in find_names_in_text(bare, list(metropole_communes()))
+                if not m.is_prefix and fold(m.name) not in _GENERIC_NAMES]
+    names += [m.name for m in communes]
+    named = set(normalise_name(" ".join(m.matched_text for m in communes)).split())
     for m in _NAME_RE.finditer(bare):
         before = bare[:m.start()].rstrip()
         phrase = m.group(0)
@@ -246,6 +248,8 @@ def specifics_of(question: str) -> tuple[str, ...]:
                 continue  # the sentence's first word alone (« Quand », « Combien »)
             phrase = rest.strip()
         words = [w for w in re.split(r"[\s'’-]+", fold(phrase)) if w and w not in _PARTICLES]
+        if words and set(normalise_name(phrase).split()) <= named:
+            continue  # part of a commune's name already found (« Villeneuve St Georges »)
         if all(w in _GENERIC_NAMES or len(w) <= 1 for w in words) or fold(phrase) in QUESTION_WORDS:
             continue
         names.append(phrase)
