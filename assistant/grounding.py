@@ -84,7 +84,6 @@ _ABSENT_FROM_RE = re.compile(
     r"|\b(?:ne|n') (?:figure|apparait) (?:sur|dans) aucune?\b"
 )
 _CLAUSE_RE = re.compile(r"\s*[,;:]\s*(?:et|mais|puis|donc|or)?\s+|\s+(?:et|mais)\s+(?=(?:il|elle|ils|elles|on)\b)")
-_QUOTED_LABELS_RE = _QUOTED_RE  # quotations: checked verbatim, not word by word
 _PREDICATE_RE = re.compile(r"^.*?(?=\b[nN](?:e\b|['’]))", re.S)
 _REFUSAL_RE = re.compile(r"\bje ne (?:peux|dois|suis|communique|revele) pas\b")
 _NEGATION_WORDS = frozenset(tokenize("ne pas plus jamais aucun aucune rien personne ni nullement non"))

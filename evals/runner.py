@@ -232,7 +232,8 @@ def _metrics(results: list[CaseResult]) -> dict[str, float]:
     answerable = [r for r in results if not r.must_abstain]
     abstained = [r for r in results if r.abstained]
     must = [r for r in results if r.must_abstain]
-    citations = [r for r in answerable if r.citations]
+    # What a direct answer cites (the closest passages shown after « pas de réponse directe » claim nothing).
+    citations = [r for r in answerable if r.citations and r.outcome == "answer"]
     metrics: dict[str, float] = {}
     for k in K_VALUES:
         metrics[f"recall@{k}"] = ratio(sum(r.retrieval[f"recall@{k}"] for r in with_sources), len(with_sources))
