@@ -335,7 +335,8 @@ class Assistant:
             citations = verify_citations(draft.citations, part_texts(quoted))
             reason = ("aucun passage citable" if draft.abstained or not citations
                       else why_not_direct(analysed, citations, [_context_of(view, c.chunk_id) for c in citations],
-                                          around=_document_text(view, citations[0].chunk_id)))
+                                          around=_document_text(view, citations[0].chunk_id) if _names_a_date(analysed)
+                                          else ""))
         timings["generate"] = _ms(t1)
         timings["total"] = _ms(t0)
         if reason is not None:
@@ -460,6 +461,11 @@ class Assistant:
             question=original, standalone_question=question, answer=text, abstained=True, citations=[],
             kind="abstention", outcome="none", timings_ms=timings, generator=generator,
         )
+
+
+def _names_a_date(question) -> bool:
+    """Whether the question names a day or a year (only then is the quoted document read whole)."""
+    return bool(question.dates) or any(s.isdigit() for s in question.specifics)
 
 
 def _document_text(view: Generation, chunk_id: str) -> str:

@@ -65,14 +65,7 @@ def _value(digits: str) -> float:
 def figures(text: str) -> set[float]:
     """Every figure of ``text`` as a value: digits (thousands separators, decimals, ordinals) and
     French number words. Parts of references (« BM2025/06/24/12 ») count as their numbers."""
-    text = _THOUSANDS_RE.sub("", text)
-    values = {_value(m.group(1)) for m in _DIGITS_RE.finditer(text)}
-    values |= {float(n) for n in re.findall(r"\d+", text)}
-    for word in _WORD_NUMBER_RE.findall(fold(text)):
-        value = french_number(word)
-        if value is not None:
-            values.add(float(value))
-    return values
+    return claimed_figures(text) | {float(n) for n in re.findall(r"\d+", _THOUSANDS_RE.sub("", text))}
 
 
 def claimed_figures(text: str) -> set[float]:
