@@ -70,6 +70,15 @@ def _is_title(segment: str) -> bool:
             and not _LIST_ITEM_RE.match(segment) and any(c.isalpha() for c in segment))
 
 
+FAQ_ANSWER_SENTENCES = 2
+"""How many sentences after an FAQ's question line are read with the question's words."""
+
+
+def is_question_line(sentence: str) -> bool:
+    """Whether a sentence asks (ends with « ? »): an FAQ's question, a heading worded as a question."""
+    return sentence.rstrip(" \n»\"*").endswith("?")
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of a chunk. A table row stays whole; a list, the rows of a table, or whatever
     follows a colon, is quoted whole with the sentence or the heading that announces it (« … trois
@@ -286,9 +295,15 @@ class ExtractiveGenerator(Generator):
             section = set(tokenize(str(passage.metadata.get("section", ""))))
             title = set(tokenize(passage.title))
             title_prefixes = prefixes_of(title)
+            asked: set[str] = set()  # an FAQ's question: its words belong to the answer after it
+            asked_for = 0
             for s, e in passage_sentences(passage):
                 sentence = passage.text[s:e]
-                tokens = set(tokenize(sentence)) | section
+                if is_question_line(sentence):
+                    asked, asked_for = set(tokenize(sentence)), FAQ_ANSWER_SENTENCES
+                    continue  # a question is never an answer
+                tokens = set(tokenize(sentence)) | section | (asked if asked_for > 0 else set())
+                asked_for -= 1
                 prefixes = prefixes_of(tokens)
                 found = sum(w if term_found(t, tokens, prefixes) else 0.5 * w if term_found(t, title, title_prefixes) else 0.0
                             for t, w in weights.items())

@@ -70,3 +70,35 @@ def calibrate(rows: list[dict[str, Any]]) -> list[tuple[dict[str, float], dict[s
         results.append((point, score(french, Thresholds(**point))))
     results.sort(key=lambda r: (-r[1]["balanced"], -r[1]["abstention_recall"]))
     return results
+
+
+FLOOR_GRID = [0.0, 0.1, 0.2, 0.25, 0.3, 0.34, 0.4, 0.5]
+
+
+def says_none(row: dict[str, Any], floor: float) -> bool:
+    """Whether a gate row ends in « je ne sais pas » (not the closest passages) under ``floor``."""
+    evidence = row.get("evidence")
+    if row["hard"] is not None or evidence is None:
+        return True
+    if not evidence.terms:
+        return not (evidence.similarity > 0.0 and evidence.keyword_hit)
+    return evidence.coverage < floor
+
+
+def calibrate_floor(rows_by_corpus: dict[str, list[dict[str, Any]]]) -> tuple[float, dict[float, dict[str, dict]]]:
+    """The relevance floor of :mod:`assistant.outcomes`, like the gate's thresholds: the point of
+    :data:`FLOOR_GRID` with the best balanced accuracy (answerable questions kept out of « je ne sais
+    pas », out-of-corpus questions sent to it), averaged over the dev halves (French questions), the
+    lowest floor on a tie; with, per floor and corpus, both shares."""
+    table: dict[float, dict[str, dict]] = {}
+    for floor in FLOOR_GRID:
+        for corpus, rows in rows_by_corpus.items():
+            french = [r for r in rows if not r["english"]]
+            answerable = [r for r in french if not r["must_abstain"]]
+            outside = [r for r in french if r["must_abstain"]]
+            kept = sum(not says_none(r, floor) for r in answerable) / max(1, len(answerable))
+            stopped = sum(says_none(r, floor) for r in outside) / len(outside) if outside else 1.0
+            table.setdefault(floor, {})[corpus] = {"answerable_kept": kept, "outside_none": stopped,
+                                                   "balanced": (kept + stopped) / 2}
+    mean = {f: sum(c["balanced"] for c in per.values()) / len(per) for f, per in table.items()}
+    return max(FLOOR_GRID, key=lambda f: (round(mean[f], 9), -f)), table

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from assistant.outcomes import CLOSEST_HEADER, MAX_CLOSEST_CHARS, closest_passages, why_not_direct
+from assistant.outcomes import CLOSEST_HEADER, MAX_CLOSEST_CHARS, closest_passages, counted_noun, why_not_direct
 from assistant.question import analyse, specifics_of
 from assistant.schemas import Citation, Passage
 
@@ -70,3 +70,51 @@ def test_the_three_outcomes_on_the_bundled_corpus(assistant) -> None:
     nothing = assistant.ask("Quelle est la recette de la tarte tatin ?")
     assert nothing.outcome == "none" and nothing.abstained and nothing.citations == []
     assert nothing.answer.startswith("Je ne sais pas")
+
+
+def test_a_count_must_say_what_it_counts() -> None:
+    files = analyse("Combien de dossiers ont été reçus pour le parcours logistique ?")
+    other = cite("Sont désignés bénéficiaires du parcours logistique, au nombre de douze : Aubervilliers, Bagnolet.")
+    assert "dossiers" in (why_not_direct(files, [other], [""]) or "")
+    assert why_not_direct(files, [cite("Vingt et un dossiers ont été reçus pour le parcours logistique.")], [""]) is None
+    # A label of the question's words on the figure counts too (« Contre : 9 »); a duration is no count.
+    against = analyse("Combien d'élus ont voté contre la délibération ?")
+    assert why_not_direct(against, [cite("Pour : 142 ; Contre : 9 ; Abstentions : 6.")], [""]) is None
+    assert counted_noun("Combien de temps dure le parcours ?") is None
+
+
+def test_a_question_line_or_an_unrelated_visa_is_never_a_direct_answer() -> None:
+    when = analyse("Jusqu'à quand peut-on déposer un dossier ?")
+    assert "question" in (why_not_direct(when, [cite("Peut-on déposer un dossier après le 21 novembre 2025 ?")], [""]) or "")
+    total = analyse("La note est sur combien ?")
+    visa = cite("Vu la loi n°2015-991 du 7 août 2015 portant nouvelle organisation territoriale de la République (NOTRe),")
+    assert "visa" in (why_not_direct(total, [visa], [""]) or "")
+    # A visa that holds what is asked answers (« Vu l'avis du comité de sélection réuni le 3 décembre 2025 »).
+    met = analyse("Le comité de sélection s'est réuni à quelle date ?")
+    assert why_not_direct(met, [cite("Vu l'avis du comité de sélection réuni le 3 décembre 2025,")], [""]) is None
+
+
+def test_an_faq_answer_is_quoted_not_its_question(assistant) -> None:
+    """The sentence after an FAQ's question line is read with the question's words."""
+    faq = Passage(chunk_id="faq", text=("Faut-il acheter des capteurs de température ? Non. La Métropole prête vingt "
+                                        "appareils par bâtiment pilote."),
+                  metadata={"title": "FAQ (synthétique)", "doc_id": "faq", "section": "Questions"})
+    draft = assistant.extractive.generate("Faut-il acheter des capteurs ?", [faq])
+    assert draft.citations and not draft.citations[0].quote.rstrip().endswith("?")
+
+
+def test_the_relevance_floor_is_the_one_that_best_separates_the_dev_questions() -> None:
+    from assistant.abstention import Evidence
+    from evals.calibrate import calibrate_floor, says_none
+
+    def row(coverage: float, must: bool) -> dict:
+        evidence = Evidence(coverage=coverage, missing=set(), unknown=set(), similarity=0.85, typed=True,
+                            terms={"comit"}, keyword_hit=True)
+        return {"hard": None, "evidence": evidence, "must_abstain": must, "english": False}
+
+    rows = [row(c, False) for c in (0.32, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.0, 1.0, 1.0)]
+    rows += [row(c, True) for c in (0.05, 0.15, 0.24, 0.6)]
+    floor, table = calibrate_floor({"synthetic": rows})
+    assert floor == 0.25  # keeps every answerable one, stops three of the four outside the corpus
+    assert not any(says_none(r, floor) for r in rows[:10])
+    assert table[0.2]["synthetic"]["outside_none"] == pytest.approx(2 / 4)
