@@ -30,6 +30,7 @@ from assistant.grounding import StreamGrounder
 from assistant.index import IndexNotReady, CurrentGeneration, Generation
 from assistant.acts import designating_words, profile_terms, without_designators
 from assistant.abstention import Thresholds, gather, hard_reason, verdict
+from assistant.text import est_ce_que
 from assistant.outcomes import about_the_question, closest_passages, record_text, why_not_direct
 from assistant.articles import article_hits, missing_article
 from assistant.named_documents import document_chunks, named_documents
@@ -102,7 +103,7 @@ class Assistant:
             return fragment[0].upper() + fragment[1:] + (f" ({context})" if context else "") + " ?"
         previous_is_membership = bool(MEMBERSHIP_RE.search(previous)) or bool(find_names_in_text(previous, names))
         if previous_is_membership and (find_names_in_text(fragment, names) or capture_names(fragment)):
-            return f"Est-ce que {fragment} participe au parcours ?"
+            return f"{est_ce_que(fragment)} participe au parcours ?"
         # « et celle de la séance ? » after « Quelle est la date de la convocation ? »
         m = re.match(r"^(?:celle|celui|celles|ceux)\s+(d[eu]s?\b.*|d'.*)$", fragment, re.IGNORECASE)
         if m:

@@ -18,7 +18,7 @@ from assistant.communes import official_name
 from assistant.index import Generation
 from assistant.index_store import DocumentEntry
 from assistant.record_answers import RecordAnswerer, french_date
-from assistant.text import dedup_key
+from assistant.text import dedup_key, est_ce_que
 
 # Section names a loader or the chunker gives to the parts of an act, not subjects of a question.
 _STRUCTURE_SECTIONS = {"en tete", "visas", "considerants", "dispositif", "vote", "signature et mentions"}
@@ -86,7 +86,7 @@ def example_questions(view: Generation, limit: int = 4, answered: Callable[[str]
         label = track_label(listing)  # named only when several acts open tracks: the question must say which
         several = sum(1 for r in records if r.beneficiaries) > 1
         where = f"au parcours « {label} »" if label and several else "au parcours" if label else "au programme"
-        candidates.append(f"Est-ce que {official_name(name) or name} participe {where} ?")
+        candidates.append(f"{est_ce_que(official_name(name) or name)} participe {where} ?")
     presided = next((r for r in records if r.president and r.body and r.session_date), None)
     if presided is not None:
         candidates.append(f"Qui a présidé la séance du {presided.body} du {french_date(presided.session_date)} ?")

@@ -98,3 +98,14 @@ def _is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+_ELIDING = re.compile(r"^[aeiouàâäéèêëîïôöûüæœ]", re.IGNORECASE)
+
+
+def est_ce_que(subject: str) -> str:
+    """« Est-ce que » before ``subject``, elided before a vowel: « Est-ce qu'Antony », « Est-ce qu'Issy-
+    les-Moulineaux », « Est-ce que Sceaux », « Est-ce que Yerres » (a name starting with « h » keeps « que »: aspirated or
+    not cannot be told from the spelling, and « que Houilles » is the common reading)."""
+    subject = subject.strip()
+    return f"Est-ce qu'{subject}" if _ELIDING.match(subject) else f"Est-ce que {subject}"

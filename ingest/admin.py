@@ -5,6 +5,7 @@ and the replicas sharing the data folder."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -20,6 +21,21 @@ from assistant.index_store import DocumentEntry, GenerationStore
 from assistant.locks import file_lock
 from ingest.loaders import megabytes
 from ingest.pipeline import IngestReport, Ingestor, ProgressCallback, is_excluded
+
+
+def same_content(a: Path, b: Path) -> bool:
+    """Whether two files hold the same bytes (sizes first, then SHA-256 read by blocks)."""
+    if a.stat().st_size != b.stat().st_size:
+        return False
+
+    def digest(path: Path) -> str:
+        h = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+
+    return digest(a) == digest(b)
 
 
 class CorpusAdmin:
@@ -78,6 +94,9 @@ class CorpusAdmin:
                                  f"limite {megabytes(limit)} Mo)")
                     continue
                 target = self.uploads_dir / name
+                if target.exists() and same_content(source, target):
+                    lines.append(f"✅ {shown} : inchangé (le même fichier est déjà indexé)")
+                    continue
                 partial = target.with_name(f".{name}.partiel")
                 try:
                     shutil.copyfile(source, partial)
@@ -118,9 +137,16 @@ class CorpusAdmin:
         return lines
 
     def delete(self, doc_id: str, progress: ProgressCallback | None = None) -> str:
-        entry = GenerationStore(self.settings.index_dir).load_manifest().documents.get((doc_id or "").strip())
+        documents = GenerationStore(self.settings.index_dir).load_manifest().documents
+        wanted = (doc_id or "").strip()
+        entry = documents.get(wanted)
+        if entry is None:  # a file name, as the corpus list shows it, when only one document has it
+            named = [e for e in documents.values() if wanted and e.file_name == wanted]
+            entry = named[0] if len(named) == 1 else None
+            if len(named) > 1:
+                return f"Plusieurs documents s'appellent « {wanted} » : choisissez la ligne dans la liste."
         if entry is None:
-            return "Document introuvable : choisissez un identifiant de la liste."
+            return "Document introuvable : choisissez un document de la liste."
         source = Path(entry.source)
         path = source if source.is_absolute() else self.settings.corpus_dir / source
         with self.changes():

@@ -46,6 +46,8 @@ log = logging.getLogger("mgp.ingest")
 ProgressCallback = Callable[[str, int, int, str], None]
 """(stage, done, total, label): stage is "files", "pages" (inside a long PDF) or "embed"."""
 
+PROGRESS_STEPS = 8
+PROGRESS_MIN_BATCH = 4
 SNAPSHOT_ATTEMPTS = 3
 SNAPSHOT_SETTLE_S = 0.5
 """A file that changed since it was hashed is copied again after this pause; one still changing
@@ -663,15 +665,23 @@ class Ingestor:
         meta = chunk.metadata
         return f"{meta['title']}\n{meta['section']}\n{chunk.text}"
 
+    def _embedding_batches(self, items: list, label: str) -> Iterator[list]:
+        """``items`` in batches of at most ``embedding_batch_size``, and small enough that the progress
+        counts up inside a file (about :data:`PROGRESS_STEPS` steps; never fewer than
+        :data:`PROGRESS_MIN_BATCH` items a batch, where batching still pays), reported after each."""
+        step = min(max(self.settings.embedding_batch_size, 1), max(PROGRESS_MIN_BATCH, -(-len(items) // PROGRESS_STEPS)))
+        if items:
+            self.progress("embed", 0, len(items), label)
+        for start in range(0, len(items), step):
+            yield items[start : start + step]
+            self.progress("embed", min(start + step, len(items)), len(items), label)
+
     def _embed_sentences(self, run: "_Run", doc_file: DocumentFile, label: str) -> None:
         """Vectors of the document's quotable sentences, written beside its chunk file. A sentence
         many acts share (« Vu le code général… ») is embedded once per run."""
         texts = list(dict.fromkeys(t for c in doc_file.chunks for t in quotable_sentences(c.text)))
         todo = [t for t in texts if t not in run.sentence_vectors]
-        batch = max(self.settings.embedding_batch_size, 1)
-        for start in range(0, len(todo), batch):
-            self.progress("embed", start, len(todo), label)
-            part = todo[start : start + batch]
+        for part in self._embedding_batches(todo, label):
             run.sentence_vectors.update(zip(part, self.embeddings.embed_documents(part)))
         run.report.sentences_embedded += len(todo)
         path = self.generations.sentence_vectors_path(doc_file.entry.doc_file, run.embedding_id)
@@ -683,13 +693,9 @@ class Ingestor:
             return 0, 0
         known = self.store.get_embeddings([c.chunk_id for c in chunks]) if reuse else {}
         todo = [c for c in chunks if c.chunk_id not in known]
-        batch = max(self.settings.embedding_batch_size, 1)
-        for start in range(0, len(todo), batch):
-            self.progress("embed", start, len(todo), label)
-            part = todo[start : start + batch]
+        for part in self._embedding_batches(todo, label):
             for chunk, vector in zip(part, self.embeddings.embed_documents([self.embedding_text(c) for c in part])):
                 known[chunk.chunk_id] = vector
-        self.progress("embed", len(todo), len(todo), label)
         self.store.upsert(
             [c.chunk_id for c in chunks],
             [known[c.chunk_id] for c in chunks],

@@ -80,3 +80,27 @@ def test_corpus_add_list_remove_use_the_web_apps_service(corpus_copy, tmp_path) 
     assert removed.returncode == 0 and "supprimé" in removed.stdout
     assert "Note de service" not in run_cli(["corpus", "list"], corpus_copy, data).stdout
     assert run_cli(["corpus", "remove", "inconnu"], corpus_copy, data).returncode == 1
+
+
+def test_users_add_asks_for_the_password_twice_in_french(tmp_path) -> None:
+    """The keyboard prompts are French (Click's « Repeat for confirmation » is not), and two different
+    entries are refused without writing the account."""
+    users = tmp_path / "users.yaml"
+    cmd = [sys.executable, "-m", "ui.cli", "users", "add", "agent7", "--role", "agent", "--file", str(users)]
+    done = subprocess.run(cmd, input="motdepasse-1\nmotdepasse-1\n", capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    prompts = done.stdout + done.stderr
+    assert "Confirmez le mot de passe" in prompts and "Repeat" not in prompts
+    assert "agent7" in users.read_text(encoding="utf-8")
+    other = tmp_path / "other.yaml"
+    cmd[-1] = str(other)
+    done = subprocess.run(cmd, input="aaaaaaaa1\nbbbbbbbb1\n" * 3, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "diffèrent" in done.stderr and not other.exists()
+
+
+def test_generated_french_elides_est_ce_que() -> None:
+    from assistant.text import est_ce_que
+
+    assert est_ce_que("Antony") == "Est-ce qu'Antony"
+    assert est_ce_que("Issy-les-Moulineaux") == "Est-ce qu'Issy-les-Moulineaux"
+    assert est_ce_que("Sceaux") == "Est-ce que Sceaux" and est_ce_que("Yerres") == "Est-ce que Yerres"

@@ -181,3 +181,21 @@ def test_embedding_context_change_reembeds(corpus_copy, make_settings, embedding
     bare = make_settings(corpus_copy, embed_with_context=False)
     report = Ingestor(bare, embeddings=embeddings).run()
     assert report.rebuilt and report.chunks_embedded == first.chunks
+
+
+def test_the_progress_counts_up_inside_one_file(make_settings, embeddings, tmp_path) -> None:
+    """« vecteurs calculés 0 sur 24 » then 24: the embedding of one file is reported in several steps."""
+    corpus = tmp_path / "seul"
+    corpus.mkdir()
+    paragraphs = [f"Article {i} (SYNTHÉTIQUE) : la commune {i} tient le registre numéro {i} au service des archives "
+                  f"et le transmet chaque trimestre au comité de suivi du programme, avec le bilan de l'atelier {i}."
+                  for i in range(40)]
+    (corpus / "registre.md").write_text("# Registre (synthétique)\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    steps: list[tuple[int, int]] = []
+    report = Ingestor(make_settings(corpus, chunk_size=300, chunk_overlap=0), embeddings=embeddings,
+                      progress=lambda stage, done, total, label: steps.append((done, total)) if stage == "embed" else None).run()
+    assert report.failed == [] and report.chunks >= 16
+    chunk_steps = [done for done, total in steps if total == report.chunks]
+    assert chunk_steps[0] == 0 and chunk_steps[-1] == report.chunks
+    assert len(set(chunk_steps)) >= 4
+    assert all(b >= a or b == 0 for a, b in zip(chunk_steps, chunk_steps[1:]))  # up, or a new pass from 0

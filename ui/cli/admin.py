@@ -56,7 +56,7 @@ def users_add(
     if target is None:
         err.print("[red]Indiquez le fichier des comptes : --file CHEMIN ou MGP_UI_USERS.[/red]")
         raise typer.Exit(1)
-    secret = password or typer.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+    secret = password or _new_password()
     if len(secret) < 8:
         err.print("[red]Mot de passe trop court (8 caractères au moins).[/red]")
         raise typer.Exit(2)
@@ -116,3 +116,14 @@ def feedback_export(
     settings = load_settings()
     count = export_feedback(settings.feedback_file, out)
     Console().print(f"{count} cas à relire écrits dans {out}")
+
+
+def _new_password() -> str:
+    """Asked twice at the keyboard, in French (Click's own confirmation is English), until both agree."""
+    for _ in range(3):
+        first = typer.prompt("Mot de passe", hide_input=True)
+        if typer.prompt("Confirmez le mot de passe", hide_input=True) == first:
+            return first
+        err.print("[red]Les deux saisies diffèrent : recommencez.[/red]")
+    err.print("[red]Trois essais sans saisies identiques : compte non modifié.[/red]")
+    raise typer.Exit(2)

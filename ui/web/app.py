@@ -71,7 +71,8 @@ class WebApp(WebContext):
 
 def build_app(web: WebApp) -> gr.Blocks:
     # Served copies of drafts and reports are removed from Gradio's cache after an hour.
-    with gr.Blocks(title="Assistant IA « Appropriation Métropolitaine »", delete_cache=(3600, 3600)) as demo:
+    with gr.Blocks(title="Assistant IA « Appropriation Métropolitaine »", delete_cache=(3600, 3600),
+                   analytics_enabled=False) as demo:
         gr.Markdown("## Assistant IA « Appropriation Métropolitaine »\nMétropole du Grand Paris — les réponses "
                     "citent les documents officiels du programme.", elem_classes=["title"])
         with gr.Row(equal_height=True, elem_classes=["session"]):

@@ -238,7 +238,9 @@ class ChatTab:
         with gr.Tab("Assistant"):
             with gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=320):
+                    # No « share » button: it publishes to Hugging Face, unlabelled, and does nothing here.
                     chatbot = gr.Chatbot(label="Conversation", show_label=False, height=440, feedback_options=("Like", "Dislike"),
+                                         buttons=["copy", "copy_all"],
                                          placeholder=placeholder, examples=examples or None, elem_id="conversation")
                     question = gr.Textbox(label="Votre question", placeholder="Ex. : Est-ce que ma commune participe au parcours ?",
                                           lines=1, max_lines=6, max_length=MAX_QUESTION,

@@ -21,30 +21,32 @@ class CorpusTab:
         self.web = web
         self.admin = CorpusAdmin(web.settings, web.services.embeddings)
 
-    def documents_table(self) -> list[list[Any]]:
-        """One row per act or document: its copies (Markdown and PDF of one act) on one row, their
-        identifiers in the last column, one per line."""
+    def _entries(self) -> list:
         try:
-            view = self.web.assistant.index.current()
+            return sorted(corpus_entries(self.web.assistant.index.current()), key=lambda e: e.title)
         except IndexNotReady:
             return []
-        rows = []
-        for entry in corpus_entries(view):
-            rows.append([
-                entry.title, entry.doc_type, french_day(entry.date) if entry.date else "—", entry.pages or "—",
-                entry.chunks, "indexé" if not entry.warnings else "indexé (avertissement)", "\n".join(entry.doc_ids),
-            ])
-        return sorted(rows, key=lambda r: r[0])
+
+    def documents_table(self) -> list[list[Any]]:
+        """One row per act or document: its copies (Markdown and PDF of one act) on one row, their
+        file names (never a server path) in the last column, one per line."""
+        return [[entry.title, entry.doc_type, french_day(entry.date) if entry.date else "—", entry.pages or "—",
+                 entry.chunks, "indexé" if not entry.warnings else "indexé (avertissement)", "\n".join(entry.files)]
+                for entry in self._entries()]
 
     def select(self, table: Any, evt: gr.SelectData):
-        """The clicked row becomes the selection: its files are what « Supprimer » removes."""
+        """The clicked row becomes the selection: the identifiers of its files are what « Supprimer »
+        removes (found again from the row's title and file names, never shown)."""
         rows = table.values.tolist() if hasattr(table, "values") else (table or [])
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
         if not isinstance(row, int) or not 0 <= row < len(rows):
             return [], "Sélectionnez une ligne du tableau.", gr.Button(interactive=False)
         title, files = rows[row][0], [f for f in str(rows[row][6]).splitlines() if f]
+        entry = next((e for e in self._entries() if e.title == title and list(e.files) == files), None)
+        if entry is None:
+            return [], "Ce document n'est plus dans l'index : la liste est mise à jour.", gr.Button(interactive=False)
         listed = ", ".join(md(f) for f in files)
-        return files, f"Sélection : **{md(title)}** ({listed})", gr.Button(interactive=True)
+        return list(entry.doc_ids), f"Sélection : **{md(title)}** ({listed})", gr.Button(interactive=True)
 
     def documents(self, request: gr.Request = None) -> list[list[Any]]:
         """The document list, for admins only (an agent's page gets an empty table)."""
@@ -71,7 +73,7 @@ class CorpusTab:
             if stage == "pages":
                 progress(share, desc=f"Indexation : {current['file']}, page {done} sur {total}")
             elif stage == "embed":
-                progress(share, desc=f"Indexation : {current['file']}, passages vectorisés {done} sur {total}")
+                progress(share, desc=f"Indexation : {current['file']}, vecteurs calculés {done} sur {total}")
 
         return report
 
@@ -125,7 +127,8 @@ class CorpusTab:
                 self.delete, [doc_id], [result, table], api_visibility="private").then(
                 lambda: ([], "Cliquez sur une ligne du tableau pour la sélectionner.", *_settled()), None,
                 [selected, selection, delete, confirm, cancel], api_visibility="private")
-            upload.click(self.upload, [files], [result, table], api_name="upload")
+            upload.click(self.upload, [files], [result, table], api_name="upload").then(
+                lambda: None, None, [files], api_visibility="private")  # the drop zone empties once indexed
             reindex.click(self.reindex, None, [result, table], api_name="reindex")
         return tab, table
 

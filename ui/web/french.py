@@ -39,15 +39,31 @@ _LABELS = {
     "Copied conversation": "Conversation copiée", "Copy message": "Copier le message", "Close": "Fermer",
     "Clear": "Effacer", "Download": "Télécharger", "Share": "Partager", "Like": "J'aime", "Dislike": "Je n'aime pas",
     "Fullscreen": "Plein écran", "Exit fullscreen mode": "Quitter le plein écran", "Error": "Erreur", "Warning": "Attention",
+    "chatbot conversation": "Conversation avec l'assistant", "File upload": "Dépôt de fichiers",
+    "Click to upload or drop files": "Cliquez pour choisir des fichiers ou déposez-les ici",
+    "Table actions": "Actions sur le tableau", "Copy table data": "Copier le tableau", "Dataframe": "Tableau",
+    "Empty value": "Valeur vide", "Gradio footer navigation": "Navigation du pied de page",
+    "Upload": "Déposer", "Remove": "Retirer", "Select": "Choisir", "Sort": "Trier",
 }
+# Labels Gradio starts with an English prefix (« user's message: … », read by screen readers).
+_PREFIXES = {"user's message: ": "Votre message : ", "bot's message: ": "Réponse de l'assistant : "}
 HEAD = """<script>
 (() => {
   const labels = %s;
+  const prefixes = %s;
+  const french = (value) => {
+    if (labels[value]) return labels[value];
+    for (const [english, mine] of Object.entries(prefixes)) {
+      if (value.startsWith(english)) return mine + value.slice(english.length);
+    }
+    return null;
+  };
   const fix = (root) => {
     root.querySelectorAll("[aria-label],[title]").forEach((el) => {
       for (const attr of ["aria-label", "title"]) {
         const value = el.getAttribute(attr);
-        if (value && labels[value]) el.setAttribute(attr, labels[value]);
+        const mine = value && french(value);
+        if (mine) el.setAttribute(attr, mine);
       }
     });
     root.querySelectorAll("button,span,div").forEach((el) => {
@@ -68,7 +84,7 @@ HEAD = """<script>
     if (pending || !document.body) return;
     pending = true;
     requestAnimationFrame(() => { pending = false; fix(document.body); welcomeFromTop(); });
-  }).observe(document.documentElement, {subtree: true, childList: true});
+  }).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label", "title"]});
   document.addEventListener("DOMContentLoaded", () => fix(document.body));
 })();
-</script>""" % json.dumps(_LABELS, ensure_ascii=False)
+</script>""" % (json.dumps(_LABELS, ensure_ascii=False), json.dumps(_PREFIXES, ensure_ascii=False))

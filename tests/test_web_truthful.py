@@ -1,0 +1,83 @@
+"""The web app tells the truth about itself, in a real headless Chromium (issue 33): no usage
+analytics reported to Gradio, labels a screen reader reads in French, no control that does nothing,
+a corpus tab that names files (never server paths), says when an upload changes nothing and empties
+its drop zone once the files are indexed. Files uploaded here are SYNTHETIC."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.test_e2e_browser import SHOTS, browser  # noqa: F401 (fixture)
+from tests.test_web_ux import _login
+
+pytestmark = pytest.mark.slow
+ENGLISH = re.compile(r"chatbot conversation|user's message|bot's message|File upload|Click to upload|Table actions|"
+                     r"Copy table data|Dataframe|Empty value|footer navigation|Share|Repeat")
+
+
+def test_no_usage_analytics_in_the_served_config(browser, secured) -> None:  # noqa: F811
+    url, _ = secured
+    page = _login(browser, url, "agent1")
+    config = page.request.get(url + "config").json()
+    assert config["analytics_enabled"] is False
+
+
+def _labels(page) -> list[str]:
+    return page.evaluate("""() => [...document.querySelectorAll('[aria-label],[title]')]
+        .filter(e => e.offsetParent !== null)
+        .flatMap(e => [e.getAttribute('aria-label'), e.getAttribute('title')]).filter(Boolean)""")
+
+
+def _unlabelled_buttons(page) -> list[str]:
+    return page.evaluate("""() => [...document.querySelectorAll('button,[role=button]')]
+        .filter(e => e.offsetParent !== null && !(e.getAttribute('aria-label') || e.textContent.trim() || e.getAttribute('title')))
+        .map(e => e.outerHTML.slice(0, 120))""")
+
+
+def test_what_a_screen_reader_reads_is_french_and_every_control_is_named(browser, secured) -> None:  # noqa: F811
+    url, _ = secured
+    page = _login(browser, url, "admin1")
+    page.get_by_label("Votre question").fill("Est-ce que Sceaux participe ?")
+    page.get_by_role("button", name="Envoyer").click()
+    page.get_by_text("Sceaux").nth(1).wait_for(timeout=120_000)
+    page.wait_for_timeout(1500)  # the labels are rewritten on the next frame
+    labels = _labels(page)
+    assert any(label.startswith("Votre message : ") for label in labels), labels
+    assert any(label.startswith("Réponse de l'assistant : ") for label in labels), labels
+    for tab in ("Formulaire d'engagement", "Corpus", "Évaluations"):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(1000)
+        labels += _labels(page)
+        assert _unlabelled_buttons(page) == [], tab
+    english = [label for label in labels if ENGLISH.search(label)]
+    assert english == []
+
+
+def test_the_corpus_tab_names_files_and_says_an_identical_upload_changes_nothing(browser, secured, tmp_path) -> None:  # noqa: F811
+    url, data = secured
+    page = _login(browser, url, "admin1")
+    page.get_by_role("tab", name="Corpus").click()
+    cells = page.locator("#corpus-table .body-cell:visible")
+    cells.first.wait_for(timeout=30_000)
+    note = tmp_path / "note_permanence.txt"
+    note.write_text("Note SYNTHÉTIQUE : la permanence du service a lieu le jeudi matin.", encoding="utf-8")
+    drop = page.locator("input[type=file][multiple]")
+    drop.set_input_files(str(note))
+    page.get_by_label("note_permanence.txt", exact=True).wait_for(timeout=30_000)
+    page.get_by_role("button", name="Ajouter au corpus").click()
+    expect(page.get_by_label("Résultat")).to_have_value(re.compile("✅ note_permanence.txt : indexé"), timeout=120_000)
+    # The drop zone is empty again once the file is indexed.
+    expect(page.get_by_label("note_permanence.txt", exact=True)).to_have_count(0, timeout=30_000)
+    texts = cells.all_inner_texts()
+    assert "note_permanence.txt" in [t.strip() for t in texts]
+    assert not any(str(data) in t or "/uploads/" in t for t in texts), texts
+    page.screenshot(path=str(SHOTS / "corpus-file-names-1280x800.png"), full_page=True)
+
+    drop.set_input_files(str(note))  # the same bytes again
+    page.get_by_label("note_permanence.txt", exact=True).wait_for(timeout=30_000)
+    page.get_by_role("button", name="Ajouter au corpus").click()
+    expect(page.get_by_label("Résultat")).to_have_value(re.compile("note_permanence.txt : inchangé"), timeout=120_000)
+    assert "nouvelle version" not in page.get_by_label("Résultat").input_value()
