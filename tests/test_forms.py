@@ -330,3 +330,21 @@ def test_each_prefill_key_is_one_function_and_an_unclear_name_states_nothing_abo
     unclear = CommuneProfile(typed=listed.split()[0], unclear=True)
     for key in IDENTITY:
         assert prefill(spec(key), unclear, record, view, 1) == (None, None, None), key
+
+
+def test_the_docx_names_its_author_the_signatory_and_quotes_sources_as_plain_text(drafter, tmp_path) -> None:
+    from docx import Document
+
+    from assistant.forms.output import AUTHOR, plain_quote
+
+    answers = dict(ANSWERS) | {"signataire_nom": "Camille Martin", "signataire_qualite": "Maire adjointe"}
+    draft = drafter.draft("Rueil-Malmaison", answers)
+    doc = Document(str(write_draft(draft, tmp_path / "signe.docx")))
+    assert doc.core_properties.author == AUTHOR and "python-docx" not in doc.core_properties.author
+    assert "Reuil Malmaison" in doc.core_properties.title
+    signature = doc.tables[-1].rows[0].cells[0].text
+    assert "Camille Martin" in signature and "Maire adjointe" in signature
+    sources = "\n".join(p.text for p in doc.paragraphs).split("Sources des valeurs pré-remplies")[1]
+    assert "**" not in sources and "«" in sources
+    assert plain_quote("**Article 2** : Sont désignés *bénéficiaires*\n# Titre") == "Article 2 : Sont désignés bénéficiaires Titre"
+    assert plain_quote("3 * 4 = 12") == "3 * 4 = 12"

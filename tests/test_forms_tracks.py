@@ -312,3 +312,24 @@ def test_web_form_tab_offers_the_tracks_and_drafts_for_the_one_chosen(two_acts, 
     assert "Choisissez" in status
     with pytest.raises(gr.Error):
         web.form.prepare_form("Sceaux", *[None] * n, "mobilités")
+
+
+def test_the_convention_row_names_the_indexed_convention_model_of_the_track(two_acts, embeddings, tmp_path) -> None:
+    """A convention model indexed for the second track (a SYNTHETIC document written here) fills the
+    « Convention d'engagement » row of that track's draft, cited."""
+    from assistant.config import Settings
+    from assistant.services import build_assistant
+    from ingest.pipeline import Ingestor
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(two_acts.corpus_dir, corpus)
+    (corpus / "modele_convention_energie_SYNTHETIQUE.md").write_text(
+        f"# Modèle de convention d'engagement — parcours « {SECOND_TRACK} » (SYNTHÉTIQUE)\n\n"
+        "Document SYNTHÉTIQUE écrit par les tests. La présente convention d'engagement est conclue entre la Métropole "
+        "et la collectivité bénéficiaire pour la durée du parcours.\n", encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, data_dir=tmp_path / "data", _env_file=None)
+    assert Ingestor(settings, embeddings=embeddings).run().failed == []
+    draft = FormDrafter(build_assistant(settings, embeddings=embeddings)).draft("Pantin", track=SECOND_REF)
+    value = next(v for v in draft.values if v.id == "convention")
+    assert "Modèle de convention d'engagement" in str(value.value) and value.citations, value
+    assert "convention" in cited(draft, "convention")[0].quote.lower()

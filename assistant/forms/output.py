@@ -98,6 +98,9 @@ def to_markdown(draft: FormDraft) -> str:
     return "\n".join(lines) + "\n"
 
 
+AUTHOR = "Assistant IA « Appropriation Métropolitaine » (Métropole du Grand Paris)"
+
+
 def to_docx(draft: FormDraft, path: Path) -> Path:
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -106,6 +109,12 @@ def to_docx(draft: FormDraft, path: Path) -> Path:
 
     blue, red, grey = RGBColor(0x00, 0x00, 0x91), RGBColor(0xCE, 0x05, 0x00), RGBColor(0x55, 0x55, 0x55)
     doc = Document()
+    props = doc.core_properties  # python-docx's template says « python-docx » otherwise
+    props.author = props.last_modified_by = AUTHOR
+    props.title = f"{draft.form_title} — {_name_line(draft)}"
+    props.subject = draft.track or ""
+    props.comments = draft.form_status
+    props.language = "fr-FR"
     for s in doc.sections:
         s.left_margin = s.right_margin = Cm(2)
         s.top_margin = s.bottom_margin = Cm(1.8)
@@ -180,17 +189,32 @@ def to_docx(draft: FormDraft, path: Path) -> Path:
             where = f", page {c.page}" if c.page else ""
             p = doc.add_paragraph()
             p.add_run(f"[{c.n}] {c.title}{where} — ").bold = True
-            p.add_run("« " + " ".join(c.quote.split()) + " »").italic = True
+            p.add_run("« " + plain_quote(c.quote) + " »").italic = True
 
     doc.add_heading("Visa", level=1)
     doc.add_paragraph(_made_at(draft))
     sign = doc.add_table(rows=1, cols=2)
     left, right = sign.rows[0].cells
-    left.text = "Nom et qualité du signataire :\n\n\n"
+    left.text = f"Nom et qualité du signataire :\n{_signatory(draft)}\n\n"
     right.text = "Signature et cachet de la collectivité :\n\n\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
+
+
+def _signatory(draft: FormDraft) -> str:
+    """The signatory as entered (name, then capacity), or dots to fill in by hand."""
+    by_id = {v.id: v for v in draft.values}
+    parts = [display(by_id[k]) for k in ("signataire_nom", "signataire_qualite") if k in by_id and by_id[k].status == "ok"]
+    return ", ".join(p for p in parts if p) or "…………………………………"
+
+
+def plain_quote(text: str) -> str:
+    """A quoted passage as plain text for a document: Markdown marks (« **Article 2** », « # Titre »)
+    dropped, spaces squeezed; the words stay those of the source."""
+    text = re.sub(r"(\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|`)", "", text)
+    text = re.sub(r"(?m)^\s{0,3}#{1,6}\s+", "", text)
+    return " ".join(text.split())
 
 
 def _made_at(draft: FormDraft) -> str:

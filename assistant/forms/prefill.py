@@ -142,10 +142,34 @@ _MODEL_APPROVED_RE = re.compile(rf"conformément au modèle approuvé par délib
 
 
 def convention_model(e: Evidence) -> Prefilled:
+    """The act's own words on the convention's model, else the convention model indexed for the
+    chosen track (a document of type « convention » whose title names the track, or the only one)."""
     found = cite_in_chunks(e.view, _MODEL_APPROVED_RE, e.n, e.record)
     if found:
         return f"Convention conforme au modèle approuvé par la délibération {found[0]}", found[1], None
-    return NOTHING
+    model = _indexed_convention(e.view, track_label(e.record) if e.record is not None else None)
+    if model is None:
+        return NOTHING
+    passage = e.view.passage(model.chunk_id)
+    sentences = [passage.text[a:b].strip() for a, b in split_sentences(passage.text)] if passage else []
+    first = next((t for t in sentences if "convention" in fold(t)), sentences[0] if sentences else "")
+    if passage is None or not first or not find_quote(first, passage.text):
+        return NOTHING
+    title = model.metadata.get("title") or model.metadata.get("doc_id")
+    return f"Convention selon le modèle indexé : « {title} »", citation_for(e.n, passage, first), None
+
+
+def _indexed_convention(view: Generation, label: str | None):
+    """The first chunk of the convention model for the track ``label``: among the indexed documents
+    of type « convention », the one whose title names the track, else the only one."""
+    firsts: dict[str, Any] = {}
+    for chunk in sorted(view.chunks.values(), key=lambda c: (c.metadata.get("page") is None, c.metadata.get("ordinal", 0))):
+        if chunk.metadata.get("doc_type") == "convention":
+            firsts.setdefault(str(chunk.metadata.get("title") or chunk.metadata.get("doc_id")), chunk)
+    named = [c for title, c in firsts.items() if label and fold(label) in fold(title)]
+    if named:
+        return named[0]
+    return next(iter(firsts.values())) if len(firsts) == 1 else None
 
 
 PREFILLERS: dict[str, Callable[[Evidence], Prefilled]] = {
