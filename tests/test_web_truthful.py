@@ -81,3 +81,31 @@ def test_the_corpus_tab_names_files_and_says_an_identical_upload_changes_nothing
     page.get_by_role("button", name="Ajouter au corpus").click()
     expect(page.get_by_label("Résultat")).to_have_value(re.compile("note_permanence.txt : inchangé"), timeout=120_000)
     assert "nouvelle version" not in page.get_by_label("Résultat").input_value()
+
+
+def test_the_form_draft_survives_a_reload_with_accounts_and_a_corrected_field_loses_its_error(browser, secured) -> None:  # noqa: F811
+    url, _ = secured
+    page = _login(browser, url, "agent1")
+    page.get_by_role("tab", name=re.compile("Formulaire")).click()
+    picker = page.get_by_label("Commune ou EPT")
+    picker.click()
+    picker.fill("Rueil")
+    page.get_by_role("option", name=re.compile("^Rueil-Malmaison")).click()
+    page.get_by_text("Établi d'après les documents").wait_for(timeout=60_000)
+    page.get_by_label("Agent référent : prénom et nom *").fill("Camille Martin")
+    email = page.get_by_label("Agent référent : adresse électronique *")
+    email.fill("camille.martin-sans-arobase")
+    page.get_by_role("button", name="Préparer le brouillon").click()
+    page.get_by_text("figure parmi les bénéficiaires").first.wait_for(timeout=120_000)
+    field = page.locator(".invalid", has=email)
+    expect(field).to_have_count(1, timeout=30_000)
+    email.fill("camille.martin@example.fr")
+    page.get_by_role("button", name="Préparer le brouillon").click()
+    expect(field).to_have_count(0, timeout=30_000)
+    page.wait_for_timeout(1500)  # the browser keeps the draft
+    page.reload()
+    page.get_by_role("tab", name=re.compile("Formulaire")).click()
+    expect(page.get_by_label("Agent référent : prénom et nom *")).to_have_value("Camille Martin", timeout=30_000)
+    expect(page.get_by_label("Agent référent : adresse électronique *")).to_have_value("camille.martin@example.fr")
+    page.get_by_role("button", name="Effacer le brouillon").click()
+    expect(page.get_by_label("Agent référent : prénom et nom *")).to_have_value("", timeout=10_000)

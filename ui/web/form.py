@@ -161,14 +161,26 @@ class FormTab:
     def mark_fields(fields: list[FieldSpec], invalid: list[dict[str, str]]) -> list:
         """Each field's error under the field itself (its help text otherwise)."""
         problems = {p["field"]: p["reason"] for p in invalid or []}
+        # « valid », not an empty list: Gradio leaves the classes as they were on an empty one.
         return [gr.update(info=f"❌ {problems[f.id]}" if f.id in problems else (f.help or None),
-                          elem_classes=["invalid"] if f.id in problems else []) for f in fields]
+                          elem_classes=["invalid"] if f.id in problems else ["valid"]) for f in fields]
+
+    @staticmethod
+    def unmark_field(spec: FieldSpec, invalid: list[dict[str, str]]):
+        """A field edited after its error was shown: the error goes (the next draft checks it again)."""
+        if not any(p.get("field") == spec.id for p in invalid or []):
+            return gr.update(), gr.update()
+        return (gr.update(info=spec.help or None, elem_classes=["valid"]),
+                [p for p in invalid if p.get("field") != spec.id])
 
     def states(self) -> None:
         """The tab's states, made outside ``gr.Tabs`` (see ``ChatTab.states``); the draft typed is
         kept in this browser only, until « Effacer le brouillon » or logout."""
         self.stored = gr.BrowserState({}, storage_key=DRAFT_KEY)
         self.invalid = gr.State([])
+        # False until the kept draft is restored: the page-load updates (track list, commune list)
+        # fire « change » before it, and must not overwrite what this browser kept with an empty draft.
+        self.restored = gr.State(False)
 
     def render(self, demo: gr.Blocks) -> None:
         definition = self.form_definition()
@@ -209,7 +221,7 @@ class FormTab:
             with gr.Accordion("Aperçu du brouillon", open=False):
                 form_preview = gr.Markdown()
             # The track comes last: callers of /draft_form that do not give it keep working (deduced).
-            prepare.click(self.prepare_form, [form_commune, *form_inputs, form_track], [form_status, form_preview, form_file],
+            prepare.click(self.prepare_event, [form_commune, *form_inputs, form_track], [form_status, form_preview, form_file],
                           api_name="draft_form").success(
                 self.invalid_fields, [form_commune, *form_inputs, form_track], [invalid], api_visibility="private").then(
                 lambda problems: self.mark_fields(fields, problems), [invalid], form_inputs, api_visibility="private")
@@ -219,15 +231,19 @@ class FormTab:
             gr.on([c.change for c in form_inputs], lambda *v: self.progress_text(fields, sections, v), form_inputs,
                   [progress_line], api_visibility="private")
             self._fields = fields
-            gr.on([c.change for c in (form_track, form_commune, *form_inputs)], self.keep,
-                  [form_track, form_commune, *form_inputs], [stored], api_visibility="private")
+            gr.on([c.change for c in (form_track, form_commune, *form_inputs)], self.keep_event,
+                  [self.restored, form_track, form_commune, *form_inputs], [stored], api_visibility="private")
+            for spec, component in zip(fields, form_inputs):
+                # On the agent's input only: « change » also fires when the marks themselves are drawn.
+                component.input(lambda problems, spec=spec: self.unmark_field(spec, problems), [invalid],
+                                 [component, invalid], api_visibility="private", queue=False)
             clear.click(lambda: ({}, "", None, *[None] * len(form_inputs), "", None, ""),
                         None, [stored, form_track, form_commune, *form_inputs, form_status, form_file, form_preview],
                         api_visibility="private")
             demo.load(self.form_tracks, [form_track], [form_track], api_visibility="private").then(  # acts added since start-up
                 self.form_communes, [form_track], [form_commune], api_visibility="private").then(
-                self.restore, [stored], [form_track, form_commune, *form_inputs],
-                api_visibility="private")
+                self.restore_kept, [stored],
+                [form_track, form_commune, *form_inputs, self.restored], api_visibility="private")
 
     def _field(self, f: FieldSpec, definition) -> gr.Component:
         label = f.label + (" *" if f.required else "")
@@ -255,10 +271,24 @@ class FormTab:
             return []
         return draft.invalid
 
+    # Gradio hands the request only to a parameter placed before ``*values`` (it stops reading the
+    # signature at the first ``*``): a keyword-only ``request`` is always None, so every account's
+    # draft was kept as the anonymous one's and never given back. The events call these two.
+    def keep_event(self, restored: bool, request: gr.Request, *values: Any):
+        """:meth:`keep`, once the kept draft has been restored (nothing is written before)."""
+        return self.keep(*values, request=request) if restored else gr.update()
+
+    def prepare_event(self, commune: str, request: gr.Request, *values: Any) -> tuple[str, str, str | None]:
+        return self.prepare_form(commune, *values, request=request)
+
     def keep(self, track: Any, commune: Any, *answers: Any, request: gr.Request = None) -> dict:
         """What this browser keeps of the draft, with the account it belongs to."""
         return {"user": self.web.user_name(request) or "", "track": track, "commune": commune,
                 "values": {f.id: x for f, x in zip(self._fields, answers) if x not in (None, "", [])}}
+
+    def restore_kept(self, saved: dict | None, request: gr.Request = None) -> tuple:
+        """:meth:`restore`, then what the browser keeps may be written again."""
+        return (*self.restore(saved, request), True)
 
     def restore(self, saved: dict | None, request: gr.Request = None) -> tuple:
         """The draft this browser kept (track, collectivity, answers), for the account that typed it
