@@ -348,3 +348,21 @@ def test_the_docx_names_its_author_the_signatory_and_quotes_sources_as_plain_tex
     assert "**" not in sources and "«" in sources
     assert plain_quote("**Article 2** : Sont désignés *bénéficiaires*\n# Titre") == "Article 2 : Sont désignés bénéficiaires Titre"
     assert plain_quote("3 * 4 = 12") == "3 * 4 = 12"
+
+
+def test_the_definition_is_worded_per_track_from_its_act_and_its_indexed_documents(tmp_path) -> None:
+    definition = load_form(FORM)
+    first = definition.for_track("IA-Administration Interne des Collectivités", "BM2025/06/24/12")
+    other = definition.for_track("IA-Énergie des bâtiments", "BM2025/10/15/07",
+                                 {"convention": "modèle de convention « Modèle X » (indexé)"})
+    assert first.field("problematique").label == "Problématique d'administration interne à traiter"
+    assert other.field("problematique").label == "Problématique à traiter dans le parcours « IA-Énergie des bâtiments »"
+    assert "BM2025/10/15/07" in other.status and "{" not in other.status
+    help_text = other.field("engagements_complementaires").help
+    assert "« Modèle X » (indexé)" in help_text and "règlement (à verser au corpus)" in help_text
+    bad = yaml.safe_load(FORM.read_text(encoding="utf-8"))
+    bad["tracks"] = [{"match": "Énergie", "fields": {"problemo": {"label": "x"}}}]
+    path = tmp_path / "f.yaml"
+    path.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(FormDefinitionError, match="problemo"):
+        load_form(path)

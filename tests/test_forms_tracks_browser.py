@@ -52,3 +52,25 @@ def test_agent_chooses_the_track_then_the_commune(browser, two_act_server) -> No
     page.get_by_text("figure parmi les bénéficiaires").first.wait_for(timeout=120_000)
     assert SECOND_REF in page.get_by_text("figure parmi les bénéficiaires").first.inner_text()
     page.screenshot(path=str(SHOTS / "formulaire-parcours.png"), full_page=True)
+
+
+def test_the_form_is_worded_for_the_track_chosen(browser, two_act_server) -> None:  # noqa: F811
+    """The problem field names the track's subject, the header its act: after choosing the second
+    track, nothing asks for an « administration interne » problem nor names only the first act."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(two_act_server)
+    page.get_by_role("tab", name="Formulaire d'engagement").click()
+    page.get_by_label("Parcours", exact=True).click()
+    page.get_by_role("option", name=re.compile(re.escape(SECOND_TRACK))).click()
+    page.get_by_role("button", name=re.compile("^4. Projet")).first.click()  # a closed section is not drawn
+    # (the accessible name goes on with the help text)
+    problem = page.get_by_label(f"Problématique à traiter dans le parcours « {SECOND_TRACK} » *")
+    expect(problem).to_have_count(1, timeout=30_000)
+    expect(page.get_by_text(re.compile(f"Modèle de travail pour le parcours « {re.escape(SECOND_TRACK)} » "
+                                       f"\\(délibération {re.escape(SECOND_REF)}\\)"))).to_be_visible()
+    assert page.get_by_text("Problématique d'administration interne à traiter").count() == 0
+    page.get_by_label("Parcours", exact=True).click()
+    page.get_by_role("option", name=re.compile("Administration Interne")).click()
+    expect(page.get_by_label("Problématique d'administration interne à traiter *")).to_have_count(1, timeout=30_000)

@@ -4,6 +4,8 @@ each typed, required or not, typed by the agent (``source: user``) or pre-filled
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any, Literal
 
@@ -62,6 +64,30 @@ class SectionSpec(BaseModel):
     fields: list[FieldSpec] = Field(min_length=1)
 
 
+class FieldWording(BaseModel):
+    """A field's label and help for one track (what is not given stays the definition's)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: str | None = None
+    help: str | None = None
+
+
+class TrackWording(BaseModel):
+    """The wording of the form for the tracks whose name holds ``match`` (case and accents aside),
+    or whose act has the reference ``match``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    match: str = Field(min_length=1)
+    fields: dict[str, FieldWording] = Field(default_factory=dict)
+
+
+PLACEHOLDERS = ("parcours", "deliberation", "reglement", "convention")
+"""What a label, help, title or status may name in braces: the track's name, its act's reference,
+and the règlement and convention model indexed for it (or « à verser au corpus »)."""
+
+
 class FormDefinition(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -69,6 +95,7 @@ class FormDefinition(BaseModel):
     status: str = ""
     version: int = 1
     sections: list[SectionSpec] = Field(min_length=1)
+    tracks: list[TrackWording] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "FormDefinition":
@@ -77,13 +104,46 @@ class FormDefinition(BaseModel):
             if field.id in seen:
                 raise ValueError(f"identifiant de champ en double : {field.id}")
             seen.add(field.id)
+        for wording in self.tracks:
+            unknown = sorted(set(wording.fields) - seen)
+            if unknown:
+                raise ValueError(f"parcours « {wording.match} » : champ inconnu {', '.join(unknown)}")
         return self
+
+    def for_track(self, label: str | None, reference: str | None, documents: dict[str, str] | None = None) -> "FormDefinition":
+        """The definition worded for one track: its ``tracks`` entry applied (the first whose
+        ``match`` is in the track's name or is its act's reference), then the placeholders filled
+        (``documents``: « reglement » and « convention », what is indexed for the track)."""
+        folded = _fold(label or "")
+        wording = next((w for w in self.tracks if (_fold(w.match) in folded and folded) or w.match == reference), None)
+        words = {"parcours": label or "du programme", "deliberation": reference or "…",
+                 "reglement": "règlement (à verser au corpus)", "convention": "modèle de convention (à verser au corpus)"}
+        words |= {k: v for k, v in (documents or {}).items() if v}
+        fill = lambda text: _fill(text, words)  # noqa: E731
+        sections = []
+        for section in self.sections:
+            fields = []
+            for spec in section.fields:
+                own = wording.fields.get(spec.id) if wording else None
+                fields.append(spec.model_copy(update={"label": fill(own.label if own and own.label else spec.label),
+                                                      "help": fill(own.help if own and own.help is not None else spec.help)}))
+            sections.append(section.model_copy(update={"title": fill(section.title), "fields": fields}))
+        return self.model_copy(update={"title": fill(self.title), "status": fill(self.status), "sections": sections})
 
     def fields(self) -> list[FieldSpec]:
         return [f for s in self.sections for f in s.fields]
 
     def field(self, field_id: str) -> FieldSpec:
         return next(f for f in self.fields() if f.id == field_id)
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def _fill(text: str, words: dict[str, str]) -> str:
+    """« {parcours} » and the other :data:`PLACEHOLDERS` replaced; other braces left as written."""
+    return re.sub(r"\{(" + "|".join(PLACEHOLDERS) + r")\}", lambda m: words[m.group(1)], text)
 
 
 def load_form(path: Path = DEFAULT_FORM) -> FormDefinition:

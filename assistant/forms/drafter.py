@@ -19,7 +19,7 @@ from assistant.communes import ept_members, ept_of, match_name, metropole_commun
 from assistant.record_answers import RecordAnswerer
 from assistant.forms.definition import FormDefinition, load_form
 from assistant.forms.draft_types import CommuneProfile, FieldValue, FormDraft
-from assistant.forms.prefill import prefill
+from assistant.forms.prefill import prefill, track_documents
 from assistant.forms.tracks import Track, UnknownTrack, clean_commune, listing_of, match_tracks
 from assistant.forms.validation import answers_model, clean_text
 from assistant.index import Generation
@@ -144,6 +144,13 @@ class FormDrafter:
                 profile.via_ept = next(e for e, k in kinds.items() if k == "EPT" and match_name(member[0], [e]))
         return profile, record
 
+    def worded(self, track: Track | None, view=None):
+        """The definition worded for ``track`` (its name, its act, the règlement and convention model
+        indexed for it: :meth:`FormDefinition.for_track`)."""
+        view = view or self.assistant.index.current()
+        label = track.label if track else None
+        return self.definition.for_track(label, track.reference if track else None, track_documents(view, label))
+
     # -- drafting -------------------------------------------------------------------------------
     def draft(self, commune: str, answers: dict[str, Any] | None = None, track: str | Track | None = None) -> FormDraft:
         """The draft for ``commune``, for the track ``track`` (its label, part of it, or its act's
@@ -162,6 +169,8 @@ class FormDrafter:
         model = (answers_model(self.definition, {"tracks": [t.label for t in tracks]})
                  if any(f.choices_from for f in self.definition.fields()) else self.model)
         profile, record = self.profile(commune, view, track)
+        chosen = next((t for t in tracks if record is not None and t.record is record), None)
+        worded = self.worded(chosen, view)
         citations: list[Citation] = []
         values: list[FieldValue] = []
         invalid: list[dict[str, str]] = []
@@ -173,7 +182,7 @@ class FormDrafter:
             invalid.append({"field": key, "reason": reason})
         validated, errors = self._validate({k: v for k, v in answers.items() if k in known}, model)
         invalid += errors
-        for section in self.definition.sections:
+        for section in worded.sections:
             for spec in section.fields:
                 value = FieldValue(id=spec.id, section=section.title, label=spec.label, type=spec.type,
                                    required=spec.required, help=spec.help)
@@ -199,9 +208,8 @@ class FormDrafter:
                 values.append(value)
         self._draft_long_texts(values, profile)
         warnings = self._warnings(profile, record)
-        chosen = next((t for t in tracks if record is not None and t.record is record), None)
         return FormDraft(
-            form_title=self.definition.title, form_status=self.definition.status, commune=commune,
+            form_title=worded.title, form_status=worded.status, commune=commune,
             matched_name=profile.matched_name, official_name=profile.official_name, kind=profile.kind,
             selected=None if record is None and profile.choose else profile.selected,
             selected_via_ept=profile.via_ept, reference=record.reference if record else None,

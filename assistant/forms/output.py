@@ -111,9 +111,9 @@ def to_docx(draft: FormDraft, path: Path) -> Path:
     doc = Document()
     props = doc.core_properties  # python-docx's template says « python-docx » otherwise
     props.author = props.last_modified_by = AUTHOR
-    props.title = f"{draft.form_title} — {_name_line(draft)}"
-    props.subject = draft.track or ""
-    props.comments = draft.form_status
+    props.title = f"{draft.form_title} — {_name_line(draft)}"[:255]  # the format's limit per property
+    props.subject = (draft.track or "")[:255]
+    props.comments = draft.form_status[:255]
     props.language = "fr-FR"
     for s in doc.sections:
         s.left_margin = s.right_margin = Cm(2)

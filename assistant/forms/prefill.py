@@ -147,7 +147,7 @@ def convention_model(e: Evidence) -> Prefilled:
     found = cite_in_chunks(e.view, _MODEL_APPROVED_RE, e.n, e.record)
     if found:
         return f"Convention conforme au modèle approuvé par la délibération {found[0]}", found[1], None
-    model = _indexed_convention(e.view, track_label(e.record) if e.record is not None else None)
+    model = indexed_document(e.view, "convention", track_label(e.record) if e.record is not None else None)
     if model is None:
         return NOTHING
     passage = e.view.passage(model.chunk_id)
@@ -159,12 +159,13 @@ def convention_model(e: Evidence) -> Prefilled:
     return f"Convention selon le modèle indexé : « {title} »", citation_for(e.n, passage, first), None
 
 
-def _indexed_convention(view: Generation, label: str | None):
-    """The first chunk of the convention model for the track ``label``: among the indexed documents
-    of type « convention », the one whose title names the track, else the only one."""
+def indexed_document(view: Generation, doc_type: str, label: str | None):
+    """The first chunk of the document of ``doc_type`` (« convention », « règlement ») for the track
+    ``label``: among the indexed documents of that type, the one whose title names the track, else
+    the only one (None when there are several and none names it, or none)."""
     firsts: dict[str, Any] = {}
     for chunk in sorted(view.chunks.values(), key=lambda c: (c.metadata.get("page") is None, c.metadata.get("ordinal", 0))):
-        if chunk.metadata.get("doc_type") == "convention":
+        if chunk.metadata.get("doc_type") == doc_type:
             firsts.setdefault(str(chunk.metadata.get("title") or chunk.metadata.get("doc_id")), chunk)
     named = [c for title, c in firsts.items() if label and fold(label) in fold(title)]
     if named:
@@ -222,3 +223,14 @@ def cite_track(record, label: str, view: Generation, n: int) -> Citation | None:
     if subject and fold(label) in fold(subject.quote):
         return RecordAnswerer(view).cite(record, "subject", n)
     return None
+
+
+def track_documents(view: Generation, label: str | None) -> dict[str, str]:
+    """The règlement and convention model indexed for the track ``label``, as the form's
+    placeholders name them (« règlement « Titre » (indexé) »); absent ones are not given."""
+    found = {}
+    for key, doc_type, kind in (("reglement", "règlement", "règlement"), ("convention", "convention", "modèle de convention")):
+        chunk = indexed_document(view, doc_type, label)
+        if chunk is not None:
+            found[key] = f"{kind} « {chunk.metadata.get('title') or chunk.metadata.get('doc_id')} » (indexé)"
+    return found

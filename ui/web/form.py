@@ -183,14 +183,11 @@ class FormTab:
         self.restored = gr.State(False)
 
     def render(self, demo: gr.Blocks) -> None:
-        definition = self.form_definition()
+        track_choices, track_value = self.form_track_choices()
+        definition = self.worded(track_value)  # labels for the only track, or with its name unsaid
         stored, invalid = self.stored, self.invalid
         with gr.Tab("Formulaire d'engagement"):
-            gr.Markdown(f"### {definition.title}\n_{definition.status}_\n\n**1.** Choisissez le parcours et votre "
-                        "collectivité (tapez son nom comme vous l'écrivez) ; **2.** vérifiez ce que les documents établissent ; "
-                        "**3.** complétez les champs, puis préparez et téléchargez le brouillon (DOCX). Ce que vous tapez "
-                        "reste dans ce navigateur jusqu'à « Effacer le brouillon ».")
-            track_choices, track_value = self.form_track_choices()
+            header = gr.Markdown(self.header_text(definition))
             with gr.Row():
                 form_track = gr.Dropdown(choices=track_choices, value=track_value, allow_custom_value=True, filterable=True,
                                          label="Parcours", info="Chaque parcours est ouvert par sa délibération, avec sa "
@@ -224,8 +221,10 @@ class FormTab:
             prepare.click(self.prepare_event, [form_commune, *form_inputs, form_track], [form_status, form_preview, form_file],
                           api_name="draft_form").success(
                 self.invalid_fields, [form_commune, *form_inputs, form_track], [invalid], api_visibility="private").then(
-                lambda problems: self.mark_fields(fields, problems), [invalid], form_inputs, api_visibility="private")
+                lambda problems, track: self.mark_fields(self.user_fields(self.worded(track)), problems), [invalid, form_track],
+                form_inputs, api_visibility="private")
             form_track.change(self.form_communes, [form_track], [form_commune], api_visibility="private")
+            form_track.change(self.relabel, [form_track], [header, *form_inputs], api_visibility="private")
             gr.on([form_track.change, form_commune.change], self.prefilled_html, [form_commune, form_track], [established],
                   api_visibility="private")
             gr.on([c.change for c in form_inputs], lambda *v: self.progress_text(fields, sections, v), form_inputs,
@@ -244,6 +243,35 @@ class FormTab:
                 self.form_communes, [form_track], [form_commune], api_visibility="private").then(
                 self.restore_kept, [stored],
                 [form_track, form_commune, *form_inputs, self.restored], api_visibility="private")
+
+    # -- the form worded for the chosen track ----------------------------------------------------
+    def worded(self, track: str | None):
+        """The definition worded for the track chosen (its value: the act's reference), or as it
+        reads when none is chosen or the index cannot say."""
+        definition = self.form_definition()
+        try:
+            drafter = self.web.services.form_drafter(definition)
+            return drafter.worded(drafter.find_track(track or None))
+        except (IndexNotReady, UnknownTrack, ValueError):
+            return definition.for_track(None, None)
+
+    @staticmethod
+    def user_fields(definition) -> list[FieldSpec]:
+        return [f for f in definition.fields() if f.source == "user"]
+
+    @staticmethod
+    def header_text(definition) -> str:
+        return (f"### {definition.title}\n_{definition.status}_\n\n**1.** Choisissez le parcours et votre "
+                "collectivité (tapez son nom comme vous l'écrivez) ; **2.** vérifiez ce que les documents établissent ; "
+                "**3.** complétez les champs, puis préparez et téléchargez le brouillon (DOCX). Ce que vous tapez "
+                "reste dans ce navigateur jusqu'à « Effacer le brouillon ».")
+
+    def relabel(self, track: str | None) -> list:
+        """The header, labels and help texts for the track just chosen (values are left as typed)."""
+        definition = self.worded(track)
+        return [self.header_text(definition),
+                *[gr.update(label=f.label + (" *" if f.required else ""), info=f.help or None)
+                  for f in self.user_fields(definition)]]
 
     def _field(self, f: FieldSpec, definition) -> gr.Component:
         label = f.label + (" *" if f.required else "")
