@@ -55,8 +55,8 @@ class CorpusAdmin:
     def documents(self) -> list[DocumentEntry]:
         return list(GenerationStore(self.settings.index_dir).load_manifest().documents.values())
 
-    def ingest(self, paths: list[Path] | None, progress: ProgressCallback | None = None) -> IngestReport:
-        return Ingestor(self.settings, embeddings=self.embeddings, progress=progress).run(paths)
+    def ingest(self, paths: list[Path] | None, progress: ProgressCallback | None = None, reread: bool = False) -> IngestReport:
+        return Ingestor(self.settings, embeddings=self.embeddings, progress=progress).run(paths, reread=reread)
 
     def upload(self, files: list[Path], progress: ProgressCallback | None = None) -> list[str]:
         """Add files to the corpus; one French line per file. A file named like an earlier upload is its
@@ -136,19 +136,45 @@ class CorpusAdmin:
             self.ingest(restored, None)
         return lines
 
-    def delete(self, doc_id: str, progress: ProgressCallback | None = None) -> str:
+    def _find(self, doc_id: str) -> tuple[DocumentEntry | None, str]:
+        """The indexed document named by its identifier, or by its file name when only one has it
+        (the corpus list shows file names); else None and why, in French."""
         documents = GenerationStore(self.settings.index_dir).load_manifest().documents
         wanted = (doc_id or "").strip()
         entry = documents.get(wanted)
-        if entry is None:  # a file name, as the corpus list shows it, when only one document has it
-            named = [e for e in documents.values() if wanted and e.file_name == wanted]
-            entry = named[0] if len(named) == 1 else None
-            if len(named) > 1:
-                return f"Plusieurs documents s'appellent « {wanted} » : choisissez la ligne dans la liste."
-        if entry is None:
-            return "Document introuvable : choisissez un document de la liste."
+        if entry is not None:
+            return entry, ""
+        named = [e for e in documents.values() if wanted and e.file_name == wanted]
+        if len(named) == 1:
+            return named[0], ""
+        if named:
+            return None, f"Plusieurs documents s'appellent « {wanted} » : choisissez la ligne dans la liste."
+        return None, "Document introuvable : choisissez un document de la liste."
+
+    def _path(self, entry: DocumentEntry) -> Path:
         source = Path(entry.source)
-        path = source if source.is_absolute() else self.settings.corpus_dir / source
+        return source if source.is_absolute() else self.settings.corpus_dir / source
+
+    def reindex_document(self, doc_id: str, progress: ProgressCallback | None = None) -> str:
+        """One document read, chunked and indexed again (the others untouched)."""
+        entry, why = self._find(doc_id)
+        if entry is None:
+            return why
+        path = self._path(entry)
+        if not path.is_file():
+            return f"Fichier introuvable pour « {entry.title} » : il a été déplacé ou supprimé ; réindexez tout le corpus."
+        with self.changes():
+            report = self.ingest([path], progress, reread=True)
+        problem = next((f.reason for f in report.failed if Path(f.path) == path), None)
+        if problem:
+            return f"❌ {entry.file_name} : {problem} — la version indexée est conservée"
+        return f"Document réindexé : {entry.title} ({entry.file_name})"
+
+    def delete(self, doc_id: str, progress: ProgressCallback | None = None) -> str:
+        entry, why = self._find(doc_id)
+        if entry is None:
+            return why
+        path = self._path(entry)
         with self.changes():
             path.unlink(missing_ok=True)
             self.ingest([path.parent], progress)

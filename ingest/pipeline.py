@@ -122,6 +122,7 @@ class _Run:
     failed_ids: set[str] = field(default_factory=set)
     skipped_twins: set[str] = field(default_factory=set)
     sentence_vectors: dict[str, list[float]] = field(default_factory=dict)
+    reread: bool = False  # the files given are read again even when unchanged (one document re-indexed)
 
     def fail(self, doc_id: str, path: Path, reason: str) -> None:
         self.report.failed.append(FileIssue(path=str(path), reason=reason))
@@ -236,7 +237,10 @@ class Ingestor:
     def _lock(self):
         return file_lock(self.settings.ingest_lock_file, waiting_message="another ingestion is running: waiting for it")
 
-    def run(self, paths: Sequence[Path] | None = None, *, rebuild: bool = False) -> IngestReport:
+    def run(self, paths: Sequence[Path] | None = None, *, rebuild: bool = False, reread: bool = False) -> IngestReport:
+        """Index what changed under ``paths`` (the corpus folder by default); ``rebuild``: everything
+        into a new collection; ``reread``: the files under ``paths`` are read and chunked again even
+        when unchanged (their vectors are reused where the text is the same)."""
         started = time.perf_counter()
         if paths is None or len(paths) == 0:
             if not self.settings.corpus_dir.is_dir():
@@ -246,7 +250,7 @@ class Ingestor:
             # Copies left by a run that was killed (only an ingestion holding the lock writes there).
             for leftover in (self.settings.data_dir / "tmp").glob("*"):
                 leftover.unlink(missing_ok=True)
-            report = self._run(list(paths), rebuild)
+            report = self._run(list(paths), rebuild, reread)
         report.seconds = round(time.perf_counter() - started, 3)
         log.info(
             "ingest done: %d docs, %d chunks, +%d ~%d -%d =%d, %d failed, %.2fs",
@@ -259,10 +263,11 @@ class Ingestor:
         digest = hashlib.sha256(embedding_id.encode()).hexdigest()[:10]
         return f"{self.settings.collection_name}-{digest}-g{generation:06d}"
 
-    def _run(self, paths: list[Path], rebuild: bool) -> IngestReport:
+    def _run(self, paths: list[Path], rebuild: bool, reread: bool = False) -> IngestReport:
         """Discover and compare, index what changed file by file, settle failures and removals,
         reconcile the vector store, commit a new generation."""
         run = self._start(paths, rebuild)
+        run.reread = reread
         todo = self._changed_files(run)
         for done, item in enumerate(todo):
             self.progress("files", done, len(todo), item[1].name)
@@ -313,6 +318,7 @@ class Ingestor:
             entry = run.documents.get(doc_id)
             if (
                 entry is not None
+                and not run.reread
                 and entry.sha256 == sha
                 and run.previous.chunking_id == run.chunk_config
                 and self.generations.has_document_file(entry.doc_file)

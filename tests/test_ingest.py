@@ -199,3 +199,14 @@ def test_the_progress_counts_up_inside_one_file(make_settings, embeddings, tmp_p
     assert chunk_steps[0] == 0 and chunk_steps[-1] == report.chunks
     assert len(set(chunk_steps)) >= 4
     assert all(b >= a or b == 0 for a, b in zip(chunk_steps, chunk_steps[1:]))  # up, or a new pass from 0
+
+
+def test_one_document_is_read_again_on_request_and_the_others_are_not(corpus_copy, make_settings, embeddings) -> None:
+    settings = make_settings(corpus_copy)
+    first = Ingestor(settings, embeddings=embeddings).run()
+    one = sorted(corpus_copy.glob("*.md"))[0]
+    again = Ingestor(settings, embeddings=embeddings).run([one])
+    assert again.updated == 0 and again.unchanged == 1
+    reread = Ingestor(settings, embeddings=embeddings).run([one], reread=True)
+    assert (reread.updated, reread.unchanged, reread.removed) == (1, 0, 0)
+    assert reread.documents == first.documents and reread.chunks_embedded == 0  # same text: vectors reused

@@ -109,3 +109,25 @@ def test_the_form_draft_survives_a_reload_with_accounts_and_a_corrected_field_lo
     expect(page.get_by_label("Agent référent : adresse électronique *")).to_have_value("camille.martin@example.fr")
     page.get_by_role("button", name="Effacer le brouillon").click()
     expect(page.get_by_label("Agent référent : prénom et nom *")).to_have_value("", timeout=10_000)
+
+
+def test_one_document_is_reindexed_on_its_own(browser, secured, tmp_path) -> None:  # noqa: F811
+    """Select a row, « Réindexer la sélection »: that document is read again, the others untouched."""
+    url, data = secured
+    page = _login(browser, url, "admin1")
+    page.get_by_role("tab", name="Corpus").click()
+    cells = page.locator("#corpus-table .body-cell:visible")
+    cells.first.wait_for(timeout=30_000)
+    note = tmp_path / "note_accueil.txt"
+    note.write_text("Note SYNTHÉTIQUE : l'accueil du public ouvre à 8 h 30.", encoding="utf-8")
+    page.locator("input[type=file][multiple]").set_input_files(str(note))
+    page.get_by_label("note_accueil.txt", exact=True).wait_for(timeout=30_000)
+    page.get_by_role("button", name="Ajouter au corpus").click()
+    expect(page.get_by_label("Résultat")).to_have_value(re.compile("✅ note_accueil.txt"), timeout=120_000)
+    button = page.get_by_role("button", name="Réindexer la sélection")
+    expect(button).to_be_disabled()
+    page.locator("#corpus-table .body-cell:visible", has_text="note_accueil.txt").first.click()
+    expect(button).to_be_enabled(timeout=10_000)
+    button.click()
+    expect(page.get_by_label("Résultat")).to_have_value(re.compile("Document réindexé : .*\\(note_accueil.txt\\)"),
+                                                        timeout=120_000)

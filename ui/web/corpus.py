@@ -40,13 +40,15 @@ class CorpusTab:
         rows = table.values.tolist() if hasattr(table, "values") else (table or [])
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
         if not isinstance(row, int) or not 0 <= row < len(rows):
-            return [], "Sélectionnez une ligne du tableau.", gr.Button(interactive=False)
+            return [], "Sélectionnez une ligne du tableau.", gr.Button(interactive=False), gr.Button(interactive=False)
         title, files = rows[row][0], [f for f in str(rows[row][6]).splitlines() if f]
         entry = next((e for e in self._entries() if e.title == title and list(e.files) == files), None)
         if entry is None:
-            return [], "Ce document n'est plus dans l'index : la liste est mise à jour.", gr.Button(interactive=False)
+            return ([], "Ce document n'est plus dans l'index : la liste est mise à jour.", gr.Button(interactive=False),
+                    gr.Button(interactive=False))
         listed = ", ".join(md(f) for f in files)
-        return list(entry.doc_ids), f"Sélection : **{md(title)}** ({listed})", gr.Button(interactive=True)
+        return (list(entry.doc_ids), f"Sélection : **{md(title)}** ({listed})", gr.Button(interactive=True),
+                gr.Button(interactive=True))
 
     def documents(self, request: gr.Request = None) -> list[list[Any]]:
         """The document list, for admins only (an agent's page gets an empty table)."""
@@ -92,6 +94,13 @@ class CorpusTab:
         messages = [self.admin.delete(one, self._progress(progress)) for one in ids]
         return "\n".join(messages), self.documents_table()
 
+    def reindex_document(self, doc_id: str, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
+        """One document (each of its copies: identifiers or file names, one per line) read and indexed again."""
+        self.web.require_admin(request)
+        ids = [d.strip() for d in (doc_id or "").splitlines() if d.strip()] or [""]
+        messages = [self.admin.reindex_document(one, self._progress(progress)) for one in ids]
+        return "\n".join(messages), self.documents_table()
+
     def reindex(self, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[list[Any]]]:
         self.web.require_admin(request)
         return self.admin.reindex(self._progress(progress)), self.documents_table()
@@ -111,6 +120,7 @@ class CorpusTab:
                 delete = gr.Button("Supprimer la sélection", variant="stop", interactive=False)
                 confirm = gr.Button("Confirmer la suppression", variant="stop", visible=False)
                 cancel = gr.Button("Annuler", visible=False)
+                reindex_one = gr.Button("Réindexer la sélection", interactive=False)
                 reindex = gr.Button("Réindexer tout le corpus")
             files = gr.File(label="Ajouter des documents", file_count="multiple",
                             file_types=[".pdf", ".docx", ".md", ".txt", ".html", ".htm"])
@@ -119,14 +129,17 @@ class CorpusTab:
             doc_id = gr.Textbox(visible=False)  # the /delete endpoint's input (identifiers, one per line)
             # The API endpoint first: it keeps the name « delete » (the confirmation chain reuses the handler).
             gr.Button(visible=False).click(self.delete, [doc_id], [result, table], api_name="delete")
-            table.select(self.select, [table], [selected, selection, delete], api_visibility="private")
+            table.select(self.select, [table], [selected, selection, delete, reindex_one], api_visibility="private")
+            gr.Button(visible=False).click(self.reindex_document, [doc_id], [result, table], api_name="reindex_document")
+            reindex_one.click(lambda ids: "\n".join(ids), [selected], [doc_id], api_visibility="private").then(
+                self.reindex_document, [doc_id], [result, table], api_visibility="private")
             # The updates are made when the event runs: a component made here would be drawn on the page.
             delete.click(_asking, None, [delete, confirm, cancel], api_visibility="private")
             cancel.click(_settled, None, [delete, confirm, cancel], api_visibility="private")
             confirm.click(lambda ids: "\n".join(ids), [selected], [doc_id], api_visibility="private").then(
                 self.delete, [doc_id], [result, table], api_visibility="private").then(
-                lambda: ([], "Cliquez sur une ligne du tableau pour la sélectionner.", *_settled()), None,
-                [selected, selection, delete, confirm, cancel], api_visibility="private")
+                lambda: ([], "Cliquez sur une ligne du tableau pour la sélectionner.", *_settled(), gr.Button(interactive=False)),
+                None, [selected, selection, delete, confirm, cancel, reindex_one], api_visibility="private")
             upload.click(self.upload, [files], [result, table], api_name="upload").then(
                 lambda: None, None, [files], api_visibility="private")  # the drop zone empties once indexed
             reindex.click(self.reindex, None, [result, table], api_name="reindex")
