@@ -14,6 +14,7 @@ from assistant.config import Settings
 from assistant.services import build_assistant
 from evals.baseline import naive_baseline
 from evals.corpora import BUNDLED, indexed_documents
+from evals.coverage import coverage
 from evals.report import render_report
 from evals.runner import CaseResult, ProgressCallback, Summary, run_eval
 from evals.schema import DEFAULT_TESTSET, EvalSet, load_testset
@@ -58,6 +59,14 @@ def compare(previous: tuple[Summary, list[CaseResult]], summary: Summary, result
     }
 
 
+def _testset_name(path: Path) -> str:
+    """The test set as the team knows it: its path in the repository, else its file name."""
+    try:
+        return Path(path).resolve().relative_to(Path(__file__).resolve().parents[1]).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
 def evaluate(
     settings: Settings,
     *,
@@ -79,8 +88,9 @@ def evaluate(
     results, summary = run_eval(assistant, cases, progress)
     documents = indexed_documents(settings)
     summary.split = split
-    summary.corpus = {"name": corpus, "documents": [{"title": d["title"], "file": d["file"], "sha256": d["sha256"]}
-                                                    for d in documents]}
+    listed = [{"title": d["title"], "file": d["file"], "sha256": d["sha256"]} for d in documents]
+    summary.corpus = {"name": corpus, "testset": _testset_name(testset), "cases": len(cases.cases),
+                      "documents": coverage(cases.cases, listed)}
     if baseline:
         _attach_baseline(summary, results, [Path(d["path"]) for d in documents], cases, assistant)
     out = out or settings.data_dir / "evals" / "runs" / summary.run_id
@@ -89,7 +99,8 @@ def evaluate(
     history = load_history(settings)
     entry = {"run_id": summary.run_id, "created_at": summary.created_at.isoformat(), "metrics": summary.metrics,
              "config": summary.config, "out": str(out), "corpus": corpus, "split": split,
-             "per_split": summary.per_split, "corpus_documents": summary.corpus["documents"]}
+             "per_split": summary.per_split, "corpus_documents": summary.corpus["documents"],
+             "testset": summary.corpus["testset"]}
     if record_history:
         history_file(settings).parent.mkdir(parents=True, exist_ok=True)
         with history_file(settings).open("a", encoding="utf-8") as fh:

@@ -248,11 +248,36 @@ def documents_section(summary: Summary) -> str:
     if not corpus:
         return ""
     items = "".join(f"<li>{html.escape(d['title'])} <span class='muted'>({html.escape(d['file'])}"
-                    f"{', SHA-256 ' + html.escape(d['sha256'][:16]) + '…' if d.get('sha256') else ''})</span></li>"
-                    for d in documents)
-    label = "corpus fourni" if corpus.get("name") == "fourni" else f"corpus « {corpus.get('name')} » (corpus fourni + ses documents)"
-    return (f"<section><h2>Documents évalués</h2><p>{html.escape(label)} — {len(documents)} document(s) indexé(s) :</p>"
+                    f"{', SHA-256 ' + html.escape(d['sha256'][:16]) + '…' if d.get('sha256') else ''})</span> — "
+                    f"{_covered(d)}</li>" for d in documents)
+    return (f"<section><h2>Ce que couvre l'évaluation</h2><p>{html.escape(coverage_line(corpus), quote=False)}</p>"
             f"<ul>{items}</ul></section>")
+
+
+def _covered(document: dict[str, Any]) -> str:
+    n = document.get("cases")
+    if n is None:
+        return "<span class='muted'>couverture non mesurée</span>"
+    if n == 0:
+        return "<b class='bad'>⚠ aucun cas de test : les chiffres ne disent rien de ce document</b>"
+    return f"{n} cas"
+
+
+def coverage_line(corpus: dict[str, Any]) -> str:
+    """« Jeu de test evals/testset.yaml (99 cas) sur l'index de 7 documents ; 4 sans aucun cas : … »,
+    said of what was run (the corpus's name only says where its index lives)."""
+    documents = corpus.get("documents", [])
+    counted = [d for d in documents if d.get("cases") is not None]
+    without = [d for d in counted if d["cases"] == 0]
+    testset = corpus.get("testset")
+    line = (f"Jeu de test {testset} ({corpus.get('cases')} cas)" if testset else "Jeu de test") + \
+        f" sur l'index « {corpus.get('name', '?')} » de {len(documents)} document(s)"
+    if without:
+        line += (f" ; {len(without)} document(s) sans aucun cas (ajoutez-en pour les mesurer) : "
+                 + ", ".join(d["title"] for d in without))
+    elif counted:
+        line += " ; chaque document a au moins un cas"
+    return line + "."
 
 
 def _category_rows(summary: Summary, results: list[CaseResult]) -> str:

@@ -86,6 +86,10 @@ def test_admin_logs_in_and_uploads_a_pdf(browser, secured, tmp_path) -> None:
     page.get_by_role("button", name="Lancer l'évaluation").click()
     page.get_by_text("Dernière évaluation").wait_for(timeout=180_000)
     assert page.locator("svg[aria-label=Scores]").count() >= 1
+    # What the figures cover: the test set by name, and the uploaded document flagged as having no case.
+    covered = page.locator(".coverage").inner_text()
+    assert "evals/testset.yaml" in covered and "sans aucun cas" in covered, covered
+    assert "Compte rendu d'atelier (test)" in covered.split("sans aucun cas")[1], covered
     page.screenshot(path=str(SHOTS / "evaluations-admin.png"), full_page=True)
 
 

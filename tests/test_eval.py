@@ -164,11 +164,14 @@ def test_report_and_files(evaluation) -> None:
     summary, results, folder, _ = evaluation
     page = (folder / "report.html").read_text(encoding="utf-8")
     for heading in ("En bref", "Par type de question", "Temps de réponse", "Cas échoués", "<svg",
-                    "Par moitié du jeu de test", "Référence naïve LangChain", "Documents évalués", "corpus fourni"):
+                    "Par moitié du jeu de test", "Référence naïve LangChain", "Ce que couvre l'évaluation",
+                    "Jeu de test evals/testset.yaml (99 cas) sur l'index « fourni » de 3 document(s)"):
         assert heading in page, heading
     for document in summary.corpus["documents"]:
         assert document["title"] in page
     assert len(summary.corpus["documents"]) == 3 and set(summary.per_split) == {"dev", "test"}
+    # Each case names the documents it is about: every bundled document is covered.
+    assert all(d["cases"] > 0 for d in summary.corpus["documents"]), summary.corpus["documents"]
     assert summary.baseline["per_split"]["dev"]["cases"] == summary.per_split["dev"]["cases"]
     for failed in summary.failed:
         assert failed in page

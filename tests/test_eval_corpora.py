@@ -165,8 +165,8 @@ def test_a_corpus_evaluation_has_both_halves_and_the_baseline(tiny_eval) -> None
     if base["fact_accuracy"]:
         assert flat["vs_baseline"] == round(flat["fact_accuracy"] / base["fact_accuracy"], 2)
     page = (folder / "report.html").read_text(encoding="utf-8")
-    for text in ("Par moitié du jeu de test", "Référence naïve LangChain", "Documents évalués",
-                 "Convention du festival des Lumières de Valbois", "corpus « tiny »", "Réussies dev"):
+    for text in ("Par moitié du jeu de test", "Référence naïve LangChain", "Ce que couvre l'évaluation",
+                 "Convention du festival des Lumières de Valbois", "l'index « tiny »", "Réussies dev"):
         assert text in page, text
     print(f"\ntiny: ours {summary.per_split}\nbaseline {base['per_split']}")
 

@@ -13,7 +13,7 @@ from typing import Any
 import gradio as gr
 
 from evals.pipeline import evaluate, load_history
-from evals.report import METRIC_LABELS, bars_svg, french_percent, trend_svg
+from evals.report import METRIC_LABELS, bars_svg, coverage_line, french_percent, trend_svg
 from ui.web.context import WebContext
 
 
@@ -30,7 +30,9 @@ class EvaluationsTab:
         last = history[-1]
         m = last["metrics"]
         evaluated = (last.get("corpus_documents") or [])
-        documents = f", {len(evaluated)} documents évalués" if evaluated else ""
+        covered = coverage_line({"name": last.get("corpus", "?"), "testset": last.get("testset"),
+                                 "cases": int(last["metrics"]["cases"]), "documents": evaluated})
+        documents = f"</p><p class='coverage'>{html.escape(covered)}" if evaluated else ""
         cards = "".join(
             f"<div class='src'><b>{label}</b> : {french_percent(m[key])}</div>"
             for key, label in [("fact_accuracy", "Exactitude des faits"), ("recall@5", "Rappel des passages (top 5)"),
