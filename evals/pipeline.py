@@ -79,17 +79,21 @@ def evaluate(
     split: str = "all",
     baseline: bool = False,
     corpus: str = BUNDLED,
+    extra_cases: list | None = None,
 ) -> tuple[Summary, list[CaseResult], Path, dict[str, Any] | None]:
     """One evaluation on the index of ``settings`` (see ``evals.corpora.prepare_corpus`` for another
-    corpus), restricted to one half if asked, with the naive baseline on the same documents and cases."""
-    cases = load_testset(testset).only(split)
+    corpus), restricted to one half if asked, with the naive baseline on the same documents and cases.
+    ``extra_cases``: cases added by the team (:mod:`evals.local_cases`), run after the test set's."""
+    base = load_testset(testset)
+    cases = (EvalSet(cases=[*base.cases, *extra_cases]) if extra_cases else base).only(split)
     previous_run = load_run(previous) if previous else None
     assistant = assistant or build_assistant(settings)
     results, summary = run_eval(assistant, cases, progress)
     documents = indexed_documents(settings)
     summary.split = split
     listed = [{"title": d["title"], "file": d["file"], "sha256": d["sha256"]} for d in documents]
-    summary.corpus = {"name": corpus, "testset": _testset_name(testset), "cases": len(cases.cases),
+    name = _testset_name(testset) + (f" + {len(extra_cases)} cas ajoutés par l'équipe" if extra_cases else "")
+    summary.corpus = {"name": corpus, "testset": name, "cases": len(cases.cases),
                       "documents": coverage(cases.cases, listed)}
     if baseline:
         _attach_baseline(summary, results, [Path(d["path"]) for d in documents], cases, assistant)

@@ -92,6 +92,21 @@ def test_admin_logs_in_and_uploads_a_pdf(browser, secured, tmp_path) -> None:
     assert "Compte rendu d'atelier (test)" in covered.split("sans aucun cas")[1], covered
     page.screenshot(path=str(SHOTS / "evaluations-admin.png"), full_page=True)
 
+    # The team writes a case for the new document, then re-runs: it is covered.
+    page.get_by_role("button", name=re.compile("Ajouter un cas de test")).click()
+    page.get_by_role("textbox", name=re.compile("^Question")).fill("De quoi le compte rendu de l'atelier de test rend-il compte ?")
+    page.get_by_label("Faits attendus").fill("atelier de test")
+    page.get_by_label("Passage du document qui contient ces faits").fill("un atelier de test")
+    page.get_by_role("button", name="Ajouter le cas").click()
+    page.get_by_text(re.compile("Document : choisissez")).first.wait_for(timeout=30_000)  # no document chosen: said
+    page.get_by_label("Document qui répond").click()
+    page.get_by_role("option", name="compte_rendu_atelier.pdf").click()
+    page.get_by_role("button", name="Ajouter le cas").click()
+    page.get_by_text(re.compile("Cas ajouté")).wait_for(timeout=30_000)
+    page.get_by_role("button", name="Lancer l'évaluation").click()
+    expect(page.locator(".coverage")).to_contain_text("1 cas ajoutés par l'équipe", timeout=180_000)
+    assert "Compte rendu d'atelier" not in page.locator(".coverage").inner_text()
+
 
 def test_agent_does_not_see_admin_tabs(browser, secured) -> None:
     url, _ = secured

@@ -272,3 +272,26 @@ def test_corpus_gate(name, indexed_settings, embeddings, tmp_path_factory) -> No
                 for k, floor in CORPUS_GATE[name].items() if k in m and m[k] < floor}
     assert not failures, f"quality below the gate on {name}: {failures}; failed cases: {summary.failed}"
     assert summary.flat()["vs_baseline"] >= VS_BASELINE, summary.flat()["vs_baseline"]
+
+
+def test_cases_added_by_the_team_are_checked_against_the_documents(assistant, tmp_path) -> None:
+    from assistant.config import Settings
+    from evals.local_cases import add_case, local_cases
+    from evals.schema import EvalSetError
+
+    settings = Settings(corpus_dir=tmp_path, data_dir=tmp_path / "data", _env_file=None)
+    view = assistant.index.current()
+    act = "BM2025-06-24-12_deliberation_bureau.md"
+    with pytest.raises(EvalSetError, match="Passage"):
+        add_case(settings, view, "Qui présidait la séance ?", "Patrick OLLIER", act, "Patrick OLLIER présidait tout")
+    with pytest.raises(EvalSetError, match="Faits attendus.*QUENTIN"):
+        add_case(settings, view, "Qui présidait la séance ?", "QUENTIN GESELL", act, "PRÉSIDENT DE SÉANCE : Patrick OLLIER")
+    with pytest.raises(EvalSetError, match="Document"):
+        add_case(settings, view, "Qui présidait la séance ?", "Patrick OLLIER", "absent.pdf", "Patrick OLLIER")
+    case = add_case(settings, view, "Qui présidait la séance ?", "Patrick OLLIER | P. OLLIER", act,
+                    "PRÉSIDENT DE SÉANCE : Patrick OLLIER")
+    assert case.expected_facts == [["Patrick OLLIER", "P. OLLIER"]] and case.sources[0].document == act[:-3]
+    add_case(settings, view, "Quel temps fera-t-il demain ?", "", "", "", outside=True)
+    assert [c.must_abstain for c in local_cases(settings)] == [False, True]
+    with pytest.raises(EvalSetError, match="déjà"):
+        add_case(settings, view, "Qui présidait la séance ?", "Patrick OLLIER", act, "PRÉSIDENT DE SÉANCE : Patrick OLLIER")

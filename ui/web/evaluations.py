@@ -14,7 +14,10 @@ import gradio as gr
 
 from evals.pipeline import evaluate, load_history
 from evals.report import METRIC_LABELS, bars_svg, coverage_line, french_percent, trend_svg
-from ui.web.context import WebContext
+from assistant.index import IndexNotReady
+from evals.local_cases import add_case, local_cases, local_cases_file
+from evals.schema import EvalSetError
+from ui.web.context import WebContext, user_error
 
 
 class EvaluationsTab:
@@ -56,8 +59,36 @@ class EvaluationsTab:
             if total:  # the case's number, not its internal identifier
                 progress(done / total, desc=f"Évaluation : question {min(done + 1, total)} sur {total}")
 
-        evaluate(self.web.settings, assistant=self.web.assistant, progress=report)
+        try:
+            extra = local_cases(self.web.settings)
+        except EvalSetError as exc:
+            raise user_error(f"Cas ajoutés illisibles : {exc}")
+        evaluate(self.web.settings, assistant=self.web.assistant, progress=report, extra_cases=extra)
         return self.evaluations(request)
+
+    def documents(self, request: gr.Request = None):
+        """The indexed files a case may be about (for the « Ajouter un cas » picker)."""
+        if not self.web.is_admin(request):
+            return gr.Dropdown(choices=[])
+        try:
+            view = self.web.assistant.index.current()
+        except IndexNotReady:
+            return gr.Dropdown(choices=[])
+        files = sorted({Path(str(e.doc_id)).name for e in view.manifest.documents.values()})
+        return gr.Dropdown(choices=files)
+
+    def add_case(self, question: str, facts: str, document: str, passage: str, outside: bool,
+                 request: gr.Request = None) -> str:
+        self.web.require_admin(request)
+        try:
+            case = add_case(self.web.settings, self.web.assistant.index.current(), question, facts, document,
+                            passage, outside)
+        except (EvalSetError, IndexNotReady) as exc:
+            raise user_error(str(exc))
+        count = len(local_cases(self.web.settings))
+        about = "hors corpus" if case.must_abstain else f"sur « {document} »"
+        return (f"✅ Cas ajouté ({about}) : {count} cas ajoutés en tout, dans "
+                f"{local_cases_file(self.web.settings).name}. Relancez l'évaluation pour le mesurer.")
 
 
     def render(self) -> tuple[gr.Tab, list]:
@@ -69,7 +100,19 @@ class EvaluationsTab:
                                              "Abstention quand il faut", "Cas réussis"], interactive=False, wrap=True)
                 report_file = gr.File(label="Rapport complet (HTML, à ouvrir dans le navigateur)", interactive=False)
                 run_eval = gr.Button("Lancer l'évaluation", variant="primary")
+                with gr.Accordion("Ajouter un cas de test (pour un document sans cas, par exemple)", open=False):
+                    question = gr.Textbox(label="Question", info="Telle qu'un agent la poserait.")
+                    outside = gr.Checkbox(label="Hors corpus : les documents ne doivent pas y répondre")
+                    facts = gr.Textbox(label="Faits attendus", lines=3,
+                                       info="Un par ligne ; variantes acceptées séparées par « | » (ex. : 13 | treize).")
+                    document = gr.Dropdown(label="Document qui répond", choices=[], allow_custom_value=False)
+                    passage = gr.Textbox(label="Passage du document qui contient ces faits", lines=3,
+                                         info="Copié mot pour mot depuis le document.")
+                    add = gr.Button("Ajouter le cas")
+                    added = gr.Markdown()
             run_eval.click(self.run_evaluation, None, [summary_html, runs, report_file], api_name="run_evaluation")
+            add.click(self.add_case, [question, facts, document, passage, outside], [added], api_name="add_case")
+            tab.select(self.documents, None, [document], api_visibility="private")
         return tab, [summary_html, runs, report_file]
 
 
