@@ -131,3 +131,37 @@ def test_one_document_is_reindexed_on_its_own(browser, secured, tmp_path) -> Non
     button.click()
     expect(page.get_by_label("Résultat")).to_have_value(re.compile("Document réindexé : .*\\(note_accueil.txt\\)"),
                                                         timeout=120_000)
+
+
+def test_the_first_screen_fits_once_the_corpus_grows(browser, secured, tmp_path) -> None:  # noqa: F811
+    """More documents than the first screen can name: they are counted by kind, and the examples and
+    « Envoyer » stay in view at 1280×800; on a phone an example is still on the first screen."""
+    url, _ = secured
+    admin = _login(browser, url, "admin1")
+    admin.get_by_role("tab", name="Corpus").click()
+    notes = []
+    for i in range(3):
+        note = tmp_path / f"note_service_{i}.txt"
+        note.write_text(f"Note SYNTHÉTIQUE n° {i} : le service {i} ouvre le lundi.", encoding="utf-8")
+        notes.append(str(note))
+    admin.locator("input[type=file][multiple]").set_input_files(notes)
+    admin.get_by_label("note_service_2.txt", exact=True).wait_for(timeout=30_000)
+    admin.get_by_role("button", name="Ajouter au corpus").click()
+    expect(admin.get_by_label("Résultat")).to_have_value(re.compile("note_service_2.txt : indexé"), timeout=120_000)
+    for viewport, name in (({"width": 1280, "height": 800}, "1280x800"), ({"width": 390, "height": 844}, "390x844")):
+        page = _login(browser, url, "agent1")
+        page.set_viewport_size(viewport)
+        welcome = page.get_by_text("Ce qu'il connaît").first
+        welcome.wait_for(timeout=30_000)
+        text = page.locator("#conversation").inner_text()
+        assert "note_service" not in text and re.search(r"\d+ notes", text), text  # counted, not listed
+        example = page.locator("#conversation button.example").first
+        example.wait_for(timeout=30_000)
+        box = example.bounding_box()
+        assert box["y"] + box["height"] <= viewport["height"], (name, box)
+        told = page.get_by_text("à cliquer").first.bounding_box()  # no empty band between the text and the examples
+        assert 0 <= box["y"] - (told["y"] + told["height"]) < 60, (name, told, box)  # nor text under the examples
+        if name == "1280x800":
+            send = page.get_by_role("button", name="Envoyer").bounding_box()
+            assert send["y"] + send["height"] <= viewport["height"], send
+        page.screenshot(path=str(SHOTS / f"welcome-grown-{name}.png"))

@@ -27,6 +27,7 @@ CSS = """
 .invalid textarea,.invalid input{border-color:#ce0500!important;background:#fff4f4!important}
 .session{align-items:center}
 #conversation .placeholder-content,#conversation .placeholder{justify-content:flex-start!important;align-items:flex-start!important}
+#conversation .placeholder{flex:0 0 auto!important;height:auto!important;min-height:0!important}
 #conversation .examples{gap:.4rem}
 #conversation button.example{padding:.45rem .7rem;min-height:0;font-size:.9rem}
 @media (max-width: 600px){.title h2{font-size:1.25rem;margin:.2rem 0}.title p{font-size:.85rem;margin:0}

@@ -239,7 +239,7 @@ class ChatTab:
             with gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=320):
                     # No « share » button: it publishes to Hugging Face, unlabelled, and does nothing here.
-                    chatbot = gr.Chatbot(label="Conversation", show_label=False, height=440, feedback_options=("Like", "Dislike"),
+                    chatbot = gr.Chatbot(label="Conversation", show_label=False, height=370, feedback_options=("Like", "Dislike"),
                                          buttons=["copy", "copy_all"],
                                          placeholder=placeholder, examples=examples or None, elem_id="conversation")
                     question = gr.Textbox(label="Votre question", placeholder="Ex. : Est-ce que ma commune participe au parcours ?",
@@ -274,21 +274,38 @@ class ChatTab:
         return stored, chatbot, answers, sources
 
 
+WELCOME_TITLES = 3
+"""Up to this many documents, the first screen names each; beyond, it counts them by kind (a long
+list pushed the examples and « Envoyer » below the fold, on a phone most of all)."""
+
+
+def _plural(kind: str) -> str:
+    """« délibération » → « délibérations », « compte rendu » → « comptes rendus » (each word of a
+    kind without preposition; words in -s, -x, -z unchanged)."""
+    words = kind.split()
+    if any(w in ("de", "d'", "du", "des") for w in words):
+        return kind
+    return " ".join(w if w[-1:] in "sxz" else w + "s" for w in words)
+
+
 def welcome_markdown(entries: list[CorpusEntry]) -> str:
     kinds: dict[str, list[CorpusEntry]] = {}
     for entry in entries:
         kinds.setdefault(entry.doc_type, []).append(entry)
     known = []
-    for kind, group in sorted(kinds.items()):
-        for entry in group[:3]:
-            when = f", {french_day(entry.date)}" if entry.date else ""
-            known.append(f"{md(entry.title)} ({md(kind)}{when})")
-        if len(group) > 3:
-            known.append(f"et {len(group) - 3} autre(s) {md(kind)}(s)")
+    if len(entries) <= WELCOME_TITLES:
+        for kind, group in sorted(kinds.items()):
+            for entry in group:
+                when = f", {french_day(entry.date)}" if entry.date else ""
+                known.append(f"{md(entry.title)} ({md(kind)}{when})")
+    else:
+        known = [f"{len(group)} {md(_plural(kind) if len(group) > 1 else kind)}"
+                 for kind, group in sorted(kinds.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
     return ("**Bienvenue.** L'assistant répond **à partir des documents officiels du programme**, cite la page et le "
             "passage exact, et dit « je ne sais pas » quand ils ne répondent pas ; il n'invente aucune règle et ne donne "
             "pas d'avis juridique.\n\n"
-            f"**Ce qu'il connaît** ({len(entries)} documents) : {' ; '.join(known)}.\n\n**Exemples**, à cliquer :")
+            f"**Ce qu'il connaît** ({len(entries)} documents) : {(' ; ' if len(entries) <= WELCOME_TITLES else ', ').join(known)}."
+            "\n\n**Exemples**, à cliquer :")
 
 
 NO_INDEX_WELCOME = ("### Bienvenue\n\nAucun document n'est encore indexé : l'assistant ne peut répondre à aucune question "
