@@ -30,6 +30,7 @@ from assistant.grounding import StreamGrounder
 from assistant.index import IndexNotReady, CurrentGeneration, Generation
 from assistant.acts import designating_words, profile_terms, without_designators
 from assistant.abstention import Thresholds, gather, hard_reason, verdict
+from assistant.follow_ups import ask_of_the_other_act, asks_the_other_act, switch_document, switch_track, the_other_act
 from assistant.text import est_ce_que
 from assistant.outcomes import about_the_question, closest_passages, record_text, why_not_direct
 from assistant.articles import article_hits, missing_article
@@ -97,6 +98,13 @@ class Assistant:
         view = view or self.index.current()
         names = [b.name for r in view.records.values() for b in r.beneficiaries]
         act_terms = {t for r in view.records.values() for t in profile_terms(r)}
+        if asks_the_other_act(fragment):  # « Et pour l'autre parcours ? »: the same, of the other act
+            pair = the_other_act(previous, list(view.records.values()), weights=view.idf)
+            if pair is not None:
+                return ask_of_the_other_act(previous, *pair, act_terms)
+        switched = switch_document(previous, fragment) or switch_track(previous, fragment, act_terms)
+        if switched is not None:
+            return switched
         if detect_intent(fragment):
             # « et la convocation ? » after a question about the Conseil's act: same act.
             context = "" if designating_words(fragment, act_terms) else designating_words(previous, act_terms)
