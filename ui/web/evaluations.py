@@ -66,7 +66,7 @@ class EvaluationsTab:
         evaluate(self.web.settings, assistant=self.web.assistant, progress=report, extra_cases=extra)
         return self.evaluations(request)
 
-    def documents(self, request: gr.Request = None):
+    def case_documents(self, request: gr.Request = None):
         """The indexed files a case may be about (for the « Ajouter un cas » picker)."""
         if not self.web.is_admin(request):
             return gr.Dropdown(choices=[])
@@ -112,7 +112,8 @@ class EvaluationsTab:
                     added = gr.Markdown()
             run_eval.click(self.run_evaluation, None, [summary_html, runs, report_file], api_name="run_evaluation")
             add.click(self.add_case, [question, facts, document, passage, outside], [added], api_name="add_case")
-            tab.select(self.documents, None, [document], api_visibility="private")
+            # Named: Gradio names an event after its function, and « documents » is the corpus list's API.
+            tab.select(self.case_documents, None, [document], api_name="case_documents", api_visibility="private")
         return tab, [summary_html, runs, report_file]
 
 
