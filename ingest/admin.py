@@ -5,7 +5,6 @@ and the replicas sharing the data folder."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -20,22 +19,12 @@ from assistant.config import Settings
 from assistant.index_store import DocumentEntry, GenerationStore
 from assistant.locks import file_lock
 from ingest.loaders import megabytes
-from ingest.pipeline import IngestReport, Ingestor, ProgressCallback, is_excluded
+from ingest.pipeline import IngestReport, Ingestor, ProgressCallback, file_sha256, is_excluded
 
 
 def same_content(a: Path, b: Path) -> bool:
-    """Whether two files hold the same bytes (sizes first, then SHA-256 read by blocks)."""
-    if a.stat().st_size != b.stat().st_size:
-        return False
-
-    def digest(path: Path) -> str:
-        h = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                h.update(block)
-        return h.hexdigest()
-
-    return digest(a) == digest(b)
+    """Whether two files hold the same bytes (sizes first, then their SHA-256)."""
+    return a.stat().st_size == b.stat().st_size and file_sha256(a) == file_sha256(b)
 
 
 class CorpusAdmin:
