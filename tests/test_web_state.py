@@ -85,3 +85,12 @@ def test_one_corpus_row_per_act_and_never_two_documents_in_one_row(web) -> None:
 ])
 def test_the_usual_name_finds_the_act_s_spelling(typed, listed, found) -> None:
     assert [m.name for m in resolve_name(typed, listed)] == found
+
+
+def test_a_passage_cited_from_two_copies_of_an_act_is_shown_once(web, assistant) -> None:
+    answer = assistant.ask("Qui a présidé la séance du Bureau ?").model_dump(mode="json")
+    first = answer["citations"][0]
+    copy = dict(first, n=2, document="copie.md", page=None)
+    answer["citations"] = [dict(first, n=1), copy]
+    panel = web.chat.sources_html(answer)
+    assert panel.count("class='src'") == 1 and "[1] [2]" in panel

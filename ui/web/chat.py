@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import re
 from contextlib import closing
 from datetime import datetime, timezone
 
@@ -97,14 +98,14 @@ class ChatTab:
         if answer.get("generator", "extractive") != "extractive":
             blocks.append(f"<p class='meta'>Réponse rédigée par le modèle {html.escape(answer['generator'])} ; "
                           "chaque citation ci-dessous a été vérifiée mot pour mot dans le document.</p>")
-        for c in answer["citations"]:
+        for c, numbers in _one_per_quote(answer["citations"]):
             passage = self.web.assistant.passage(c["chunk_id"])
             context = passage.text if passage else c["quote"]
             doc_type = passage.metadata.get("doc_type", "") if passage else ""
             page = f" — page {html.escape(str(c['page']))}" if c.get("page") else ""
             section = f" — {html.escape(c['section'])}" if c.get("section") else ""
             blocks.append(
-                f"<div class='src'><div class='meta'><b>[{html.escape(str(c['n']))}] {html.escape(c['title'])}</b> "
+                f"<div class='src'><div class='meta'><b>{' '.join(f'[{n}]' for n in numbers)} {html.escape(c['title'])}</b> "
                 f"({html.escape(doc_type)}){page}{section}<br><small>{html.escape(c['document'])}</small></div>"
                 f"<p>{highlight(context, c['quote'])}</p></div>"
             )
@@ -286,6 +287,22 @@ def _plural(kind: str) -> str:
     if any(w in ("de", "d'", "du", "des") for w in words):
         return kind
     return " ".join(w if w[-1:] in "sxz" else w + "s" for w in words)
+
+
+def _one_per_quote(citations: list[dict]) -> list[tuple[dict, list]]:
+    """The citations to show, one per quoted text: the same passage cited from an act's Markdown and
+    PDF copies ([1] and [2]) is shown once, under both numbers (the paginated copy's page kept)."""
+    shown: dict[str, tuple[dict, list]] = {}
+    for c in citations:
+        key = " ".join(re.findall(r"\w+", str(c.get("quote", "")).casefold()))
+        if key in shown:
+            first, numbers = shown[key]
+            numbers.append(c["n"])
+            if not first.get("page") and c.get("page"):
+                shown[key] = (c, numbers)
+        else:
+            shown[key] = (c, [c["n"]])
+    return list(shown.values())
 
 
 def welcome_markdown(entries: list[CorpusEntry]) -> str:
