@@ -35,13 +35,13 @@ there: coverage hardly separates out-of-corpus questions from answerable ones (t
 corpus's subject): most get the closest passages, said as such, never a direct answer."""
 
 
-def about_the_question(evidence: Evidence | None) -> bool:
-    """Whether some passage is about the question at all (the relevance floor)."""
+def about_the_question(evidence: Evidence | None, floor: float = CLOSEST_MIN_COVERAGE) -> bool:
+    """Whether some passage is about the question at all (the relevance ``floor``)."""
     if evidence is None:
         return False
     if not evidence.terms:
         return evidence.similarity > 0.0 and evidence.keyword_hit
-    return evidence.coverage >= CLOSEST_MIN_COVERAGE
+    return evidence.coverage >= floor
 
 
 def record_text(record: DeliberationRecord | None) -> str:

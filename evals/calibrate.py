@@ -11,6 +11,7 @@ from typing import Any
 
 from assistant.abstention import Thresholds, verdict
 from assistant.answering import Assistant
+from assistant.outcomes import about_the_question
 from assistant.record_answers import RecordAnswerer
 from assistant.query import normalise_question
 from assistant.schemas import AskRequest, Turn
@@ -77,12 +78,7 @@ FLOOR_GRID = [0.0, 0.1, 0.2, 0.25, 0.3, 0.34, 0.4, 0.5]
 
 def says_none(row: dict[str, Any], floor: float) -> bool:
     """Whether a gate row ends in « je ne sais pas » (not the closest passages) under ``floor``."""
-    evidence = row.get("evidence")
-    if row["hard"] is not None or evidence is None:
-        return True
-    if not evidence.terms:
-        return not (evidence.similarity > 0.0 and evidence.keyword_hit)
-    return evidence.coverage < floor
+    return row["hard"] is not None or not about_the_question(row.get("evidence"), floor)
 
 
 def calibrate_floor(rows_by_corpus: dict[str, list[dict[str, Any]]]) -> tuple[float, dict[float, dict[str, dict]]]:

@@ -25,6 +25,14 @@ def test_no_usage_analytics_in_the_served_config(browser, secured) -> None:  # n
     assert config["analytics_enabled"] is False
 
 
+def _upload(page, files: list, expected: str) -> None:
+    """Drop ``files`` in the corpus tab's upload field, add them, wait for ``expected`` in the result."""
+    page.locator("input[type=file][multiple]").set_input_files([str(f) for f in files])
+    page.get_by_label(files[-1].name, exact=True).wait_for(timeout=30_000)
+    page.get_by_role("button", name="Ajouter au corpus").click()
+    expect(page.get_by_label("Résultat")).to_have_value(re.compile(expected), timeout=120_000)
+
+
 def _labels(page) -> list[str]:
     return page.evaluate("""() => [...document.querySelectorAll('[aria-label],[title]')]
         .filter(e => e.offsetParent !== null)
@@ -64,11 +72,7 @@ def test_the_corpus_tab_names_files_and_says_an_identical_upload_changes_nothing
     cells.first.wait_for(timeout=30_000)
     note = tmp_path / "note_permanence.txt"
     note.write_text("Note SYNTHÉTIQUE : la permanence du service a lieu le jeudi matin.", encoding="utf-8")
-    drop = page.locator("input[type=file][multiple]")
-    drop.set_input_files(str(note))
-    page.get_by_label("note_permanence.txt", exact=True).wait_for(timeout=30_000)
-    page.get_by_role("button", name="Ajouter au corpus").click()
-    expect(page.get_by_label("Résultat")).to_have_value(re.compile("✅ note_permanence.txt : indexé"), timeout=120_000)
+    _upload(page, [note], "✅ note_permanence.txt : indexé")
     # The drop zone is empty again once the file is indexed.
     expect(page.get_by_label("note_permanence.txt", exact=True)).to_have_count(0, timeout=30_000)
     texts = cells.all_inner_texts()
@@ -76,10 +80,7 @@ def test_the_corpus_tab_names_files_and_says_an_identical_upload_changes_nothing
     assert not any(str(data) in t or "/uploads/" in t for t in texts), texts
     page.screenshot(path=str(SHOTS / "corpus-file-names-1280x800.png"), full_page=True)
 
-    drop.set_input_files(str(note))  # the same bytes again
-    page.get_by_label("note_permanence.txt", exact=True).wait_for(timeout=30_000)
-    page.get_by_role("button", name="Ajouter au corpus").click()
-    expect(page.get_by_label("Résultat")).to_have_value(re.compile("note_permanence.txt : inchangé"), timeout=120_000)
+    _upload(page, [note], "note_permanence.txt : inchangé")  # the same bytes again
     assert "nouvelle version" not in page.get_by_label("Résultat").input_value()
 
 
@@ -120,10 +121,7 @@ def test_one_document_is_reindexed_on_its_own(browser, secured, tmp_path) -> Non
     cells.first.wait_for(timeout=30_000)
     note = tmp_path / "note_accueil.txt"
     note.write_text("Note SYNTHÉTIQUE : l'accueil du public ouvre à 8 h 30.", encoding="utf-8")
-    page.locator("input[type=file][multiple]").set_input_files(str(note))
-    page.get_by_label("note_accueil.txt", exact=True).wait_for(timeout=30_000)
-    page.get_by_role("button", name="Ajouter au corpus").click()
-    expect(page.get_by_label("Résultat")).to_have_value(re.compile("✅ note_accueil.txt"), timeout=120_000)
+    _upload(page, [note], "✅ note_accueil.txt")
     button = page.get_by_role("button", name="Réindexer la sélection")
     expect(button).to_be_disabled()
     page.locator("#corpus-table .body-cell:visible", has_text="note_accueil.txt").first.click()
@@ -143,11 +141,8 @@ def test_the_first_screen_fits_once_the_corpus_grows(browser, secured, tmp_path)
     for i in range(3):
         note = tmp_path / f"note_service_{i}.txt"
         note.write_text(f"Note SYNTHÉTIQUE n° {i} : le service {i} ouvre le lundi.", encoding="utf-8")
-        notes.append(str(note))
-    admin.locator("input[type=file][multiple]").set_input_files(notes)
-    admin.get_by_label("note_service_2.txt", exact=True).wait_for(timeout=30_000)
-    admin.get_by_role("button", name="Ajouter au corpus").click()
-    expect(admin.get_by_label("Résultat")).to_have_value(re.compile("note_service_2.txt : indexé"), timeout=120_000)
+        notes.append(note)
+    _upload(admin, notes, "note_service_2.txt : indexé")
     for viewport, name in (({"width": 1280, "height": 800}, "1280x800"), ({"width": 390, "height": 844}, "390x844")):
         page = _login(browser, url, "agent1")
         page.set_viewport_size(viewport)
